@@ -1,0 +1,203 @@
+// Package config owns the service's settings: built-in defaults, an optional
+// YAML file and CONSULTD_* environment variables, read by viper into one
+// typed Config. No other package touches viper.
+package config
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/consultd/consultd/calendar"
+)
+
+// Config is every setting of one consultd process.
+type Config struct {
+	Listen       string        `mapstructure:"listen"`
+	BaseURL      string        `mapstructure:"base_url"`
+	Secret       Secret        `mapstructure:"secret"`
+	Redis        Redis         `mapstructure:"redis"`
+	Mail         Mail          `mapstructure:"mail"`
+	Practice     Practice      `mapstructure:"practice"`
+	Therapists   []Therapist   `mapstructure:"therapists"`
+	SessionTypes []SessionType `mapstructure:"session_types"`
+	Booking      Booking       `mapstructure:"booking"`
+	Reminders    Reminders     `mapstructure:"reminders"`
+	Reflection   Reflection    `mapstructure:"reflection"`
+	Cancellation Cancellation  `mapstructure:"cancellation"`
+	Intake       Intake        `mapstructure:"intake"`
+	Admin        Admin         `mapstructure:"admin"`
+	Worker       Worker        `mapstructure:"worker"`
+	Templates    Templates     `mapstructure:"templates"`
+	Log          Log           `mapstructure:"log"`
+}
+
+// Redis says where state lives. An empty Addr starts an in-memory Redis
+// inside the process, for trying the service out only.
+type Redis struct {
+	Addr     string `mapstructure:"addr"`
+	Password Secret `mapstructure:"password"`
+	DB       int    `mapstructure:"db"`
+}
+
+// Embedded reports whether the in-process development Redis is used.
+func (r Redis) Embedded() bool { return r.Addr == "" }
+
+// Mail modes.
+const (
+	MailSMTP   = "smtp"
+	MailOutbox = "outbox"
+)
+
+// Mail says how email leaves. An empty Mode means outbox with the embedded
+// Redis and smtp otherwise.
+type Mail struct {
+	Mode      string `mapstructure:"mode"`
+	OutboxDir string `mapstructure:"outbox_dir"`
+	From      string `mapstructure:"from"`
+	ReplyTo   string `mapstructure:"reply_to"`
+	SMTP      SMTP   `mapstructure:"smtp"`
+}
+
+// SMTP is the submission server. TLS is starttls (mandatory), tls or none.
+type SMTP struct {
+	Host     string        `mapstructure:"host"`
+	Port     int           `mapstructure:"port"`
+	Username string        `mapstructure:"username"`
+	Password Secret        `mapstructure:"password"`
+	TLS      string        `mapstructure:"tls"`
+	Timeout  time.Duration `mapstructure:"timeout"`
+}
+
+// Practice is how the practice names itself to clients.
+type Practice struct {
+	Name string `mapstructure:"name"`
+}
+
+// Therapist is one person clients book with.
+type Therapist struct {
+	ID       string              `mapstructure:"id"`
+	Name     string              `mapstructure:"name"`
+	Email    string              `mapstructure:"email"`
+	Timezone string              `mapstructure:"timezone"`
+	Weekly   map[string][]string `mapstructure:"weekly"`
+	TimeOff  []TimeOff           `mapstructure:"time_off"`
+
+	schedule calendar.Schedule
+}
+
+// TimeOff is a run of whole days off, both ends included.
+type TimeOff struct {
+	From string `mapstructure:"from"`
+	To   string `mapstructure:"to"`
+}
+
+// Schedule is the therapist's working time, ready for the availability
+// engine. It is filled in by Validate.
+func (t Therapist) Schedule() calendar.Schedule { return t.schedule }
+
+// Location is the therapist's time zone (filled in by Validate).
+func (t Therapist) Location() *time.Location { return t.schedule.Location }
+
+// SessionType is a kind of appointment a client can book.
+type SessionType struct {
+	ID       string        `mapstructure:"id"`
+	Name     string        `mapstructure:"name"`
+	Duration time.Duration `mapstructure:"duration"`
+	Buffer   time.Duration `mapstructure:"buffer"`
+	// Location is where or how the session happens: an address or a video link.
+	Location string `mapstructure:"location"`
+}
+
+// Calendar is the session type as the availability engine sees it.
+func (s SessionType) Calendar() calendar.SessionType {
+	return calendar.SessionType{ID: s.ID, Duration: s.Duration, Buffer: s.Buffer}
+}
+
+// Booking bounds when clients may book.
+type Booking struct {
+	MinNotice time.Duration `mapstructure:"min_notice"`
+	Horizon   time.Duration `mapstructure:"horizon"`
+	SlotStep  time.Duration `mapstructure:"slot_step"`
+}
+
+// Rules is the booking window as the availability engine sees it.
+func (b Booking) Rules() calendar.Rules {
+	return calendar.Rules{MinNotice: b.MinNotice, Horizon: b.Horizon, Step: b.SlotStep}
+}
+
+// Reminders are sent this long before each session.
+type Reminders struct {
+	Before []time.Duration `mapstructure:"before"`
+}
+
+// Reflection is the short prompt sent after a session.
+type Reflection struct {
+	Enabled bool          `mapstructure:"enabled"`
+	After   time.Duration `mapstructure:"after"`
+}
+
+// Cancellation is the practice's late-cancel policy.
+type Cancellation struct {
+	LateWindow time.Duration `mapstructure:"late_window"`
+	AllowLate  bool          `mapstructure:"allow_late"`
+	Policy     string        `mapstructure:"policy"`
+}
+
+// Intake limits what one client address may send.
+type Intake struct {
+	RateLimitPerMinute int `mapstructure:"rate_limit_per_minute"`
+}
+
+// Admin is the practice's credential for /admin/. Empty: no admin at all.
+type Admin struct {
+	User     string `mapstructure:"user"`
+	Password Secret `mapstructure:"password"`
+}
+
+// Worker sizes the job processor.
+type Worker struct {
+	Concurrency     int           `mapstructure:"concurrency"`
+	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+}
+
+// Templates may point at a folder whose files override the built-in ones.
+type Templates struct {
+	Dir string `mapstructure:"dir"`
+}
+
+// Log sets the log format (text or json) and level.
+type Log struct {
+	Format string     `mapstructure:"format"`
+	Level  slog.Level `mapstructure:"level"`
+}
+
+// Therapist returns the therapist with that id.
+func (c *Config) Therapist(id string) (Therapist, bool) {
+	for _, t := range c.Therapists {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return Therapist{}, false
+}
+
+// SessionType returns the session type with that id.
+func (c *Config) SessionType(id string) (SessionType, bool) {
+	for _, s := range c.SessionTypes {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return SessionType{}, false
+}
+
+// MailMode is the effective mail mode.
+func (c *Config) MailMode() string {
+	if c.Mail.Mode != "" {
+		return c.Mail.Mode
+	}
+	if c.Redis.Embedded() {
+		return MailOutbox
+	}
+	return MailSMTP
+}

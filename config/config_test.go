@@ -1,0 +1,188 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consultd/consultd"
+	"github.com/consultd/consultd/calendar"
+)
+
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "consultd.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestExampleConfigIsValid(t *testing.T) {
+	path := writeFile(t, string(consultd.ExampleConfig))
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatalf("config.example.yaml: %v", err)
+	}
+	sched := cfg.Therapists[0].Schedule()
+	if sched.Location.String() != "America/New_York" {
+		t.Errorf("location = %v", sched.Location)
+	}
+	want := []calendar.HoursRange{{Start: 540, End: 720}, {Start: 780, End: 1020}}
+	if fmt.Sprint(sched.Weekly[time.Monday]) != fmt.Sprint(want) || len(sched.Weekly[time.Sunday]) != 0 {
+		t.Errorf("weekly = %v", sched.Weekly)
+	}
+	if len(sched.TimeOff) != 1 || sched.TimeOff[0].From.String() != "2026-12-24" || sched.TimeOff[0].To.String() != "2026-12-26" {
+		t.Errorf("time off = %v", sched.TimeOff)
+	}
+	if cfg.Booking.Horizon != 60*24*time.Hour {
+		t.Errorf("horizon = %v", cfg.Booking.Horizon)
+	}
+}
+
+func TestDefaultsWithoutFile(t *testing.T) {
+	cfg, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Redis.Embedded() || cfg.MailMode() != MailOutbox {
+		t.Errorf("defaults must run embedded with the outbox: redis %q, mail %q", cfg.Redis.Addr, cfg.MailMode())
+	}
+	if _, ok := cfg.SessionType("consultation"); !ok {
+		t.Error("default session type consultation missing")
+	}
+	if got := cfg.Reminders.Before; len(got) != 2 || got[0] != 24*time.Hour || got[1] != time.Hour {
+		t.Errorf("reminders = %v", got)
+	}
+}
+
+func TestProblemsNameTheirKeys(t *testing.T) {
+	tests := []struct {
+		desc string
+		yaml string
+		want []string
+	}{
+		{"unknown time zone", "therapists: [{id: a, name: A, email: a@example.org, timezone: Mars/Base}]",
+			[]string{`therapists[0].timezone: unknown time zone "Mars/Base"`}},
+		{"bad hours and day", "therapists: [{id: a, name: A, email: a@example.org, timezone: UTC, weekly: {monday: [\"09:00-25:00\", \"12:00-10:00\"], funday: [\"09:00-10:00\"]}}]",
+			[]string{"therapists[0].weekly.monday[0]:", "therapists[0].weekly.monday[1]: \"12:00-10:00\" ends before", "therapists[0].weekly.funday: is not a day"}},
+		{"overlapping hours", "therapists: [{id: a, name: A, email: a@example.org, timezone: UTC, weekly: {monday: [\"09:00-12:00\", \"11:00-13:00\"]}}]",
+			[]string{"therapists[0].weekly.monday: has overlapping hours"}},
+		{"bad duration", "booking: {horizon: 60x}", []string{`booking.horizon: "60x" is not a duration`}},
+		{"duration without unit", "booking: {min_notice: 3600}", []string{"booking.min_notice: 3600 has no unit"}},
+		{"time off backwards", "therapists: [{id: a, name: A, email: a@example.org, timezone: UTC, time_off: [{from: 2026-12-26, to: 2026-12-24}]}]",
+			[]string{"therapists[0].time_off[0].to: 2026-12-24 is before"}},
+		{"misspelt key", "mail: {smtpp: {host: x}}", []string{"mail: has unknown keys (check the spelling): smtpp"}},
+		{"several at once", "base_url: ftp://x\nmail: {mode: pigeon, from: nobody}\nsession_types: [{id: Bad Id, name: '', duration: 1m}]",
+			[]string{"base_url:", "mail.mode:", "mail.from:", "session_types[0].id:", "session_types[0].name:", "session_types[0].duration:"}},
+		{"step must divide a day", "booking: {slot_step: 7m}", []string{"booking.slot_step:"}},
+		{"short secret", "secret: abc", []string{"secret: is too short"}},
+		{"smtp checked when used", "redis: {addr: 127.0.0.1:6379}\nmail: {smtp: {tls: maybe, port: 0}}", []string{"mail.smtp.tls:", "mail.smtp.port:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			_, err := Load(writeFile(t, tt.yaml))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("problems lack %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}
+
+func TestEnvironmentOverrides(t *testing.T) {
+	t.Setenv("CONSULTD_REDIS_ADDR", "127.0.0.1:6390")
+	t.Setenv("CONSULTD_LISTEN", "127.0.0.1:9999")
+	t.Setenv("CONSULTD_REMINDERS_BEFORE", "48h,30m")
+	t.Setenv("CONSULTD_BOOKING_HORIZON", "14d")
+	t.Setenv("CONSULTD_MAIL_SMTP_TLS", "none")
+	t.Setenv("CONSULTD_SESSION_TYPES", `[{"id":"intro","name":"Intro","duration":"20m","buffer":"5m"}]`)
+	t.Setenv("CONSULTD_THERAPISTS", `[{id: b, name: B, email: b@example.org, timezone: Europe/London, weekly: {saturday: ["10:00-24:00"]}}]`)
+	cfg, err := Load(writeFile(t, "listen: 127.0.0.1:1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Redis.Addr != "127.0.0.1:6390" || cfg.Listen != "127.0.0.1:9999" || cfg.MailMode() != MailSMTP || cfg.Mail.SMTP.TLS != "none" {
+		t.Errorf("env not applied: %+v", cfg)
+	}
+	if got := cfg.Reminders.Before; len(got) != 2 || got[0] != 48*time.Hour || got[1] != 30*time.Minute {
+		t.Errorf("reminders = %v", got)
+	}
+	if cfg.Booking.Horizon != 14*24*time.Hour {
+		t.Errorf("horizon = %v", cfg.Booking.Horizon)
+	}
+	st, ok := cfg.SessionType("intro")
+	if !ok || st.Buffer != 5*time.Minute || len(cfg.SessionTypes) != 1 {
+		t.Errorf("session types = %+v", cfg.SessionTypes)
+	}
+	th, ok := cfg.Therapist("b")
+	if !ok || th.Schedule().Weekly[time.Saturday][0].End != 1440 {
+		t.Errorf("therapists = %+v", cfg.Therapists)
+	}
+}
+
+func TestEnvironmentListMustParse(t *testing.T) {
+	t.Setenv("CONSULTD_SESSION_TYPES", `[{id: x`)
+	_, err := Load("")
+	if err == nil || !strings.Contains(err.Error(), "CONSULTD_SESSION_TYPES must be a YAML or JSON list") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSecretsNeverPrinted(t *testing.T) {
+	const secret = "s3cr3t-value-that-is-long-enough-0123456789"
+	t.Setenv("CONSULTD_SECRET", secret)
+	t.Setenv("CONSULTD_MAIL_SMTP_PASSWORD", "smtp-"+secret)
+	t.Setenv("CONSULTD_ADMIN_PASSWORD", "admin-"+secret)
+	cfg, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Secret.Reveal() != secret {
+		t.Fatal("secret not loaded")
+	}
+	var logged bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("config", "cfg", cfg, "secret", cfg.Secret)
+	asJSON, _ := json.Marshal(cfg)
+	for name, out := range map[string]string{
+		"%v": fmt.Sprintf("%v", cfg), "%+v": fmt.Sprintf("%+v", cfg), "%#v": fmt.Sprintf("%#v", cfg),
+		"json": string(asJSON), "slog": logged.String(),
+	} {
+		if strings.Contains(out, secret) {
+			t.Errorf("%s printed a secret", name)
+		}
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"60d", 60 * 24 * time.Hour, true},
+		{"1d12h", 36 * time.Hour, true},
+		{"90m", 90 * time.Minute, true},
+		{"0s", 0, true},
+		{"d", 0, false},
+		{"-1d", 0, false},
+		{"1d-2h", 0, false},
+		{"soon", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseDuration(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("ParseDuration(%q) = %v, %v", tt.in, got, err)
+		}
+	}
+}

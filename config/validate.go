@@ -1,0 +1,286 @@
+package config
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/consultd/consultd/calendar"
+)
+
+// Problem is one thing wrong with the configuration, named by its key.
+type Problem struct {
+	Key string
+	Msg string
+}
+
+func (p Problem) String() string { return p.Key + ": " + p.Msg }
+
+// Problems is every problem Validate found; it is an error.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+type problems struct{ list Problems }
+
+func (p *problems) add(key, format string, args ...any) {
+	p.list = append(p.list, Problem{Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
+
+// Validate checks every setting and returns all problems at once (as
+// Problems). It also prepares the therapists' schedules.
+func (c *Config) Validate() error {
+	var p problems
+	c.validateServer(&p)
+	c.validateMail(&p)
+	c.validateTherapists(&p)
+	c.validateSessionTypes(&p)
+	c.validateTiming(&p)
+	if len(p.list) > 0 {
+		return p.list
+	}
+	return nil
+}
+
+func (c *Config) validateServer(p *problems) {
+	if c.Listen == "" {
+		p.add("listen", "is empty: give host:port, e.g. 127.0.0.1:8080")
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		p.add("base_url", "%q is not an http(s) URL: links in emails point at it", c.BaseURL)
+	}
+	if c.Secret.IsSet() && len(c.Secret.Reveal()) < 32 {
+		p.add("secret", "is too short: use at least 32 random characters (e.g. openssl rand -hex 32)")
+	}
+	if c.Redis.DB < 0 {
+		p.add("redis.db", "must not be negative")
+	}
+	if c.Intake.RateLimitPerMinute < 0 {
+		p.add("intake.rate_limit_per_minute", "must be 0 (off) or more")
+	}
+	if c.Admin.Password.IsSet() && c.Admin.User == "" {
+		p.add("admin.user", "is empty while admin.password is set")
+	}
+	if c.Worker.Concurrency < 1 || c.Worker.Concurrency > 1000 {
+		p.add("worker.concurrency", "%d is out of range: use 1 to 1000", c.Worker.Concurrency)
+	}
+	if c.Worker.ShutdownTimeout <= c.Mail.SMTP.Timeout {
+		p.add("worker.shutdown_timeout", "must be longer than mail.smtp.timeout (%s), or a send cut off at shutdown runs twice", c.Mail.SMTP.Timeout)
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		p.add("log.format", "%q is not text or json", c.Log.Format)
+	}
+}
+
+func (c *Config) validateMail(p *problems) {
+	switch c.Mail.Mode {
+	case "", MailSMTP, MailOutbox:
+	default:
+		p.add("mail.mode", "%q is not smtp or outbox", c.Mail.Mode)
+	}
+	if _, err := mail.ParseAddress(c.Mail.From); err != nil {
+		p.add("mail.from", "%q is not an email address: %v", c.Mail.From, err)
+	}
+	if c.Mail.ReplyTo != "" {
+		if _, err := mail.ParseAddress(c.Mail.ReplyTo); err != nil {
+			p.add("mail.reply_to", "%q is not an email address: %v", c.Mail.ReplyTo, err)
+		}
+	}
+	if c.MailMode() == MailOutbox && c.Mail.OutboxDir == "" {
+		p.add("mail.outbox_dir", "is empty while mail goes to the outbox")
+	}
+	if c.MailMode() != MailSMTP {
+		return
+	}
+	s := c.Mail.SMTP
+	if s.Host == "" {
+		p.add("mail.smtp.host", "is empty")
+	}
+	if s.Port < 1 || s.Port > 65535 {
+		p.add("mail.smtp.port", "%d is not a port", s.Port)
+	}
+	switch s.TLS {
+	case "starttls", "tls", "none":
+	default:
+		p.add("mail.smtp.tls", "%q is not starttls, tls or none", s.TLS)
+	}
+	if s.Timeout <= 0 {
+		p.add("mail.smtp.timeout", "must be positive")
+	}
+}
+
+func (c *Config) validateTherapists(p *problems) {
+	if len(c.Therapists) == 0 {
+		p.add("therapists", "lists nobody: add at least one therapist")
+	}
+	seen := map[string]bool{}
+	for i := range c.Therapists {
+		t := &c.Therapists[i]
+		key := fmt.Sprintf("therapists[%d]", i)
+		if !idPattern.MatchString(t.ID) {
+			p.add(key+".id", "%q must be 1-32 lower-case letters, digits or dashes", t.ID)
+		} else if seen[t.ID] {
+			p.add(key+".id", "%q is used twice", t.ID)
+		}
+		seen[t.ID] = true
+		if strings.TrimSpace(t.Name) == "" {
+			p.add(key+".name", "is empty")
+		}
+		if _, err := mail.ParseAddress(t.Email); err != nil {
+			p.add(key+".email", "%q is not an email address", t.Email)
+		}
+		loc, err := time.LoadLocation(t.Timezone)
+		if err != nil || t.Timezone == "" || strings.EqualFold(t.Timezone, "local") {
+			p.add(key+".timezone", "unknown time zone %q (use an IANA name such as Europe/London)", t.Timezone)
+			loc = nil
+		}
+		t.schedule = calendar.Schedule{TherapistID: t.ID, Location: loc}
+		parseWeekly(p, key+".weekly", t.Weekly, &t.schedule)
+		parseTimeOff(p, key+".time_off", t.TimeOff, &t.schedule)
+	}
+}
+
+var weekdays = map[string]time.Weekday{
+	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
+	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
+}
+
+func parseWeekly(p *problems, key string, weekly map[string][]string, s *calendar.Schedule) {
+	days := make([]string, 0, len(weekly))
+	for day := range weekly {
+		days = append(days, day)
+	}
+	sort.Strings(days)
+	for _, day := range days {
+		wd, ok := weekdays[strings.ToLower(day)]
+		if !ok {
+			p.add(key+"."+day, "is not a day of the week")
+			continue
+		}
+		var ranges []calendar.HoursRange
+		for j, text := range weekly[day] {
+			r, err := ParseHours(text)
+			if err != nil {
+				p.add(fmt.Sprintf("%s.%s[%d]", key, day, j), "%v", err)
+				continue
+			}
+			ranges = append(ranges, r)
+		}
+		sort.Slice(ranges, func(a, b int) bool { return ranges[a].Start < ranges[b].Start })
+		for j := 1; j < len(ranges); j++ {
+			if ranges[j].Start < ranges[j-1].End {
+				p.add(key+"."+day, "has overlapping hours")
+			}
+		}
+		s.Weekly[wd] = append(s.Weekly[wd], ranges...)
+	}
+}
+
+// ParseHours reads "09:00-12:30"; the end may be 24:00.
+func ParseHours(text string) (calendar.HoursRange, error) {
+	from, to, ok := strings.Cut(strings.TrimSpace(text), "-")
+	start, err1 := parseClock(from)
+	end, err2 := parseClock(to)
+	if !ok || err1 != nil || err2 != nil {
+		return calendar.HoursRange{}, fmt.Errorf("%q is not a range like 09:00-17:00", text)
+	}
+	if end <= start {
+		return calendar.HoursRange{}, fmt.Errorf("%q ends before it starts", text)
+	}
+	return calendar.HoursRange{Start: start, End: end}, nil
+}
+
+func parseClock(s string) (int, error) {
+	var h, m int
+	if n, err := fmt.Sscanf(strings.TrimSpace(s), "%d:%d", &h, &m); n != 2 || err != nil {
+		return 0, fmt.Errorf("bad time")
+	}
+	if h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0) {
+		return 0, fmt.Errorf("bad time")
+	}
+	return h*60 + m, nil
+}
+
+func parseTimeOff(p *problems, key string, offs []TimeOff, s *calendar.Schedule) {
+	for i, off := range offs {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		from, err := calendar.ParseDate(off.From)
+		if err != nil {
+			p.add(k+".from", "%v", err)
+			continue
+		}
+		to := from
+		if off.To != "" {
+			if to, err = calendar.ParseDate(off.To); err != nil {
+				p.add(k+".to", "%v", err)
+				continue
+			}
+		}
+		if to.Compare(from) < 0 {
+			p.add(k+".to", "%s is before from (%s)", to, from)
+			continue
+		}
+		s.TimeOff = append(s.TimeOff, calendar.DateRange{From: from, To: to})
+	}
+}
+
+func (c *Config) validateSessionTypes(p *problems) {
+	if len(c.SessionTypes) == 0 {
+		p.add("session_types", "lists none: add at least one session type")
+	}
+	seen := map[string]bool{}
+	for i, s := range c.SessionTypes {
+		key := fmt.Sprintf("session_types[%d]", i)
+		if !idPattern.MatchString(s.ID) {
+			p.add(key+".id", "%q must be 1-32 lower-case letters, digits or dashes", s.ID)
+		} else if seen[s.ID] {
+			p.add(key+".id", "%q is used twice", s.ID)
+		}
+		seen[s.ID] = true
+		if strings.TrimSpace(s.Name) == "" {
+			p.add(key+".name", "is empty")
+		}
+		if s.Duration < 5*time.Minute || s.Duration > 8*time.Hour {
+			p.add(key+".duration", "%s is out of range: use 5m to 8h", s.Duration)
+		}
+		if s.Buffer < 0 || s.Buffer > 4*time.Hour {
+			p.add(key+".buffer", "%s is out of range: use 0 to 4h", s.Buffer)
+		}
+	}
+}
+
+func (c *Config) validateTiming(p *problems) {
+	b := c.Booking
+	if b.SlotStep < 5*time.Minute || b.SlotStep > 24*time.Hour || (24*time.Hour)%b.SlotStep != 0 || b.SlotStep%time.Minute != 0 {
+		p.add("booking.slot_step", "%s must be whole minutes that divide a day (5m to 24h)", b.SlotStep)
+	}
+	if b.MinNotice < 0 {
+		p.add("booking.min_notice", "must not be negative")
+	}
+	if b.Horizon <= b.MinNotice || b.Horizon > 366*24*time.Hour {
+		p.add("booking.horizon", "%s must be longer than booking.min_notice and at most 366d", b.Horizon)
+	}
+	for i, d := range c.Reminders.Before {
+		if d <= 0 || d > 30*24*time.Hour {
+			p.add(fmt.Sprintf("reminders.before[%d]", i), "%s is out of range: use more than 0 and at most 30d", d)
+		}
+	}
+	if c.Reflection.Enabled && (c.Reflection.After < 0 || c.Reflection.After > 14*24*time.Hour) {
+		p.add("reflection.after", "%s is out of range: use 0 to 14d", c.Reflection.After)
+	}
+	if c.Cancellation.LateWindow < 0 {
+		p.add("cancellation.late_window", "must not be negative")
+	}
+}
