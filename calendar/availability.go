@@ -1,0 +1,195 @@
+package calendar
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Reasons a start cannot be booked, as returned by CheckStart. The messages
+// are written to be shown to the client as they are.
+var (
+	ErrOffGrid      = errors.New("start is not on the booking grid")
+	ErrOutsideHours = errors.New("the session does not fit within the therapist's working hours")
+	ErrTimeOff      = errors.New("the therapist is away on that date")
+	ErrTooSoon      = errors.New("start is too soon: it has passed or falls within the minimum notice")
+	ErrPastHorizon  = errors.New("start is further ahead than bookings are open")
+)
+
+// FreeSlots lists the starts at which a session of type t can be booked with
+// the therapist of s, for local dates from..to (both included, in s.Location),
+// sorted by start. Each slot ends when the session ends; its buffer is not part
+// of the slot but must not overlap busy either. busy may be unsorted and
+// overlapping; each interval already includes its own booking's buffer, and an
+// empty interval blocks nothing. The result is nil when nothing is free, and
+// also when r.Step is not a positive whole number of minutes.
+//
+// Starts follow the wall clock of s.Location (see wallTime): a time the clock
+// skips is not offered, and a time the clock shows twice is offered once.
+func FreeSlots(s Schedule, t SessionType, r Rules, now time.Time, from, to Date, busy []Interval) []Slot {
+	step, ok := stepMinutes(r)
+	if !ok {
+		return nil
+	}
+	q := slotQuery{
+		schedule: s,
+		session:  t,
+		step:     step,
+		earliest: now.Add(r.MinNotice),
+		latest:   now.Add(r.Horizon),
+		busy:     newBusySet(busy),
+	}
+	// Days wholly before the notice or after the horizon cannot hold a start;
+	// skipping them keeps a wide from..to cheap.
+	first := maxDate(from, DateOf(q.earliest.In(s.Location)))
+	last := minDate(to, LastDate(s, r, now))
+	var out []Slot
+	for d := first; d.Compare(last) <= 0; d = d.AddDays(1) {
+		if !onTimeOff(s, d) {
+			out = q.appendDay(out, d)
+		}
+	}
+	return out
+}
+
+// CheckStart says why a start is not bookable, ignoring other bookings (the
+// store checks overlap atomically); nil when it lies on the grid, inside
+// working hours (whole session), not on time off, after now+MinNotice and not
+// past now+Horizon. When several reasons apply, the first of these is given:
+// off grid, too soon, past horizon, time off, outside hours.
+//
+// Of a wall-clock time shown twice (the hour repeated when clocks go back),
+// only the instant FreeSlots offers is on the grid; the other is ErrOffGrid.
+func CheckStart(s Schedule, t SessionType, r Rules, now time.Time, start time.Time) error {
+	step, ok := stepMinutes(r)
+	if !ok {
+		return ErrOffGrid
+	}
+	local := start.In(s.Location)
+	d := DateOf(local)
+	minute := local.Hour()*60 + local.Minute()
+	// Rebuilding the start from its wall-clock minute and comparing instants
+	// also refuses stray seconds and the second showing of a repeated time.
+	if at, _ := wallTime(d, minute, s.Location); minute%step != 0 || !at.Equal(start) {
+		return ErrOffGrid
+	}
+	switch {
+	case start.Before(now.Add(r.MinNotice)):
+		return ErrTooSoon
+	case start.After(now.Add(r.Horizon)):
+		return ErrPastHorizon
+	case onTimeOff(s, d):
+		return ErrTimeOff
+	case !fitsHours(hourSpans(nil, s, d), start, start.Add(t.Duration)):
+		return ErrOutsideHours
+	}
+	return nil
+}
+
+// LastDate is the last local date (in s.Location) on which a start could
+// still be within the horizon.
+func LastDate(s Schedule, r Rules, now time.Time) Date {
+	return DateOf(now.Add(r.Horizon).In(s.Location))
+}
+
+// MergeSlots merges per-therapist lists into one sorted by start, then
+// therapist id, so a practice-wide listing is stable from one call to the next.
+// The result is never nil.
+func MergeSlots(lists ...[]Slot) []Slot {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	out := make([]Slot, 0, n)
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	slices.SortStableFunc(out, func(a, b Slot) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.TherapistID, b.TherapistID)
+	})
+	return out
+}
+
+// slotQuery holds what FreeSlots needs for every day it looks at.
+type slotQuery struct {
+	schedule Schedule
+	session  SessionType
+	step     int // minutes
+	earliest time.Time
+	latest   time.Time
+	busy     busySet
+	spans    []Interval // reused from day to day
+}
+
+// appendDay appends the free starts of date d, in order. It walks the day's
+// grid by wall-clock minute, so overlapping or unsorted weekly ranges still
+// give each start once.
+func (q *slotQuery) appendDay(out []Slot, d Date) []Slot {
+	ranges := q.schedule.Weekly[d.Weekday()]
+	if len(ranges) == 0 {
+		return out
+	}
+	q.spans = hourSpans(q.spans[:0], q.schedule, d)
+	for minute := 0; minute < minutesPerDay; minute += q.step {
+		// A cheap test on wall-clock minutes first: a start outside every
+		// range by the clock cannot be inside one in absolute time.
+		if !coversMinute(ranges, minute) {
+			continue
+		}
+		start, exists := wallTime(d, minute, q.schedule.Location)
+		if !exists || start.Before(q.earliest) || start.After(q.latest) {
+			continue
+		}
+		end := start.Add(q.session.Duration)
+		if !fitsHours(q.spans, start, end) || q.busy.overlaps(start, end.Add(q.session.Buffer)) {
+			continue
+		}
+		out = append(out, Slot{TherapistID: q.schedule.TherapistID, Start: start, End: end})
+	}
+	return out
+}
+
+// stepMinutes is the grid step in minutes; the grid is laid out in whole
+// wall-clock minutes, so any other step is refused.
+func stepMinutes(r Rules) (int, bool) {
+	if r.Step < time.Minute || r.Step%time.Minute != 0 {
+		return 0, false
+	}
+	return int(r.Step / time.Minute), true
+}
+
+func onTimeOff(s Schedule, d Date) bool {
+	for _, off := range s.TimeOff {
+		if off.Contains(d) {
+			return true
+		}
+	}
+	return false
+}
+
+func coversMinute(ranges []HoursRange, minute int) bool {
+	for _, h := range ranges {
+		if h.Start <= minute && minute < h.End {
+			return true
+		}
+	}
+	return false
+}
+
+func minDate(a, b Date) Date {
+	if a.Compare(b) <= 0 {
+		return a
+	}
+	return b
+}
+
+func maxDate(a, b Date) Date {
+	if a.Compare(b) >= 0 {
+		return a
+	}
+	return b
+}

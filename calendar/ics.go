@@ -1,0 +1,300 @@
+package calendar
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/emersion/go-ical"
+)
+
+// Method is the iTIP method (RFC 5546) of an invite: what the receiving
+// calendar should do with the event.
+type Method string
+
+const (
+	MethodRequest Method = "REQUEST" // a new or changed appointment
+	MethodCancel  Method = "CANCEL"  // the appointment no longer takes place
+)
+
+// prodID names the software that wrote the calendar (RFC 5545 §3.7.3).
+const prodID = "-//consultd//consultd//EN"
+
+// maxLineOctets is the longest content line RFC 5545 §3.1 allows, CRLF excluded.
+const maxLineOctets = 75
+
+// Address is a calendar user: a display name and a mail address.
+type Address struct{ Name, Email string }
+
+// Event is one appointment as sent by iMIP (RFC 6047). Every message about the
+// same booking carries the same UID and a higher Sequence, so the client's
+// calendar replaces its copy instead of adding a second one.
+type Event struct {
+	UID         string // stable: "<booking id>@<host>"
+	Sequence    int    // raised on every change
+	Method      Method
+	Start, End  time.Time
+	Stamp       time.Time // DTSTAMP: when the message was made; written in UTC
+	Summary     string    // "Appointment with <practice>"; never a client's note
+	Description string    // short, e.g. the manage link line
+	Location    string    // address or video link, may be empty
+	URL         string    // manage link, may be empty
+	Organizer   Address   // the practice address the mail is from
+	Attendee    Address   // the client
+}
+
+// ICS renders a complete VCALENDAR for the event: CRLF line ends, lines folded
+// at 75 octets, all times in UTC so that no VTIMEZONE is needed.
+func (e Event) ICS() ([]byte, error) {
+	if err := e.validate(); err != nil {
+		return nil, err
+	}
+	cal := ical.NewCalendar()
+	cal.Props.SetText(ical.PropProductID, prodID)
+	cal.Props.SetText(ical.PropVersion, "2.0")
+	cal.Props.SetText(ical.PropCalendarScale, "GREGORIAN")
+	cal.Props.SetText(ical.PropMethod, string(e.Method))
+	cal.Children = append(cal.Children, e.component())
+
+	var buf bytes.Buffer
+	if err := ical.NewEncoder(&buf).Encode(cal); err != nil {
+		return nil, fmt.Errorf("calendar: encode event %s: %w", e.UID, err)
+	}
+	// go-ical writes each property on one line, however long: fold here.
+	return []byte(fold(buf.String())), nil
+}
+
+// validate refuses what would make an invite that calendars reject or
+// misfile. Messages name the field, never the client's name or address.
+func (e Event) validate() error {
+	switch {
+	case e.UID == "":
+		return errors.New("calendar: event has no UID")
+	case strings.IndexFunc(e.UID, unicode.IsControl) >= 0:
+		return fmt.Errorf("calendar: event UID %q contains a control character", e.UID)
+	case e.Method != MethodRequest && e.Method != MethodCancel:
+		return fmt.Errorf("calendar: event %s: method %q is neither REQUEST nor CANCEL", e.UID, e.Method)
+	case e.Sequence < 0:
+		return fmt.Errorf("calendar: event %s: sequence %d is negative", e.UID, e.Sequence)
+	case e.Stamp.IsZero():
+		return fmt.Errorf("calendar: event %s has no stamp (DTSTAMP)", e.UID)
+	case e.Start.IsZero():
+		return fmt.Errorf("calendar: event %s has no start", e.UID)
+	case !e.End.After(e.Start):
+		return fmt.Errorf("calendar: event %s ends (%s) no later than it starts (%s)",
+			e.UID, e.End.UTC().Format(time.RFC3339), e.Start.UTC().Format(time.RFC3339))
+	case strings.IndexFunc(e.URL, unicode.IsControl) >= 0:
+		return fmt.Errorf("calendar: event %s: URL contains a control character", e.UID)
+	}
+	if err := checkEmail(e.Organizer.Email); err != nil {
+		return fmt.Errorf("calendar: event %s: organizer %w", e.UID, err)
+	}
+	if err := checkEmail(e.Attendee.Email); err != nil {
+		return fmt.Errorf("calendar: event %s: attendee %w", e.UID, err)
+	}
+	return nil
+}
+
+// checkEmail accepts what can stand in a mailto: URI on one line. Full address
+// syntax is checked at intake; this guards the file's structure.
+func checkEmail(addr string) error {
+	switch {
+	case addr == "":
+		return errors.New("email is empty")
+	case strings.IndexFunc(addr, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+		return errors.New("email contains a space or control character")
+	case !strings.Contains(addr, "@"):
+		return errors.New("email has no @")
+	}
+	return nil
+}
+
+func (e Event) component() *ical.Component {
+	ev := ical.NewEvent()
+	p := ev.Props
+	p.SetText(ical.PropUID, e.UID)
+	seq := ical.NewProp(ical.PropSequence) // go-ical has no integer setter
+	seq.Value = strconv.Itoa(e.Sequence)
+	p.Set(seq)
+	// SetDateTime writes TZID=<zone> for anything not in time.UTC.
+	p.SetDateTime(ical.PropDateTimeStamp, e.Stamp.UTC())
+	p.SetDateTime(ical.PropDateTimeStart, e.Start.UTC())
+	p.SetDateTime(ical.PropDateTimeEnd, e.End.UTC())
+	setTextIfAny(p, ical.PropSummary, e.Summary)
+	setTextIfAny(p, ical.PropDescription, e.Description)
+	setTextIfAny(p, ical.PropLocation, e.Location)
+	if e.URL != "" {
+		u := ical.NewProp(ical.PropURL) // verbatim: url.URL.String would re-encode it
+		u.Value = e.URL
+		p.Set(u)
+	}
+	p.Set(addressProp(ical.PropOrganizer, e.Organizer))
+	att := addressProp(ical.PropAttendee, e.Attendee)
+	att.Params.Set(ical.ParamRole, "REQ-PARTICIPANT")
+	att.Params.Set(ical.ParamParticipationStatus, "NEEDS-ACTION")
+	att.Params.Set(ical.ParamRSVP, "TRUE")
+	p.Set(att)
+	p.SetText(ical.PropClass, "PRIVATE")
+	p.SetText(ical.PropTransparency, "OPAQUE")
+	if e.Method == MethodCancel {
+		ev.SetStatus(ical.EventCancelled)
+	} else {
+		ev.SetStatus(ical.EventConfirmed)
+	}
+	return ev.Component
+}
+
+// setTextIfAny escapes through go-ical's SetText, which handles backslash,
+// comma, semicolon and LF but not CR or other controls: those are cleaned first.
+func setTextIfAny(p ical.Props, name, text string) {
+	if text = cleanText(text); text != "" {
+		p.SetText(name, text)
+	}
+}
+
+func cleanText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// addressProp writes "NAME;CN=<name>:mailto:<email>". go-ical quotes a CN
+// holding , ; or : but refuses a double quote outright and passes CR/LF
+// through into the line, so the name is cleaned first.
+func addressProp(name string, a Address) *ical.Prop {
+	prop := ical.NewProp(name)
+	prop.Value = "mailto:" + a.Email
+	if cn := cleanParam(a.Name); cn != "" {
+		prop.Params.Set(ical.ParamCommonName, cn)
+	}
+	return prop
+}
+
+func cleanParam(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		switch {
+		case r == '"':
+			return '\''
+		case unicode.IsControl(r):
+			return ' '
+		}
+		return r
+	}, s))
+}
+
+// fold splits every CRLF-ended content line longer than 75 octets; each
+// continuation starts with one space and no UTF-8 sequence is cut.
+func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/maxLineOctets*3)
+	for s != "" {
+		line, rest, _ := strings.Cut(s, "\r\n")
+		s = rest
+		limit := maxLineOctets
+		for len(line) > limit {
+			cut := limit
+			for cut > 0 && !utf8.RuneStart(line[cut]) {
+				cut--
+			}
+			if cut == 0 { // not UTF-8: cut by octets rather than loop forever
+				cut = limit
+			}
+			b.WriteString(line[:cut])
+			b.WriteString("\r\n ")
+			line = line[cut:]
+			limit = maxLineOctets - 1 // the leading space counts
+		}
+		b.WriteString(line)
+		b.WriteString("\r\n")
+	}
+	return b.String()
+}
+
+// ParseEvent reads back the METHOD and the first VEVENT of an iCalendar
+// object. Times come back in UTC.
+func ParseEvent(data []byte) (ev Event, err error) {
+	// go-ical's decoder panics on some malformed parameter lists; tools feed
+	// this files from elsewhere, so turn that into an error.
+	defer func() {
+		if r := recover(); r != nil {
+			ev, err = Event{}, fmt.Errorf("calendar: malformed iCalendar: %v", r)
+		}
+	}()
+	cal, err := ical.NewDecoder(bytes.NewReader(data)).Decode()
+	if err != nil {
+		return Event{}, fmt.Errorf("calendar: parse: %w", err)
+	}
+	events := cal.Events()
+	if len(events) == 0 {
+		return Event{}, errors.New("calendar: parse: no VEVENT")
+	}
+	method, err := cal.Props.Text(ical.PropMethod)
+	if err != nil {
+		return Event{}, fmt.Errorf("calendar: parse METHOD: %w", err)
+	}
+	ev.Method = Method(strings.ToUpper(method))
+
+	p := events[0].Props
+	texts := []struct {
+		name string
+		dst  *string
+	}{
+		{ical.PropUID, &ev.UID},
+		{ical.PropSummary, &ev.Summary},
+		{ical.PropDescription, &ev.Description},
+		{ical.PropLocation, &ev.Location},
+	}
+	for _, t := range texts {
+		if *t.dst, err = p.Text(t.name); err != nil {
+			return Event{}, fmt.Errorf("calendar: parse %s: %w", t.name, err)
+		}
+	}
+	if u := p.Get(ical.PropURL); u != nil {
+		ev.URL = u.Value
+	}
+	if s := p.Get(ical.PropSequence); s != nil {
+		if ev.Sequence, err = s.Int(); err != nil {
+			return Event{}, fmt.Errorf("calendar: parse SEQUENCE: %w", err)
+		}
+	}
+	times := []struct {
+		name string
+		dst  *time.Time
+	}{
+		{ical.PropDateTimeStamp, &ev.Stamp},
+		{ical.PropDateTimeStart, &ev.Start},
+		{ical.PropDateTimeEnd, &ev.End},
+	}
+	for _, t := range times {
+		v, err := p.DateTime(t.name, time.UTC)
+		if err != nil {
+			return Event{}, fmt.Errorf("calendar: parse %s: %w", t.name, err)
+		}
+		*t.dst = v.UTC()
+	}
+	ev.Organizer = parseAddress(p.Get(ical.PropOrganizer))
+	ev.Attendee = parseAddress(p.Get(ical.PropAttendee))
+	return ev, nil
+}
+
+// parseAddress reads a CAL-ADDRESS; the "mailto:" scheme is case-insensitive.
+func parseAddress(prop *ical.Prop) Address {
+	if prop == nil {
+		return Address{}
+	}
+	email := prop.Value
+	if len(email) >= 7 && strings.EqualFold(email[:7], "mailto:") {
+		email = email[7:]
+	}
+	return Address{Name: prop.Params.Get(ical.ParamCommonName), Email: email}
+}

@@ -1,0 +1,296 @@
+package calendar
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// sampleInvite is a booking as the invite worker would describe it. Times
+// are in the therapist's zone on purpose: the file must carry them in UTC.
+func sampleInvite(t *testing.T) Event {
+	t.Helper()
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 3, 10, 14, 0, 0, 0, ny) // EDT from 8 March: 18:00Z
+	link := "https://book.example.org/m/eyJpZCI6ImItN2YzYTljIiwiZXhwIjoxNzc0MDAwMDAwfQ.c2lnbmF0dXJl"
+	return Event{
+		UID:         "b-7f3a9c@book.example.org",
+		Method:      MethodRequest,
+		Start:       start,
+		End:         start.Add(50 * time.Minute),
+		Stamp:       time.Date(2026, 3, 1, 9, 30, 0, 0, ny), // EST: 14:30Z
+		Summary:     "Appointment with Riverside Practice",
+		Description: "Manage or cancel: " + link,
+		Location:    "Riverside Practice, 12 Mill Lane; Room 2",
+		URL:         link,
+		Organizer:   Address{"Riverside Practice", "appointments@example.org"},
+		Attendee:    Address{"Lee, Jordan", "jordan.lee@example.com"},
+	}
+}
+
+// unfold undoes RFC 5545 folding.
+func unfold(s string) string { return strings.ReplaceAll(s, "\r\n ", "") }
+
+func TestICSRoundTrip(t *testing.T) {
+	base := sampleInvite(t)
+	tests := []struct {
+		desc   string
+		change func(*Event)
+		fix    func(*Event) // what ICS is meant to change on the way
+	}{
+		{"request", func(*Event) {}, nil},
+		{"cancel", func(e *Event) { e.Method, e.Sequence = MethodCancel, 3 }, nil},
+		{"escaped text", func(e *Event) {
+			e.Summary = `Appointment with Rivers; Lee, and Partners \ Co`
+			e.Description = "line one\nline two, with; all\\ of them"
+			e.Attendee.Name = "Rivers, Ada"
+			e.Organizer.Name = "Practice: Room 1; West"
+		}, nil},
+		{"quote and CR in names and text", func(e *Event) {
+			e.Attendee.Name = `Ada "Addy" Rivers`
+			e.Organizer.Name = "Riverside\r\nPractice"
+			e.Description = "one\r\ntwo\rthree\x00"
+		}, func(e *Event) {
+			e.Attendee.Name = "Ada 'Addy' Rivers"
+			e.Organizer.Name = "Riverside  Practice"
+			e.Description = "one\ntwo\nthree"
+		}},
+		{"stamp in a fixed zone", func(e *Event) {
+			e.Stamp = time.Date(2026, 3, 1, 23, 30, 0, 0, time.FixedZone("CET", 3600))
+		}, nil},
+		{"no name, location or link", func(e *Event) {
+			e.Attendee.Name, e.Location, e.URL, e.Description = "", "", "", ""
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			in := base
+			tt.change(&in)
+			data, err := in.ICS()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ParseEvent(data)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, data)
+			}
+			want := in
+			want.Start, want.End, want.Stamp = in.Start.UTC(), in.End.UTC(), in.Stamp.UTC()
+			if tt.fix != nil {
+				tt.fix(&want)
+			}
+			if got != want {
+				t.Errorf("round trip changed the event\n got %+v\nwant %+v\n%s", got, want, data)
+			}
+		})
+	}
+}
+
+func TestICSStructure(t *testing.T) {
+	req := sampleInvite(t)
+	cancel := req
+	cancel.Method, cancel.Sequence = MethodCancel, 1
+	tests := []struct {
+		desc  string
+		ev    Event
+		lines []string // each must appear as a whole unfolded line
+	}{
+		{"request", req, []string{
+			"BEGIN:VCALENDAR", "PRODID:-//consultd//consultd//EN", "VERSION:2.0",
+			"CALSCALE:GREGORIAN", "METHOD:REQUEST", "BEGIN:VEVENT",
+			"UID:b-7f3a9c@book.example.org", "SEQUENCE:0",
+			"DTSTAMP:20260301T143000Z", "DTSTART:20260310T180000Z", "DTEND:20260310T185000Z",
+			"SUMMARY:Appointment with Riverside Practice",
+			`LOCATION:Riverside Practice\, 12 Mill Lane\; Room 2`,
+			"ORGANIZER;CN=Riverside Practice:mailto:appointments@example.org",
+			`ATTENDEE;CN="Lee, Jordan";PARTSTAT=NEEDS-ACTION;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:jordan.lee@example.com`,
+			"CLASS:PRIVATE", "TRANSP:OPAQUE", "STATUS:CONFIRMED", "END:VEVENT", "END:VCALENDAR",
+		}},
+		{"cancel", cancel, []string{
+			"METHOD:CANCEL", "SEQUENCE:1", "STATUS:CANCELLED", "CLASS:PRIVATE",
+			"UID:b-7f3a9c@book.example.org",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			data, err := tt.ev.ICS()
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := string(data)
+			checkPhysicalLines(t, s)
+			if strings.Contains(s, "TZID") {
+				t.Error("file names a TZID; every time must be UTC")
+			}
+			lines := strings.Split(strings.TrimSuffix(unfold(s), "\r\n"), "\r\n")
+			counts := map[string]int{}
+			for _, l := range lines {
+				counts[l]++
+				if name, _, _ := strings.Cut(l, ":"); name == "METHOD" {
+					counts["METHOD"]++
+				}
+				if strings.HasPrefix(l, "DTSTAMP") && !strings.HasSuffix(l, "Z") {
+					t.Errorf("DTSTAMP not in UTC: %q", l)
+				}
+			}
+			if counts["METHOD"] != 1 {
+				t.Errorf("METHOD appears %d times, want once", counts["METHOD"])
+			}
+			for _, want := range tt.lines {
+				if counts[want] != 1 {
+					t.Errorf("line %q appears %d times, want once\n%s", want, counts[want], s)
+				}
+			}
+		})
+	}
+}
+
+// checkPhysicalLines asserts RFC 5545 §3.1 on the raw bytes: CRLF everywhere,
+// at most 75 octets a line, whole UTF-8 sequences on every line.
+func checkPhysicalLines(t *testing.T, s string) {
+	t.Helper()
+	if !strings.HasSuffix(s, "\r\n") {
+		t.Error("file does not end in CRLF")
+	}
+	for i, l := range strings.Split(strings.TrimSuffix(s, "\r\n"), "\r\n") {
+		if strings.ContainsAny(l, "\r\n") {
+			t.Errorf("line %d has a bare CR or LF: %q", i+1, l)
+		}
+		if len(l) > maxLineOctets {
+			t.Errorf("line %d is %d octets: %q", i+1, len(l), l)
+		}
+		if !utf8.ValidString(l) {
+			t.Errorf("line %d splits a UTF-8 sequence: %q", i+1, l)
+		}
+	}
+}
+
+func TestFold(t *testing.T) {
+	a := func(n int) string { return strings.Repeat("a", n) }
+	tests := []struct {
+		desc, in, want string
+	}{
+		{"short", "UID:x\r\n", "UID:x\r\n"},
+		{"exactly 75", a(75) + "\r\n", a(75) + "\r\n"},
+		{"76", a(76) + "\r\n", a(75) + "\r\n a\r\n"},
+		{"three lines", a(75+74+1) + "\r\n", a(75) + "\r\n " + a(74) + "\r\n a\r\n"},
+		{"75 with a two-octet rune", a(73) + "ü\r\n", a(73) + "ü\r\n"},
+		{"two-octet rune across 75", a(74) + "ü\r\n", a(74) + "\r\n ü\r\n"},
+		{"three-octet rune across 75", a(73) + "–x\r\n", a(73) + "\r\n –x\r\n"},
+		{"four-octet rune across 75", a(72) + "🙂x\r\n", a(72) + "\r\n 🙂x\r\n"},
+		{"several lines", "A:1\r\n" + a(76) + "\r\nB:2\r\n", "A:1\r\n" + a(75) + "\r\n a\r\nB:2\r\n"},
+		{"long multi-byte", strings.Repeat("Zürich – ", 30) + "\r\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			got := fold(tt.in)
+			if tt.want != "" && got != tt.want {
+				t.Errorf("fold\n got %q\nwant %q", got, tt.want)
+			}
+			checkPhysicalLines(t, got)
+			if unfold(got) != tt.in {
+				t.Errorf("unfold(fold(x)) != x\n got %q\nwant %q", unfold(got), tt.in)
+			}
+		})
+	}
+}
+
+func TestICSLongFields(t *testing.T) {
+	ev := sampleInvite(t)
+	ev.Description = strings.Repeat("Manage, move or cancel; see https://book.example.org/m/tok\\en\n", 5)
+	ev.Location = strings.Repeat("Praxis Müller, Zürich – 2. Stock ", 6)
+	data, err := ev.ICS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPhysicalLines(t, string(data))
+	for _, name := range []string{"DESCRIPTION:", "LOCATION:"} {
+		_, after, _ := strings.Cut(string(data), "\r\n"+name)
+		if _, next, _ := strings.Cut(after, "\r\n"); !strings.HasPrefix(next, " ") {
+			t.Errorf("%s was not folded", name)
+		}
+	}
+	got, err := ParseEvent(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Description != ev.Description || got.Location != ev.Location {
+		t.Errorf("long fields changed\n got %q\n     %q\nwant %q\n     %q",
+			got.Description, got.Location, ev.Description, ev.Location)
+	}
+}
+
+func TestICSRejects(t *testing.T) {
+	tests := []struct {
+		desc   string
+		change func(*Event)
+		want   string
+	}{
+		{"empty UID", func(e *Event) { e.UID = "" }, "no UID"},
+		{"UID with newline", func(e *Event) { e.UID = "b-1\r\n@x" }, "control character"},
+		{"end equals start", func(e *Event) { e.End = e.Start }, "no later than it starts"},
+		{"end before start", func(e *Event) { e.End = e.Start.Add(-time.Hour) }, "no later than it starts"},
+		{"zero start", func(e *Event) { e.Start = time.Time{} }, "no start"},
+		{"zero stamp", func(e *Event) { e.Stamp = time.Time{} }, "no stamp"},
+		{"no method", func(e *Event) { e.Method = "" }, "neither REQUEST nor CANCEL"},
+		{"other method", func(e *Event) { e.Method = "PUBLISH" }, "neither REQUEST nor CANCEL"},
+		{"negative sequence", func(e *Event) { e.Sequence = -1 }, "negative"},
+		{"no organizer email", func(e *Event) { e.Organizer.Email = "" }, "organizer email is empty"},
+		{"no attendee email", func(e *Event) { e.Attendee.Email = "" }, "attendee email is empty"},
+		{"attendee email with CRLF", func(e *Event) { e.Attendee.Email += "\r\nX-EVIL:1" }, "attendee email contains"},
+		{"attendee email without @", func(e *Event) { e.Attendee.Email = "jordan" }, "attendee email has no @"},
+		{"URL with newline", func(e *Event) { e.URL += "\nX" }, "URL contains"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			ev := sampleInvite(t)
+			tt.change(&ev)
+			data, err := ev.ICS()
+			if err == nil {
+				t.Fatalf("no error; got\n%s", data)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not say %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "jordan") || strings.Contains(err.Error(), "Jordan") {
+				t.Errorf("error %q names the client; errors reach the logs", err)
+			}
+		})
+	}
+}
+
+func TestParseEvent(t *testing.T) {
+	// As another calendar might write it: LF line ends, a TZID, MAILTO: in capitals.
+	foreign := "BEGIN:VCALENDAR\nVERSION:2.0\nMETHOD:request\nBEGIN:VEVENT\nUID:x@y\n" +
+		"DTSTAMP:20260301T143000Z\nDTSTART;TZID=America/New_York:20260310T140000\n" +
+		"DTEND;TZID=America/New_York:20260310T145000\nORGANIZER:MAILTO:a@example.org\n" +
+		"END:VEVENT\nEND:VCALENDAR\n"
+	ev, err := ParseEvent([]byte(foreign))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 3, 10, 18, 0, 0, 0, time.UTC)
+	if ev.Method != MethodRequest || ev.Start != start || ev.End != start.Add(50*time.Minute) ||
+		ev.Organizer.Email != "a@example.org" {
+		t.Errorf("got %+v", ev)
+	}
+
+	bad := []struct{ desc, in, want string }{
+		{"not iCalendar", "hello", "parse"},
+		{"no event", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "no VEVENT"},
+		{"cut off in a parameter", "BEGIN:VCALENDAR\r\nX;A=b", "malformed iCalendar"},
+		{"bad start", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:soon\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "DTSTART"},
+		{"bad sequence", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSEQUENCE:two\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "SEQUENCE"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.desc, func(t *testing.T) {
+			if _, err := ParseEvent([]byte(tt.in)); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one saying %q", err, tt.want)
+			}
+		})
+	}
+}
