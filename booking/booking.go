@@ -1,0 +1,135 @@
+// Package booking owns the booking records in Redis and the one rule that
+// must never break: two live bookings of a therapist never overlap, their
+// buffers included. Every check-and-write runs as a single Lua script.
+package booking
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Status is where a booking stands.
+type Status string
+
+const (
+	// StatusHeld: the slot is taken, the invite not yet sent.
+	StatusHeld Status = "held"
+	// StatusConfirmed: the invite went out.
+	StatusConfirmed Status = "confirmed"
+	// StatusCancelled: the slot is free again; the record is kept.
+	StatusCancelled Status = "cancelled"
+)
+
+// Live reports whether the booking occupies its slot.
+func (s Status) Live() bool { return s == StatusHeld || s == StatusConfirmed }
+
+// Booking is one appointment. It occupies [Start, End+Buffer) while live.
+type Booking struct {
+	ID, TherapistID, Type        string
+	Start, End                   time.Time     // the session, UTC, millisecond precision
+	Buffer                       time.Duration // kept free after End
+	Status                       Status
+	Seq                          int    // iCalendar SEQUENCE: 0 at creation, +1 on every reschedule or cancel
+	Name, Email, TimeZone, Notes string // personal: never logged, never in a key
+	Flag                         string // e.g. "undeliverable": shown to the therapist
+	CreatedAt, UpdatedAt         time.Time
+}
+
+// Occupied is the span the booking keeps from other bookings.
+func (b Booking) Occupied() (start, end time.Time) { return b.Start, b.End.Add(b.Buffer) }
+
+var (
+	// ErrSlotTaken: the span meets another live booking of the therapist.
+	ErrSlotTaken = errors.New("booking: slot taken")
+	// ErrNotFound: no booking with that id.
+	ErrNotFound = errors.New("booking: not found")
+	// ErrNotLive: the booking is cancelled and cannot change any more.
+	ErrNotLive = errors.New("booking: not live")
+	// ErrNotHeld: Release refuses a booking whose invite may have gone out.
+	ErrNotHeld = errors.New("booking: not held")
+	// ErrStale: a confirm carried an older sequence than the booking has;
+	// the task that sent it is outdated and should be dropped.
+	ErrStale = errors.New("booking: sequence outdated")
+	// ErrInvalid: the arguments cannot make a booking (a caller's bug: the
+	// web intake validates before it claims).
+	ErrInvalid = errors.New("booking: invalid")
+)
+
+// randLen is the length of the random part of an id: crypto/rand.Text
+// gives 26 base32 characters, 128 bits.
+const randLen = 26
+
+// NewID returns "<therapist id>_<26 random base32 characters>". The
+// therapist is part of the id so that a signed link carrying only the id
+// leads to the therapist's keys.
+func NewID(therapistID string) string {
+	return therapistID + "_" + strings.ToLower(rand.Text())
+}
+
+// TherapistOf returns the therapist part of an id made by NewID.
+func TherapistOf(id string) (string, error) {
+	i := strings.LastIndexByte(id, '_')
+	if i < 0 || len(id)-i-1 != randLen || !isBase32Lower(id[i+1:]) {
+		return "", fmt.Errorf("%w: malformed booking id", ErrNotFound)
+	}
+	t := id[:i]
+	if err := checkTherapistID(t); err != nil {
+		return "", fmt.Errorf("%w: malformed booking id", ErrNotFound)
+	}
+	return t, nil
+}
+
+func isBase32Lower(s string) bool {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkTherapistID keeps therapist ids to characters that cannot break the
+// key layout: a brace would change the Cluster hash tag, a colon the key
+// structure.
+func checkTherapistID(id string) error {
+	if id == "" || len(id) > 64 {
+		return fmt.Errorf("%w: therapist id must have 1 to 64 characters", ErrInvalid)
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return fmt.Errorf("%w: therapist id may hold only letters, digits, '-', '_' and '.'", ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// checkNew validates what Claim needs to write a sound record.
+func checkNew(b Booking) error {
+	if err := checkTherapistID(b.TherapistID); err != nil {
+		return err
+	}
+	if b.ID != "" {
+		if t, err := TherapistOf(b.ID); err != nil || t != b.TherapistID {
+			return fmt.Errorf("%w: id does not belong to the therapist", ErrInvalid)
+		}
+	}
+	if b.Type == "" {
+		return fmt.Errorf("%w: session type is empty", ErrInvalid)
+	}
+	return checkSpan(b.Start, b.End, b.Buffer)
+}
+
+func checkSpan(start, end time.Time, buffer time.Duration) error {
+	switch {
+	case start.IsZero():
+		return fmt.Errorf("%w: start is missing", ErrInvalid)
+	case end.UnixMilli() <= start.UnixMilli():
+		return fmt.Errorf("%w: end must come after start", ErrInvalid)
+	case buffer < 0:
+		return fmt.Errorf("%w: buffer is negative", ErrInvalid)
+	}
+	return nil
+}

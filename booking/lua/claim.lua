@@ -1,0 +1,83 @@
+-- Claim: the idempotency checks, the overlap check and the write happen
+-- here in one script, so no other client can slip in between them.
+--
+-- KEYS[1] booking key prefix   KEYS[2] live (zset by start)
+-- KEYS[3] all (zset by start)  KEYS[4] held (set)  KEYS[5] span
+-- then, in this order and only when present: the dup key (email, type,
+-- start) and the idempotency key.
+-- ARGV[1] id  ARGV[2] start ms  ARGV[3] occupied end ms (end + buffer)
+-- ARGV[4] now ms  ARGV[5] idempotency window ms  ARGV[6] dup window ms
+-- ARGV[7] '1' if a dup key is given  ARGV[8] '1' if an idempotency key is
+-- given  ARGV[9..] the booking's HSET field/value pairs
+-- Returns {'ok', created (0|1), HGETALL} or {'taken'}.
+
+local prefix, live, all, held, spankey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local id, start, occend, now = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local idemkey, dupkey
+local n = 6
+if ARGV[7] == '1' then
+  dupkey, n = KEYS[n], n + 1
+end
+if ARGV[8] == '1' then
+  idemkey = KEYS[n]
+end
+
+local function found(bid)
+  return {'ok', 0, redis.call('HGETALL', prefix .. bid)}
+end
+
+-- A repeat with the same idempotency key gets the first booking back,
+-- whatever has happened to it since, as long as it still exists.
+if idemkey then
+  local bid = redis.call('GET', idemkey)
+  if bid then
+    local created = redis.call('HGET', prefix .. bid, 'created')
+    if created and now - tonumber(created) < tonumber(ARGV[5]) then
+      return found(bid)
+    end
+  end
+end
+
+-- A double submit (same email, type and start, shortly after) gets the
+-- first booking too, but only while it still holds that very slot: after a
+-- cancel or a move the client means a new booking.
+if dupkey then
+  local bid = redis.call('GET', dupkey)
+  if bid then
+    local f = redis.call('HMGET', prefix .. bid, 'created', 'status', 'start')
+    if f[1] and now - tonumber(f[1]) < tonumber(ARGV[6])
+        and f[2] ~= 'cancelled' and tonumber(f[3]) == start then
+      if idemkey then
+        redis.call('SET', idemkey, bid, 'PX', ARGV[5])
+      end
+      return found(bid)
+    end
+  end
+end
+
+-- The id is made before the call; if it exists, this is the same call
+-- retried after its reply was lost.
+if redis.call('EXISTS', prefix .. id) == 1 then
+  return found(id)
+end
+
+if conflict(prefix, live, spankey, start, occend, nil) then
+  return {'taken'}
+end
+
+local fields = {}
+for i = 9, #ARGV do
+  fields[#fields + 1] = ARGV[i]
+end
+redis.call('HSET', prefix .. id, unpack(fields))
+redis.call('ZADD', live, ARGV[2], id)
+redis.call('ZADD', all, ARGV[2], id)
+redis.call('SADD', held, id)
+widen(spankey, occend - start)
+if idemkey then
+  redis.call('SET', idemkey, id, 'PX', ARGV[5])
+end
+if dupkey then
+  redis.call('SET', dupkey, id, 'PX', ARGV[6])
+end
+return {'ok', 1, redis.call('HGETALL', prefix .. id)}

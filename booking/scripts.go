@@ -1,0 +1,85 @@
+package booking
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// The scripts are the only writers of booking records and indexes. Each is
+// run with EVALSHA, falling back to EVAL when Redis has not seen it yet.
+var (
+	//go:embed lua/overlap.lua
+	overlapLua string
+	//go:embed lua/claim.lua
+	claimLua string
+	//go:embed lua/reschedule.lua
+	rescheduleLua string
+	//go:embed lua/release.lua
+	releaseLua string
+	//go:embed lua/confirm.lua
+	confirmLua string
+	//go:embed lua/cancel.lua
+	cancelLua string
+	//go:embed lua/setflag.lua
+	setFlagLua string
+	//go:embed lua/busy.lua
+	busyLua string
+	//go:embed lua/fetch.lua
+	fetchLua string
+
+	claimScript      = redis.NewScript(overlapLua + claimLua)
+	rescheduleScript = redis.NewScript(overlapLua + rescheduleLua)
+	releaseScript    = redis.NewScript(releaseLua)
+	confirmScript    = redis.NewScript(confirmLua)
+	cancelScript     = redis.NewScript(cancelLua)
+	setFlagScript    = redis.NewScript(setFlagLua)
+	busyScript       = redis.NewScript(busyLua)
+	fetchScript      = redis.NewScript(fetchLua)
+)
+
+// codeErrors maps the refusals scripts return to the package's errors.
+var codeErrors = map[string]error{
+	"taken":    ErrSlotTaken,
+	"notfound": ErrNotFound,
+	"notlive":  ErrNotLive,
+	"notheld":  ErrNotHeld,
+	"stale":    ErrStale,
+}
+
+// outcome is a writing script's reply {'ok', changed, record} or {code}.
+type outcome struct {
+	changed bool
+	booking Booking
+}
+
+// run executes a writing script and turns its reply into an outcome or
+// one of the package's errors.
+func run(ctx context.Context, rdb redis.Scripter, s *redis.Script, keys []string, args ...any) (outcome, error) {
+	v, err := s.Run(ctx, rdb, keys, args...).Result()
+	if err != nil {
+		return outcome{}, fmt.Errorf("booking: redis: %w", err)
+	}
+	reply, ok := v.([]any)
+	if !ok || len(reply) == 0 {
+		return outcome{}, fmt.Errorf("booking: unexpected script reply %T", v)
+	}
+	code, _ := reply[0].(string)
+	if code != "ok" {
+		if e, known := codeErrors[code]; known {
+			return outcome{}, e
+		}
+		return outcome{}, fmt.Errorf("booking: unexpected script reply %q", code)
+	}
+	var o outcome
+	if len(reply) == 3 {
+		n, _ := reply[1].(int64)
+		o.changed = n == 1
+		if o.booking, err = decodeReply(reply[2]); err != nil {
+			return outcome{}, err
+		}
+	}
+	return o, nil
+}

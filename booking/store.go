@@ -1,0 +1,182 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+const (
+	// idemWindow: how long a client's idempotency key returns the first booking.
+	idemWindow = 24 * time.Hour
+	// dupWindow: how long the same email, type and start count as a double submit.
+	dupWindow = 10 * time.Minute
+	// sentTTL: how long a sent-marker is kept; longer than any retry or
+	// reminder horizon, short enough not to pile up.
+	sentTTL = 90 * 24 * time.Hour
+)
+
+// Store keeps bookings in Redis (a single server or a Cluster).
+type Store struct {
+	rdb redis.UniversalClient
+	now func() time.Time
+}
+
+// NewStore returns a store on rdb. now is the clock (time.Now when nil);
+// the idempotency windows are measured with it.
+func NewStore(rdb redis.UniversalClient, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{rdb: rdb, now: now}
+}
+
+// Claim holds b's slot for a new booking with status held, in one Redis
+// round trip. Claim sets ID (when empty), Status, Seq and the timestamps.
+//
+// It returns the first booking instead, with created=false, when this is a
+// repeat: the same idempotencyKey within 24 h (while that booking exists),
+// or the same email, type and start within 10 minutes (while that booking
+// is live and still at that start), or the same call retried after a lost
+// reply. A caller should make sure the confirm task exists in both cases;
+// task ids make that safe. ErrSlotTaken when the span
+// [Start, End+Buffer) meets another live booking of the therapist.
+func (s *Store) Claim(ctx context.Context, b Booking, idempotencyKey string) (got Booking, created bool, err error) {
+	if err := checkNew(b); err != nil {
+		return Booking{}, false, err
+	}
+	now := s.now()
+	if b.ID == "" {
+		b.ID = NewID(b.TherapistID)
+	}
+	b.Start, b.End = b.Start.UTC(), b.End.UTC()
+	b.Status, b.Seq = StatusHeld, 0
+	b.CreatedAt, b.UpdatedAt = now, now
+
+	k := keysFor(b.TherapistID)
+	keys := []string{k.bookingPrefix(), k.live(), k.all(), k.held(), k.span()}
+	hasDup, hasIdem := "0", "0"
+	if strings.TrimSpace(b.Email) != "" {
+		keys, hasDup = append(keys, k.dup(b.Email, b.Type, b.Start)), "1"
+	}
+	if idempotencyKey != "" {
+		keys, hasIdem = append(keys, k.idem(idempotencyKey)), "1"
+	}
+	_, occEnd := b.Occupied()
+	args := append([]any{
+		b.ID, ms(b.Start), ms(occEnd), ms(now),
+		strconv.FormatInt(idemWindow.Milliseconds(), 10),
+		strconv.FormatInt(dupWindow.Milliseconds(), 10),
+		hasDup, hasIdem,
+	}, fields(b)...)
+
+	o, err := run(ctx, s.rdb, claimScript, keys, args...)
+	if err != nil {
+		return Booking{}, false, fmt.Errorf("claim for therapist %s at %s: %w", b.TherapistID, b.Start.Format(time.RFC3339), err)
+	}
+	return o.booking, o.changed, nil
+}
+
+// Get returns a booking by id.
+func (s *Store) Get(ctx context.Context, id string) (Booking, error) {
+	t, err := TherapistOf(id)
+	if err != nil {
+		return Booking{}, err
+	}
+	m, err := s.rdb.HGetAll(ctx, keysFor(t).booking(id)).Result()
+	if err != nil {
+		return Booking{}, fmt.Errorf("get booking %s: %w", id, err)
+	}
+	if len(m) == 0 {
+		return Booking{}, fmt.Errorf("get booking %s: %w", id, ErrNotFound)
+	}
+	return decode(m)
+}
+
+// Release removes a held booking entirely, freeing its slot, after its
+// confirm task could not be enqueued. ErrNotHeld once it is confirmed or
+// cancelled.
+func (s *Store) Release(ctx context.Context, id string) error {
+	k, err := keysOf(id)
+	if err != nil {
+		return err
+	}
+	_, err = run(ctx, s.rdb, releaseScript, []string{k.bookingPrefix(), k.live(), k.all(), k.held()}, id)
+	if err != nil {
+		return fmt.Errorf("release booking %s: %w", id, err)
+	}
+	return nil
+}
+
+// Confirm moves a held booking to confirmed if seq is still its sequence.
+// Confirming a confirmed booking returns it unchanged. ErrStale when seq is
+// outdated, ErrNotLive when the booking was cancelled.
+func (s *Store) Confirm(ctx context.Context, id string, seq int) (Booking, error) {
+	k, err := keysOf(id)
+	if err != nil {
+		return Booking{}, err
+	}
+	o, err := run(ctx, s.rdb, confirmScript, []string{k.bookingPrefix(), k.held()}, id, strconv.Itoa(seq), ms(s.now()))
+	if err != nil {
+		return Booking{}, fmt.Errorf("confirm booking %s: %w", id, err)
+	}
+	return o.booking, nil
+}
+
+// Cancel frees a live booking's slot and raises its sequence. Cancelling a
+// cancelled booking returns it with changed=false.
+func (s *Store) Cancel(ctx context.Context, id string) (b Booking, changed bool, err error) {
+	k, err := keysOf(id)
+	if err != nil {
+		return Booking{}, false, err
+	}
+	o, err := run(ctx, s.rdb, cancelScript, []string{k.bookingPrefix(), k.live(), k.held()}, id, ms(s.now()))
+	if err != nil {
+		return Booking{}, false, fmt.Errorf("cancel booking %s: %w", id, err)
+	}
+	return o.booking, o.changed, nil
+}
+
+// Reschedule moves a live booking to [start, end), keeping its buffer and
+// status, and raises its sequence. The new span is checked against every
+// other live booking in the same script. Moving it to where it already is
+// changes nothing. ErrSlotTaken when taken, ErrNotLive when cancelled.
+func (s *Store) Reschedule(ctx context.Context, id string, start, end time.Time) (Booking, error) {
+	if err := checkSpan(start, end, 0); err != nil {
+		return Booking{}, err
+	}
+	k, err := keysOf(id)
+	if err != nil {
+		return Booking{}, err
+	}
+	keys := []string{k.bookingPrefix(), k.live(), k.all(), k.span()}
+	o, err := run(ctx, s.rdb, rescheduleScript, keys, id, ms(start), ms(end), ms(s.now()))
+	if err != nil {
+		return Booking{}, fmt.Errorf("reschedule booking %s to %s: %w", id, start.UTC().Format(time.RFC3339), err)
+	}
+	return o.booking, nil
+}
+
+// SetFlag records a flag on a booking, such as "undeliverable".
+func (s *Store) SetFlag(ctx context.Context, id, flag string) error {
+	k, err := keysOf(id)
+	if err != nil {
+		return err
+	}
+	if _, err := run(ctx, s.rdb, setFlagScript, []string{k.bookingPrefix()}, id, flag, ms(s.now())); err != nil {
+		return fmt.Errorf("flag booking %s: %w", id, err)
+	}
+	return nil
+}
+
+func keysOf(id string) (keys, error) {
+	t, err := TherapistOf(id)
+	if err != nil {
+		return keys{}, err
+	}
+	return keysFor(t), nil
+}
