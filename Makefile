@@ -1,0 +1,36 @@
+# consultd: `make test` installs what the tests need (redis-server, chromium)
+# when missing, then vets and runs every test with the race detector.
+
+GO       ?= go
+PACKAGES ?= ./...
+APT_DEPS := redis-server:redis-server chromium:chromium
+
+.PHONY: test deps vet build run fuzz clean
+
+test: deps vet
+	$(GO) test -race -count=1 $(PACKAGES)
+
+# deps installs each missing command from Debian's packages (as root, or
+# through sudo).
+deps:
+	@missing=""; for pair in $(APT_DEPS); do \
+		cmd=$${pair%%:*}; pkg=$${pair##*:}; \
+		command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+vet:
+	$(GO) vet $(PACKAGES)
+
+build:
+	$(GO) build -o bin/consultd ./cmd/consultd
+
+run:
+	$(GO) run ./cmd/consultd serve
+
+clean:
+	rm -rf bin outbox

@@ -1,0 +1,237 @@
+// Package app wires the service together: it builds every part from the
+// configuration and runs the roles a process was asked for (web, worker,
+// scheduler), then shuts them down in order.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/mailer"
+	"github.com/consultd/consultd/templates"
+	"github.com/consultd/consultd/token"
+	"github.com/consultd/consultd/web"
+)
+
+// Roles says what one process runs.
+type Roles struct {
+	Web, Worker, Scheduler bool
+}
+
+// AllRoles is what `consultd serve` runs.
+var AllRoles = Roles{Web: true, Worker: true, Scheduler: true}
+
+// App is one running consultd process.
+type App struct {
+	cfg    *config.Config
+	roles  Roles
+	logger *slog.Logger
+	now    func() time.Time
+
+	rdb       redis.UniversalClient
+	mini      *miniredis.Miniredis
+	store     *booking.Store
+	queue     *asynq.Client
+	inspector *asynq.Inspector
+	enqueuer  *jobs.Enqueuer
+	signer    *token.Signer
+	links     *jobs.Links
+	templates *templates.Set
+
+	listener net.Listener
+	http     *http.Server
+
+	sender    mailer.Sender
+	mux       *asynq.ServeMux
+	worker    *asynq.Server
+	scheduler *asynq.Scheduler
+}
+
+// Options are the parts tests replace.
+type Options struct {
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// New connects to Redis and builds the parts for the given roles; it binds
+// the listener when the web role is on, so Addr is known before Run.
+func New(ctx context.Context, cfg *config.Config, roles Roles, opts Options) (*App, error) {
+	a := &App{cfg: cfg, roles: roles, logger: opts.Logger, now: opts.Now}
+	if a.logger == nil {
+		a.logger = slog.Default()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	var err error
+	if a.rdb, a.mini, err = connectRedis(cfg, a.logger); err != nil {
+		return nil, err
+	}
+	if err := a.build(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context) error {
+	secret, err := linkSecret(ctx, a.cfg, a.rdb, a.logger)
+	if err != nil {
+		return fmt.Errorf("redis at %s: %w", a.redisName(), err)
+	}
+	a.signer = token.NewSigner(secret, a.now)
+	a.links = jobs.NewLinks(a.cfg, a.signer, a.now)
+	a.store = booking.NewStore(a.rdb, a.now)
+	a.queue = asynq.NewClientFromRedisClient(a.rdb)
+	a.inspector = asynq.NewInspectorFromRedisClient(a.rdb)
+	a.enqueuer = jobs.NewEnqueuer(a.queue, a.inspector, a.cfg, a.now)
+	// Templates are parsed here, before anything is served: a broken one
+	// stops the start with its name rather than failing the first email.
+	if a.templates, err = templates.Load(a.cfg.Templates.Dir); err != nil {
+		return fmt.Errorf("templates: %w", err)
+	}
+	if a.roles.Web {
+		if err := a.buildWeb(); err != nil {
+			return err
+		}
+	}
+	if a.roles.Worker {
+		if err := a.buildWorker(); err != nil {
+			return err
+		}
+	}
+	if a.roles.Scheduler {
+		if err := a.buildScheduler(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *App) redisName() string {
+	if a.cfg.Redis.Embedded() {
+		return "in-memory"
+	}
+	return a.cfg.Redis.Addr
+}
+
+func (a *App) buildWeb() error {
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Listen, err)
+	}
+	a.listener = ln
+	srv := web.New(web.Deps{
+		Config:  a.cfg,
+		Busy:    a.store,
+		Store:   a.store,
+		Queue:   a.enqueuer,
+		Links:   a.links,
+		Signer:  a.signer,
+		Pages:   a.templates,
+		Limiter: web.NewRateLimiter(a.rdb, a.cfg.Intake.RateLimitPerMinute, a.now),
+		Ready:   func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
+		Now:     a.now,
+		Logger:  a.logger,
+	})
+	a.http = web.HTTPServer(a.cfg.Listen, srv.Handler())
+	return nil
+}
+
+// Addr is where the web role listens (useful with port 0).
+func (a *App) Addr() string {
+	if a.listener == nil {
+		return ""
+	}
+	return a.listener.Addr().String()
+}
+
+// Run serves until ctx ends, then stops taking requests before it drains
+// the workers.
+func (a *App) Run(ctx context.Context) error {
+	errc := make(chan error, 2)
+	if a.worker != nil {
+		if err := a.worker.Start(a.mux); err != nil {
+			return fmt.Errorf("worker: %w", err)
+		}
+	}
+	if a.scheduler != nil {
+		if err := a.scheduler.Start(); err != nil {
+			return fmt.Errorf("scheduler: %w", err)
+		}
+	}
+	if a.http != nil {
+		go func() {
+			if err := a.http.Serve(a.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("http: %w", err)
+			}
+		}()
+	}
+	a.announce()
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	a.shutdown()
+	return runErr
+}
+
+func (a *App) shutdown() {
+	if a.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := a.http.Shutdown(ctx); err != nil {
+			a.logger.Warn("http shutdown", "err", err)
+		}
+	}
+	if a.scheduler != nil {
+		a.scheduler.Shutdown()
+	}
+	if a.worker != nil {
+		// Shutdown waits up to worker.shutdown_timeout for tasks in flight;
+		// unfinished ones go back to the queue.
+		a.worker.Shutdown()
+	}
+}
+
+// Close releases connections; call it after Run returns.
+func (a *App) Close() {
+	if a.sender != nil {
+		_ = a.sender.Close()
+	}
+	if a.queue != nil {
+		_ = a.queue.Close()
+	}
+	if a.inspector != nil {
+		_ = a.inspector.Close()
+	}
+	if a.rdb != nil {
+		_ = a.rdb.Close()
+	}
+	if a.mini != nil {
+		a.mini.Close()
+	}
+}
+
+// announce tells the person who started the process where to go.
+func (a *App) announce() {
+	if a.http != nil {
+		a.logger.Info("consultd is serving", "listen", a.Addr(), "booking_page", a.cfg.BaseURL+"/book")
+	}
+	if a.worker != nil && a.cfg.MailMode() == config.MailOutbox {
+		a.logger.Warn("email is not sent: each message is written to " + a.cfg.Mail.OutboxDir + " as a .eml file; set mail.smtp.* to send")
+	}
+}

@@ -1,0 +1,79 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/mailer"
+)
+
+// delayedCheck is how often scheduled tasks (reminders) are moved to the
+// queue: asynq's default of 5 s would make reminders that late.
+const delayedCheck = 500 * time.Millisecond
+
+// newSender is the configured way mail leaves the process.
+func newSender(cfg *config.Config) (mailer.Sender, error) {
+	if cfg.MailMode() == config.MailOutbox {
+		return mailer.NewOutbox(cfg.Mail.OutboxDir)
+	}
+	s := cfg.Mail.SMTP
+	return mailer.NewSMTP(mailer.SMTPConfig{
+		Host: s.Host, Port: s.Port, Username: s.Username, Password: s.Password.Reveal(),
+		TLS: s.TLS, Timeout: s.Timeout,
+	}, cfg.Worker.Concurrency)
+}
+
+func (a *App) buildWorker() error {
+	sender, err := newSender(a.cfg)
+	if err != nil {
+		return fmt.Errorf("mail: %w", err)
+	}
+	a.sender = sender
+	compose, err := jobs.NewComposer(a.cfg, a.templates, a.links, a.now)
+	if err != nil {
+		return err
+	}
+	handlers := jobs.NewHandlers(jobs.HandlerDeps{
+		Store: a.store, Sender: sender, Compose: compose, Queue: a.enqueuer,
+		Config: a.cfg, Logger: a.logger, Now: a.now,
+	})
+	a.mux = asynq.NewServeMux()
+	handlers.Register(a.mux)
+	a.worker = asynq.NewServerFromRedisClient(a.rdb, asynq.Config{
+		Concurrency:              a.cfg.Worker.Concurrency,
+		Queues:                   map[string]int{jobs.Queue: 1},
+		RetryDelayFunc:           jobs.RetryDelay,
+		DelayedTaskCheckInterval: delayedCheck,
+		ShutdownTimeout:          a.cfg.Worker.ShutdownTimeout,
+		Logger:                   asynqLogger{a.logger},
+		LogLevel:                 asynq.WarnLevel,
+		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			id, _ := asynq.GetTaskID(ctx)
+			n, _ := asynq.GetRetryCount(ctx)
+			a.logger.Warn("task failed", "task", id, "type", t.Type(), "retry", n, "err", err)
+		}),
+	})
+	return nil
+}
+
+// buildScheduler enqueues the sweep every minute. Every process that runs
+// a scheduler does so; the task ID of each minute lets only one through.
+func (a *App) buildScheduler() error {
+	a.scheduler = asynq.NewSchedulerFromRedisClient(a.rdb, &asynq.SchedulerOpts{
+		Logger:   asynqLogger{a.logger},
+		LogLevel: asynq.WarnLevel,
+		// The scheduler's options are fixed at registration; the first one
+		// is the task ID, rewritten here for the minute being enqueued.
+		PreEnqueueFunc: func(_ *asynq.Task, opts []asynq.Option) {
+			opts[0] = asynq.TaskID(jobs.SweepTaskID(a.now()))
+		},
+	})
+	_, err := a.scheduler.Register("@every 1m", jobs.NewSweepTask(),
+		asynq.TaskID("sweep"), asynq.Queue(jobs.Queue), asynq.MaxRetry(1), asynq.Retention(5*time.Minute))
+	return err
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/spf13/cobra"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/web"
+)
+
+func slotsCommand(load func() (*config.Config, error)) *cobra.Command {
+	var req web.SlotsRequest
+	cmd := &cobra.Command{
+		Use:   "slots",
+		Short: "Print free slots for a session type and date range, in the therapist's time zone",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := load()
+			if err != nil {
+				return configError(cmd, err)
+			}
+			return printSlots(cmd.Context(), cmd.OutOrStdout(), cfg, req)
+		},
+	}
+	cmd.Flags().StringVar(&req.Type, "type", "", "session type id (default: the first one configured)")
+	cmd.Flags().StringVar(&req.Therapist, "therapist", "", "therapist id (default: everyone)")
+	cmd.Flags().StringVar(&req.From, "from", "", "first date, YYYY-MM-DD (default: today)")
+	cmd.Flags().StringVar(&req.To, "to", "", "last date, YYYY-MM-DD (default: a week from the first)")
+	return cmd
+}
+
+// noBookings stands in for the store when no Redis is configured: the
+// in-memory one of a running process is not reachable from here.
+type noBookings struct{}
+
+func (noBookings) Busy(context.Context, string, time.Time, time.Time) ([]calendar.Interval, error) {
+	return nil, nil
+}
+
+func printSlots(ctx context.Context, out io.Writer, cfg *config.Config, req web.SlotsRequest) error {
+	now := time.Now()
+	if req.Type == "" {
+		req.Type = cfg.SessionTypes[0].ID
+	}
+	if req.From == "" {
+		req.From = calendar.DateOf(now.In(cfg.Therapists[0].Location())).String()
+	}
+	if req.To == "" {
+		if from, err := calendar.ParseDate(req.From); err == nil {
+			req.To = from.AddDays(6).String()
+		}
+	}
+	var busy web.BusyTimes = noBookings{}
+	if !cfg.Redis.Embedded() {
+		rdb := redis.NewClient(&redis.Options{Addr: cfg.Redis.Addr, Password: cfg.Redis.Password.Reveal(), DB: cfg.Redis.DB})
+		defer rdb.Close()
+		busy = booking.NewStore(rdb, time.Now)
+	}
+	srv := web.New(web.Deps{Config: cfg, Busy: busy, Now: func() time.Time { return now }})
+	slots, err := srv.FreeSlots(ctx, req)
+	if err != nil {
+		return err
+	}
+	for _, s := range slots {
+		t, _ := cfg.Therapist(s.TherapistID)
+		loc := t.Location()
+		fmt.Fprintf(out, "%s  %s-%s  %s  %s\n", s.Start.In(loc).Format("Mon 2006-01-02"),
+			s.Start.In(loc).Format("15:04"), s.End.In(loc).Format("15:04"), loc, s.TherapistID)
+	}
+	if len(slots) == 0 {
+		fmt.Fprintf(out, "no free %s slots from %s to %s\n", req.Type, req.From, req.To)
+	}
+	return nil
+}

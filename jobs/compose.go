@@ -1,0 +1,176 @@
+package jobs
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"time"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/mailer"
+	"github.com/consultd/consultd/templates"
+	"github.com/consultd/consultd/token"
+)
+
+// Composer turns a booking into the emails about it. It holds no state
+// beyond the configuration, templates and link signer.
+type Composer struct {
+	cfg       *config.Config
+	templates *templates.Set
+	links     *Links
+	now       func() time.Time
+	from      mailer.Address
+	host      string
+}
+
+// NewComposer checks the sender address and base URL once.
+func NewComposer(cfg *config.Config, set *templates.Set, links *Links, now func() time.Time) (*Composer, error) {
+	from, err := mail.ParseAddress(cfg.Mail.From)
+	if err != nil {
+		return nil, fmt.Errorf("mail.from: %w", err)
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("base_url: %w", err)
+	}
+	return &Composer{cfg: cfg, templates: set, links: links, now: now,
+		from: mailer.Address{Name: from.Name, Email: from.Address}, host: u.Hostname()}, nil
+}
+
+// Links makes the signed URLs put in emails.
+type Links struct {
+	base   string
+	signer *token.Signer
+	ttl    time.Duration
+	now    func() time.Time
+}
+
+// NewLinks signs links that last the booking horizon plus a month, so a
+// link in any email stays good until well after the session.
+func NewLinks(cfg *config.Config, signer *token.Signer, now func() time.Time) *Links {
+	return &Links{base: cfg.BaseURL, signer: signer, ttl: cfg.Booking.Horizon + 30*24*time.Hour, now: now}
+}
+
+// Manage is the client's page to cancel or reschedule a booking.
+func (l *Links) Manage(bookingID string) string {
+	return l.base + "/m/" + l.signer.Sign(token.PurposeManage, bookingID, l.now().Add(l.ttl))
+}
+
+// Unsubscribe is the one-click opt-out from reflection prompts; it names
+// the booking, never the address, and lasts a year.
+func (l *Links) Unsubscribe(bookingID string) string {
+	return l.base + "/u/" + l.signer.Sign(token.PurposeUnsubscribe, bookingID, l.now().Add(365*24*time.Hour))
+}
+
+// Book is the public booking page.
+func (l *Links) Book() string { return l.base + "/book" }
+
+// Admin is the therapist's view of a booking.
+func (l *Links) Admin(bookingID string) string { return l.base + "/admin/bookings/" + bookingID }
+
+// facts gathers what every email of a booking says.
+func (c *Composer) facts(b booking.Booking) (templates.EmailData, config.Therapist, config.SessionType) {
+	th, _ := c.cfg.Therapist(b.TherapistID)
+	st, _ := c.cfg.SessionType(b.Type)
+	clientLoc := th.Location()
+	if loc, err := time.LoadLocation(b.TimeZone); err == nil && b.TimeZone != "" {
+		clientLoc = loc
+	}
+	d := templates.EmailData{
+		Practice:      c.cfg.Practice.Name,
+		ClientName:    b.Name,
+		TherapistName: th.Name,
+		SessionName:   st.Name,
+		When:          FormatWhen(b.Start, b.End, clientLoc),
+		Location:      st.Location,
+		ManageURL:     c.links.Manage(b.ID),
+		BookURL:       c.links.Book(),
+		AdminURL:      c.links.Admin(b.ID),
+		Policy:        c.cfg.Cancellation.Policy,
+	}
+	if th.Location() != nil && th.Location().String() != clientLoc.String() {
+		d.WhenTherapist = FormatWhen(b.Start, b.End, th.Location())
+	}
+	return d, th, st
+}
+
+// FormatWhen writes a session's time for people: "Tuesday 1 December 2026,
+// 09:00–09:50 (America/New_York)".
+func FormatWhen(start, end time.Time, loc *time.Location) string {
+	s, e := start.In(loc), end.In(loc)
+	return fmt.Sprintf("%s, %s–%s (%s)", s.Format("Monday 2 January 2006"), s.Format("15:04"), e.Format("15:04"), loc)
+}
+
+// Invite is the client's email with the calendar event (REQUEST).
+func (c *Composer) Invite(b booking.Booking) (*mailer.Message, error) {
+	data, _, _ := c.facts(b)
+	return c.withEvent(b, "invite", data, calendar.MethodRequest)
+}
+
+// TherapistBooked tells the therapist of a new booking: when, which type, a
+// link to it. Never the client's note.
+func (c *Composer) TherapistBooked(b booking.Booking) (*mailer.Message, error) {
+	return c.toTherapist(b, "therapist_booked", time.Time{})
+}
+
+// TherapistFlagged tells the therapist a client's address refused mail.
+func (c *Composer) TherapistFlagged(b booking.Booking) (*mailer.Message, error) {
+	return c.toTherapist(b, "therapist_flagged", time.Time{})
+}
+
+func (c *Composer) withEvent(b booking.Booking, name string, data templates.EmailData, method calendar.Method) (*mailer.Message, error) {
+	m, err := c.plain(b, name, data, mailer.Address{Name: b.Name, Email: b.Email})
+	if err != nil {
+		return nil, err
+	}
+	ev := c.event(b, data, method)
+	if m.Calendar, err = ev.ICS(); err != nil {
+		return nil, fmt.Errorf("%s calendar of %s: %w", name, b.ID, err)
+	}
+	m.CalendarMethod = string(method)
+	return m, nil
+}
+
+// event is the booking as a calendar event: the same UID for its whole
+// life, so the client's calendar updates one entry; SEQUENCE is the
+// booking's, raised by every change.
+func (c *Composer) event(b booking.Booking, data templates.EmailData, method calendar.Method) calendar.Event {
+	return calendar.Event{
+		UID:         b.ID + "@" + c.host,
+		Sequence:    b.Seq,
+		Method:      method,
+		Start:       b.Start,
+		End:         b.End,
+		Stamp:       c.now(),
+		Summary:     "Appointment with " + c.cfg.Practice.Name,
+		Description: "To change or cancel: " + data.ManageURL,
+		Location:    data.Location,
+		URL:         data.ManageURL,
+		Organizer:   calendar.Address{Name: c.from.Name, Email: c.from.Email},
+		Attendee:    calendar.Address{Name: b.Name, Email: b.Email},
+	}
+}
+
+func (c *Composer) plain(b booking.Booking, name string, data templates.EmailData, to mailer.Address) (*mailer.Message, error) {
+	e, err := c.templates.Email(name, data)
+	if err != nil {
+		return nil, err
+	}
+	m := &mailer.Message{
+		MessageID: fmt.Sprintf("%s.%s.%d@%s", name, b.ID, b.Seq, c.host),
+		From:      c.from,
+		To:        to,
+		Subject:   e.Subject,
+		Text:      e.Text,
+		HTML:      e.HTML,
+		Date:      c.now(),
+	}
+	if c.cfg.Mail.ReplyTo != "" {
+		if rt, err := mail.ParseAddress(c.cfg.Mail.ReplyTo); err == nil {
+			m.ReplyTo = &mailer.Address{Name: rt.Name, Email: rt.Address}
+		}
+	}
+	return m, nil
+}

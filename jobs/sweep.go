@@ -1,0 +1,87 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/consultd/consultd/booking"
+)
+
+// sweepGrace leaves a new hold alone while its confirm task is on its way.
+const sweepGrace = 2 * time.Minute
+
+// SweepTaskID names one minute's sweep: every process's scheduler enqueues
+// it, and the ID lets only the first one in.
+func SweepTaskID(at time.Time) string {
+	return "sweep:" + strconv.FormatInt(at.Unix()/60, 10)
+}
+
+// NewSweepTask is the periodic task that repairs held bookings.
+func NewSweepTask() *asynq.Task { return asynq.NewTask(TypeSweep, nil) }
+
+// confirmState is the state of a booking's confirm task, or "" if none.
+func (e *Enqueuer) confirmState(bookingID string) (asynq.TaskState, bool, error) {
+	info, err := e.inspector.GetTaskInfo(Queue, "confirm:"+bookingID)
+	if errors.Is(err, asynq.ErrTaskNotFound) || errors.Is(err, asynq.ErrQueueNotFound) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return info.State, true, nil
+}
+
+// handleSweep finds held bookings that would otherwise stay held for ever:
+// one whose confirm task is gone is queued again; one whose confirm failed
+// for good (address refused, retries exhausted) is released.
+func (h *Handlers) handleSweep(ctx context.Context, _ *asynq.Task) error {
+	var errs []error
+	for _, th := range h.Config.Therapists {
+		held, err := h.Store.Held(ctx, th.ID)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, b := range held {
+			if err := h.sweepOne(ctx, b); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (h *Handlers) sweepOne(ctx context.Context, b booking.Booking) error {
+	if h.Now().Sub(b.CreatedAt) < sweepGrace {
+		return nil
+	}
+	state, found, err := h.Queue.confirmState(b.ID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case b.Flag == FlagUndeliverable || (found && state == asynq.TaskStateArchived):
+		return h.release(ctx, b)
+	case !found:
+		h.Logger.Warn("held booking had no confirm task: queued again", "booking", b.ID)
+		return h.Queue.Confirm(ctx, b.ID, b.Seq)
+	}
+	return nil
+}
+
+// release frees a hold that cannot be confirmed and tells the therapist.
+func (h *Handlers) release(ctx context.Context, b booking.Booking) error {
+	if err := h.send(ctx, b, "notice:released", h.Compose.TherapistReleased); err != nil && !errors.Is(err, asynq.SkipRetry) {
+		return err
+	}
+	if err := h.Store.Release(ctx, b.ID); err != nil && !errors.Is(err, booking.ErrNotHeld) && !errors.Is(err, booking.ErrNotFound) {
+		return fmt.Errorf("release %s: %w", b.ID, err)
+	}
+	h.Logger.Warn("hold released: it could not be confirmed", "booking", b.ID)
+	return nil
+}

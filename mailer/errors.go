@@ -1,0 +1,73 @@
+package mailer
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// IsPermanent reports whether err carries a 5xx reply from the SMTP server to
+// the message, so a retry would get the same answer. 4xx replies, network
+// errors, timeouts, connection and authentication failures are not
+// permanent: they say nothing about the message.
+func IsPermanent(err error) bool {
+	var sendErr *gomail.SendError
+	if !errors.As(err, &sendErr) {
+		return false
+	}
+	code := sendErr.ErrorCode()
+	return code >= 500 && code <= 599
+}
+
+// smtpError describes an SMTP failure without go-mail's own text, which lists
+// the affected recipients and echoes the server's reply (servers commonly
+// quote the address they refuse). Unwrap keeps the cause reachable for
+// errors.As, IsPermanent and errors.Is(err, context.Canceled).
+type smtpError struct {
+	text   string
+	causes []error
+}
+
+func (e *smtpError) Error() string   { return e.text }
+func (e *smtpError) Unwrap() []error { return e.causes }
+
+// sendFailed wraps an error from go-mail's send. ctxErr is the context's
+// error when the context ended the send by closing its connection.
+func sendFailed(err, ctxErr error) error {
+	var b strings.Builder
+	b.WriteString("smtp send: ")
+	var sendErr *gomail.SendError
+	if errors.As(err, &sendErr) {
+		b.WriteString(sendErr.Reason.String())
+		switch code := sendErr.ErrorCode(); {
+		case code != 0:
+			fmt.Fprintf(&b, ": server replied %d", code)
+			if esc := sendErr.EnhancedStatusCode(); esc != "" {
+				fmt.Fprintf(&b, " (%s)", esc)
+			}
+		default:
+			b.WriteString(": connection failed")
+		}
+	} else {
+		// go-mail's send returns only SendErrors; anything else is
+		// unknown text and stays out of the message.
+		b.WriteString("failed")
+	}
+	causes := []error{err}
+	if ctxErr != nil {
+		fmt.Fprintf(&b, " (%v)", ctxErr)
+		causes = append(causes, ctxErr)
+	}
+	return &smtpError{text: b.String(), causes: causes}
+}
+
+// dialFailed wraps an error from connecting, greeting, STARTTLS or AUTH.
+// Their text is about the server and the practice's account, not a client.
+func dialFailed(server string, err error) error {
+	return &smtpError{
+		text:   fmt.Sprintf("smtp send: connect to %s: %v", server, err),
+		causes: []error{err},
+	}
+}

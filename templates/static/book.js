@@ -1,0 +1,126 @@
+// The booking page lists free times in the therapist's zone, so it works with
+// scripts off. This script shows them in the visitor's zone instead (the
+// browser's own at first, or one chosen in the picker), regrouping them by
+// day in that zone since an evening time may fall on the next day there, and
+// puts the zone in the form so the invitation speaks the same time.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form.book-form");
+  var hidden = document.getElementById("timezone");
+  var select = document.getElementById("zone-select");
+  var picker = document.getElementById("zone-picker");
+  var zoneName = document.getElementById("zone-name");
+  var days = document.getElementById("days");
+  if (!form || !hidden || !select || !picker || !zoneName || !days || !window.Intl) {
+    return;
+  }
+
+  function validZone(zone) {
+    if (!zone) {
+      return false;
+    }
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: zone });
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function hasOption(value) {
+    for (var i = 0; i < select.options.length; i++) {
+      if (select.options[i].value === value) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // dayKey is the date of t in the zone, as YYYY-MM-DD, whatever the locale.
+  function dayKey(parts) {
+    var p = {};
+    parts.forEach(function (part) { p[part.type] = part.value; });
+    return p.year + "-" + p.month + "-" + p.day;
+  }
+
+  function relabel(zone) {
+    var time = new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: "numeric", minute: "2-digit" });
+    var day = new Intl.DateTimeFormat(undefined, { timeZone: zone, weekday: "long", day: "numeric", month: "long" });
+    var key = new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
+    var groups = [];
+    var byKey = {};
+    // The server lists slots in time order, so the groups come out in order.
+    Array.prototype.forEach.call(days.querySelectorAll("li.slot"), function (li) {
+      var input = li.querySelector("input");
+      var label = li.querySelector("label");
+      var at = new Date(input.value);
+      if (!label || isNaN(at.getTime())) {
+        return;
+      }
+      label.textContent = time.format(at);
+      var k = dayKey(key.formatToParts(at));
+      if (!byKey[k]) {
+        byKey[k] = { label: day.format(at), items: [] };
+        groups.push(byKey[k]);
+      }
+      byKey[k].items.push(li);
+    });
+    if (groups.length === 0) {
+      return;
+    }
+    Array.prototype.forEach.call(days.querySelectorAll("section.day"), function (s) { s.remove(); });
+    groups.forEach(function (g) {
+      var section = document.createElement("section");
+      section.className = "day";
+      var heading = document.createElement("h3");
+      heading.className = "day-label";
+      heading.textContent = g.label;
+      var list = document.createElement("ul");
+      list.className = "slot-list";
+      g.items.forEach(function (li) { list.appendChild(li); });
+      section.appendChild(heading);
+      section.appendChild(list);
+      days.appendChild(section);
+    });
+  }
+
+  function use(zone) {
+    relabel(zone);
+    hidden.value = zone;
+    zoneName.textContent = zone.replace(/_/g, " ");
+  }
+
+  var detected = "";
+  try {
+    detected = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (e) {
+    detected = "";
+  }
+  if (validZone(detected) && !hasOption(detected)) {
+    var own = document.createElement("option");
+    own.value = detected;
+    own.textContent = detected.replace(/_/g, " ") + " (this device)";
+    select.insertBefore(own, select.firstChild);
+  }
+  // A zone already in the form (it came back with a problem) was the
+  // visitor's choice; otherwise the device's own zone.
+  var zone = validZone(hidden.value) ? hidden.value : detected;
+  if (!validZone(zone)) {
+    return; // keep the server's labels and let the invitation use the therapist's zone
+  }
+  if (!hasOption(zone)) {
+    var chosen = document.createElement("option");
+    chosen.value = zone;
+    chosen.textContent = zone.replace(/_/g, " ");
+    select.insertBefore(chosen, select.firstChild);
+  }
+  select.value = zone;
+  use(zone);
+  picker.hidden = false;
+  select.addEventListener("change", function () {
+    if (validZone(select.value)) {
+      use(select.value);
+    }
+  });
+}());

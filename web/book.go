@@ -1,0 +1,106 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
+)
+
+var (
+	errTaken = &apiError{Status: http.StatusConflict, Msg: "that time has just been taken: please choose another"}
+	// errUnavailable is what a client sees when Redis or the queue cannot be
+	// reached: nothing was booked, and trying again later is safe.
+	errUnavailable = &apiError{Status: http.StatusServiceUnavailable, Msg: "booking is unavailable for a moment: nothing was booked, please try again shortly"}
+)
+
+// book holds the slot for a valid request and queues its confirmation.
+// With no therapist named, the first one free at that time gets it.
+func (s *Server) book(ctx context.Context, v validRequest) (b booking.Booking, created bool, err error) {
+	now := s.Now()
+	var eligible []string
+	var reason error
+	for _, t := range v.therapists {
+		err := calendar.CheckStart(t.Schedule(), v.sessionType.Calendar(), s.Config.Booking.Rules(), now, v.start)
+		if err == nil {
+			eligible = append(eligible, t.ID)
+		} else if reason == nil {
+			reason = err
+		}
+	}
+	if len(eligible) == 0 {
+		return b, false, invalid("that time cannot be booked", map[string]string{"start": reason.Error()})
+	}
+	for _, id := range eligible {
+		b, created, err = s.Store.Claim(ctx, booking.Booking{
+			TherapistID: id, Type: v.sessionType.ID,
+			Start: v.start, End: v.start.Add(v.sessionType.Duration), Buffer: v.sessionType.Buffer,
+			Name: v.Name, Email: v.Email, TimeZone: v.Timezone, Notes: v.Notes,
+		}, v.IdempotencyKey)
+		if errors.Is(err, booking.ErrSlotTaken) {
+			continue
+		}
+		if err != nil {
+			return b, false, s.unavailable("claim", err)
+		}
+		b, err = s.queueConfirm(ctx, b, created)
+		return b, created, err
+	}
+	return b, false, errTaken
+}
+
+// queueConfirm makes sure the booking's confirm task exists. A new hold
+// whose task cannot be queued is released, so no slot is held for nothing.
+func (s *Server) queueConfirm(ctx context.Context, b booking.Booking, created bool) (booking.Booking, error) {
+	err := s.Queue.Confirm(ctx, b.ID, b.Seq)
+	if err == nil {
+		if created {
+			s.Logger.Info("booking held", "booking", b.ID, "type", b.Type)
+		}
+		return b, nil
+	}
+	if !created {
+		// The first request queued it; the sweep re-queues it if it got lost.
+		s.Logger.Warn("confirm re-queue failed for a repeated request", "booking", b.ID, "err", err)
+		return b, nil
+	}
+	if rerr := s.Store.Release(context.WithoutCancel(ctx), b.ID); rerr != nil {
+		s.Logger.Error("hold not released after a failed enqueue: the sweep will release it", "booking", b.ID, "err", rerr)
+	}
+	return booking.Booking{}, s.unavailable("enqueue", err)
+}
+
+// unavailable logs what failed and gives the client a clean 503.
+func (s *Server) unavailable(step string, err error) error {
+	s.Logger.Error("booking unavailable", "step", step, "err", err)
+	return errUnavailable
+}
+
+type bookingJSON struct {
+	ID        string `json:"id"`
+	Status    string `json:"status"`
+	Start     string `json:"start"`
+	End       string `json:"end"`
+	Type      string `json:"type"`
+	Therapist string `json:"therapist"`
+	ManageURL string `json:"manage_url,omitempty"`
+}
+
+// bookingJSON is the answer to a booking request. withLink adds the manage
+// link, which is a capability: a repeated request gets no link, since
+// anyone who knows a client's email and time could send that repeat (the
+// link is in the client's invite).
+func (s *Server) bookingJSON(b booking.Booking, withLink bool) bookingJSON {
+	out := bookingJSON{
+		ID: b.ID, Status: string(b.Status), Type: b.Type, Therapist: b.TherapistID,
+		Start: b.Start.UTC().Format(timeFormat), End: b.End.UTC().Format(timeFormat),
+	}
+	if withLink {
+		out.ManageURL = s.Links.Manage(b.ID)
+	}
+	return out
+}
+
+const timeFormat = "2006-01-02T15:04:05Z07:00"

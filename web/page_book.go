@@ -1,0 +1,270 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
+)
+
+// windowDays is how many days the booking page lists at once; later days
+// are a "later times" link away, up to the booking horizon.
+const windowDays = 14
+
+// bookForm is what a client typed, given back when the form returns with
+// a problem so nothing has to be typed twice.
+type bookForm struct {
+	Type, Start, Name, Email, Notes, Timezone string
+}
+
+func (f bookForm) request() bookingRequest {
+	return bookingRequest{Type: f.Type, Start: f.Start, Name: f.Name, Email: f.Email, Notes: f.Notes, Timezone: f.Timezone}
+}
+
+// bookPage is the data of templates/pages/book.html.
+type bookPage struct {
+	Practice string
+	Types    []typeChoice
+	Session  typeChoice   // the chosen type
+	Zone     string       // the zone the server labels times in
+	Zones    []zoneChoice // offered by the zone picker (book.js)
+	Days     []slotDay
+	// Earlier and Later page through the days; empty at either end.
+	Earlier, Later string
+	From           string // first listed date, so a returned form lists the same days
+	Form           bookForm
+	Errors         map[string]string // a message per field, shown next to it
+	Problem        string            // a message above the form
+	CSRF           string
+	Invite         string // the invite token, posted back so its limits hold
+	Script, Style  string
+}
+
+type typeChoice struct {
+	ID, Name, Length, URL string
+	Current               bool
+}
+
+type slotDay struct {
+	Date, Label string
+	Slots       []slotChoice
+}
+
+type slotChoice struct {
+	ID, Value, Label string
+	Checked          bool
+}
+
+// getBook answers GET /book: the public booking page.
+func (s *Server) getBook(w http.ResponseWriter, r *http.Request) {
+	s.showBook(w, r, nil)
+}
+
+// getInvite answers GET /book/{token}: the booking page of a therapist's
+// invite, with the email filled in and only the types it allows.
+func (s *Server) getInvite(w http.ResponseWriter, r *http.Request) {
+	inv, err := s.readInvite(r.PathValue("token"))
+	if err != nil {
+		s.inviteInvalid(w, r)
+		return
+	}
+	s.showBook(w, r, inv)
+}
+
+func (s *Server) showBook(w http.ResponseWriter, r *http.Request, inv *Invite) {
+	q := r.URL.Query()
+	form := bookForm{Type: q.Get("type")}
+	if inv != nil {
+		form.Email = inv.Email
+	}
+	s.renderBook(w, r, http.StatusOK, bookState{invite: inv, token: r.PathValue("token"), form: form, from: q.Get("from")})
+}
+
+// bookState is everything a rendering of the booking page depends on.
+type bookState struct {
+	invite  *Invite
+	token   string // the invite token as received
+	form    bookForm
+	from    string
+	errors  map[string]string
+	problem string
+}
+
+// renderBook lists the free slots and renders the page with a fresh CSRF
+// token; when the slots cannot be read, nothing can be booked, so it says so.
+func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, st bookState) {
+	p, err := s.bookPageData(r.Context(), st)
+	if err != nil {
+		s.Logger.Error("booking page: free slots", "err", err)
+		s.bookUnavailable(w, r)
+		return
+	}
+	p.CSRF = s.csrfToken(w, r)
+	s.page(w, r, status, "book", p)
+}
+
+func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, error) {
+	types := s.allowedTypes(st.invite)
+	session := types[0]
+	if i := slices.IndexFunc(types, func(t config.SessionType) bool { return t.ID == st.form.Type }); i >= 0 {
+		session = types[i]
+	}
+	st.form.Type = session.ID
+	loc := s.Config.Therapists[0].Location()
+	from, to, earlier, later := s.window(st.from)
+	p := bookPage{
+		Practice: s.Config.Practice.Name, Zone: strings.ReplaceAll(loc.String(), "_", " "), Zones: zoneChoices(loc, st.form.Timezone),
+		From: from.String(), Form: st.form, Errors: st.errors, Problem: st.problem,
+		Invite: st.token, Script: assetURL("book.js"), Style: assetURL("book.css"),
+	}
+	base := s.pagePath(st.token)
+	for _, t := range types {
+		c := typeChoice{ID: t.ID, Name: t.Name, Length: minutes(t.Duration), Current: t.ID == session.ID,
+			URL: base + "?" + url.Values{"type": {t.ID}}.Encode()}
+		if c.Current {
+			p.Session = c
+		}
+		p.Types = append(p.Types, c)
+	}
+	if earlier != "" {
+		p.Earlier = base + "?" + url.Values{"type": {session.ID}, "from": {earlier}}.Encode()
+	}
+	if later != "" {
+		p.Later = base + "?" + url.Values{"type": {session.ID}, "from": {later}}.Encode()
+	}
+	slots, err := s.FreeSlots(ctx, SlotsRequest{Type: session.ID, From: from.String(), To: to.String()})
+	if err != nil {
+		return p, err
+	}
+	p.Days = groupByDay(slots, loc, st.form.Start)
+	return p, nil
+}
+
+// allowedTypes is every configured type, or those the invite names, in the
+// configured order.
+func (s *Server) allowedTypes(inv *Invite) []config.SessionType {
+	return slices.DeleteFunc(slices.Clone(s.Config.SessionTypes), func(t config.SessionType) bool {
+		return !inv.allows(t.ID)
+	})
+}
+
+// pagePath is the booking page the type and paging links stay on.
+func (s *Server) pagePath(inviteToken string) string {
+	if inviteToken != "" {
+		return "/book/" + url.PathEscape(inviteToken)
+	}
+	return "/book"
+}
+
+// window is the run of days to list, starting at the date asked for when
+// that lies between today and the horizon (today otherwise), and the first
+// dates of the previous and next runs ("" when there is none). Dates are in
+// the first therapist's zone; the horizon is the earliest of all.
+func (s *Server) window(fromParam string) (from, to calendar.Date, earlier, later string) {
+	now := s.Now()
+	today := calendar.DateOf(now.In(s.Config.Therapists[0].Location()))
+	last := today.AddDays(windowDays - 1)
+	for i, t := range s.Config.Therapists {
+		if l := calendar.LastDate(t.Schedule(), s.Config.Booking.Rules(), now); i == 0 || l.Compare(last) < 0 {
+			last = l
+		}
+	}
+	from = today
+	if d, err := calendar.ParseDate(fromParam); err == nil && d.Compare(today) > 0 && d.Compare(last) <= 0 {
+		from = d
+	}
+	to = from.AddDays(windowDays - 1)
+	if to.Compare(last) > 0 {
+		to = last
+	}
+	if from.Compare(today) > 0 {
+		prev := from.AddDays(-windowDays)
+		if prev.Compare(today) < 0 {
+			prev = today
+		}
+		earlier = prev.String()
+	}
+	if to.Compare(last) < 0 {
+		later = to.AddDays(1).String()
+	}
+	return from, to, earlier, later
+}
+
+// groupByDay labels each free start in loc and groups the starts by local
+// date. Two therapists free at one time give one choice: booking picks
+// whoever is free.
+func groupByDay(slots []calendar.Slot, loc *time.Location, checked string) []slotDay {
+	var days []slotDay
+	seen := map[time.Time]bool{}
+	for _, sl := range slots {
+		if seen[sl.Start] {
+			continue
+		}
+		seen[sl.Start] = true
+		local := sl.Start.In(loc)
+		date := local.Format(time.DateOnly)
+		if len(days) == 0 || days[len(days)-1].Date != date {
+			days = append(days, slotDay{Date: date, Label: local.Format("Monday 2 January")})
+		}
+		value := sl.Start.UTC().Format(time.RFC3339)
+		day := &days[len(days)-1]
+		day.Slots = append(day.Slots, slotChoice{
+			ID: fmt.Sprintf("slot-%d", len(seen)), Value: value, Label: local.Format("15:04"), Checked: value == checked,
+		})
+	}
+	return days
+}
+
+func minutes(d time.Duration) string {
+	if d%time.Hour == 0 && d >= 2*time.Hour {
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	}
+	return fmt.Sprintf("%d minutes", int(d.Minutes()))
+}
+
+// commonZones are offered by the zone picker, west to east; the
+// therapist's zone, the visitor's own (added by book.js) and one chosen
+// earlier join them.
+var commonZones = []string{
+	"Pacific/Honolulu", "America/Anchorage", "America/Los_Angeles", "America/Denver", "America/Phoenix",
+	"America/Chicago", "America/New_York", "America/Halifax", "America/St_Johns", "America/Sao_Paulo",
+	"Atlantic/Reykjavik", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
+	"Europe/Madrid", "Europe/Rome", "Europe/Stockholm", "Europe/Athens", "Europe/Helsinki", "Africa/Johannesburg",
+	"Europe/Istanbul", "Asia/Jerusalem", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore", "Asia/Hong_Kong",
+	"Asia/Tokyo", "Australia/Perth", "Australia/Adelaide", "Australia/Sydney", "Pacific/Auckland", "UTC",
+}
+
+type zoneChoice struct {
+	Value, Label string
+	Selected     bool
+}
+
+func zoneChoices(therapist *time.Location, chosen string) []zoneChoice {
+	zones := slices.Clone(commonZones)
+	// Only a real zone joins the list; a bad one is reported by validate.
+	if len(chosen) > maxTimezone || chosen == "Local" {
+		chosen = ""
+	} else if _, err := time.LoadLocation(chosen); err != nil {
+		chosen = ""
+	}
+	for _, z := range []string{therapist.String(), chosen} {
+		if z != "" && !slices.Contains(zones, z) {
+			zones = append(zones, z)
+		}
+	}
+	out := make([]zoneChoice, len(zones))
+	for i, z := range zones {
+		out[i] = zoneChoice{Value: z, Label: strings.ReplaceAll(z, "_", " "), Selected: z == chosen}
+	}
+	return out
+}
+
+// assetURL is a static file's URL with the version that lets browsers keep
+// it for good.
+func assetURL(name string) string { return "/static/" + name + "?v=" + assetVersion() }

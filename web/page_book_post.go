@@ -1,0 +1,151 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/jobs"
+)
+
+// postBook answers POST /book, the booking form. It books exactly as the
+// JSON API does (validate, then book) and answers with pages: the
+// confirmation itself (201), the form again with the problem shown next to
+// its field (422) or above it (409), or a calm page when nothing could be
+// booked (403, 413, 429, 503).
+//
+// The confirmation is rendered in the answer to the POST rather than
+// reached by a redirect: a URL for it would have to name the booking, and
+// an unsigned one (/book/done?id=…) would show it to anyone who has the id.
+// A reload re-posts the same form, which the store recognises as a repeat
+// (same email, type and start) and answers with the same booking.
+func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
+	if !s.allowPage(w, r) {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.tooLarge(w, r)
+			return
+		}
+		s.errorPage(w, r, http.StatusBadRequest, "The form could not be read", msgBookAgain+s.bookURL())
+		return
+	}
+	if !s.checkCSRF(r) {
+		s.csrfFailed(w, r)
+		return
+	}
+	st := bookState{form: formValues(r.PostForm), from: r.PostForm.Get("from"), token: r.PostForm.Get("invite")}
+	if st.token != "" {
+		inv, err := s.readInvite(st.token)
+		if err != nil {
+			s.inviteInvalid(w, r)
+			return
+		}
+		st.invite = inv
+	}
+	v, fields := s.validate(st.form.request())
+	if _, bad := fields["type"]; !bad && !st.invite.allows(st.form.Type) {
+		fields["type"] = "is not offered by this booking link"
+	}
+	if len(fields) > 0 {
+		s.formProblem(w, r, st, invalid("", fields))
+		return
+	}
+	b, _, err := s.book(r.Context(), v)
+	if err != nil {
+		s.formProblem(w, r, st, err)
+		return
+	}
+	s.page(w, r, http.StatusCreated, "booked", s.bookedPage(b))
+}
+
+// formProblem answers a booking that did not happen: the form again for
+// what the client can fix, a page for what they cannot.
+func (s *Server) formProblem(w http.ResponseWriter, r *http.Request, st bookState, err error) {
+	var e *apiError
+	if !errors.As(err, &e) {
+		s.Logger.Error("booking form failed", "err", err)
+		s.internalErrorPage(w, r)
+		return
+	}
+	switch e.Status {
+	case http.StatusUnprocessableEntity:
+		st.errors = fieldMessages(e.Fields)
+		st.problem = "Nothing was booked yet: please check what is marked below."
+	case http.StatusConflict:
+		st.form.Start = ""
+		st.problem = "Someone has just booked that time. Nothing was booked for you: please choose another time."
+	default:
+		s.bookUnavailable(w, r)
+		return
+	}
+	s.renderBook(w, r, e.Status, st)
+}
+
+func formValues(f url.Values) bookForm {
+	return bookForm{
+		Type: f.Get("type"), Start: f.Get("start"), Name: f.Get("name"), Email: f.Get("email"),
+		Notes: f.Get("notes"), Timezone: f.Get("timezone"),
+	}
+}
+
+// fieldLabels name each field in a message shown next to it.
+var fieldLabels = map[string]string{
+	"name": "Your name", "email": "The email address", "notes": "The note", "start": "The time",
+	"type": "The session type", "timezone": "The time zone",
+}
+
+// requiredMessages replace "is required", which reads coldly on a form.
+var requiredMessages = map[string]string{
+	"name": "Please enter your name.", "email": "Please enter your email address.",
+	"start": "Please choose a time.", "type": "Please choose a kind of session.",
+}
+
+// fieldMessages turns validate's terse messages ("is required") into
+// sentences. Messages that are already sentences (why a start cannot be
+// booked) are kept, with a capital letter.
+func fieldMessages(fields map[string]string) map[string]string {
+	out := make(map[string]string, len(fields))
+	for k, msg := range fields {
+		switch {
+		case msg == "is required" && requiredMessages[k] != "":
+			out[k] = requiredMessages[k]
+		case strings.HasPrefix(msg, "is ") || strings.HasPrefix(msg, "contains "):
+			label := fieldLabels[k]
+			if label == "" {
+				label = "This"
+			}
+			out[k] = label + " " + msg + "."
+		default:
+			out[k] = strings.ToUpper(msg[:1]) + msg[1:] + "."
+		}
+	}
+	return out
+}
+
+// bookedPage is the data of templates/pages/booked.html.
+type bookedPage struct {
+	Practice, Therapist, Session, When, Email, ManageURL, BookURL string
+}
+
+// bookedPage shows the time in the zone the client chose (the therapist's
+// when none), the way the invite will.
+func (s *Server) bookedPage(b booking.Booking) bookedPage {
+	th, _ := s.Config.Therapist(b.TherapistID)
+	st, _ := s.Config.SessionType(b.Type)
+	loc := th.Location()
+	if z, err := time.LoadLocation(b.TimeZone); err == nil && b.TimeZone != "" {
+		loc = z
+	}
+	return bookedPage{
+		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
+		When: jobs.FormatWhen(b.Start, b.End, loc), Email: b.Email,
+		ManageURL: s.Links.Manage(b.ID), BookURL: s.bookURL(),
+	}
+}

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+
+	"github.com/consultd/consultd/templates"
+)
+
+// page renders a page template with status. The page is rendered in full
+// before the status is written, so a template failure becomes a clean 500
+// (its detail logged) rather than half a page.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.Pages.Page(&buf, name, data); err != nil {
+		s.Logger.Error("page failed", "page", name, "route", r.Pattern, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// errorPage tells a visitor, in plain words, what went wrong and what to do.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
+	s.page(w, r, status, "error", templates.ErrorPage{Title: title, Message: msg})
+}
+
+// The words of the error pages, kept together so they read alike.
+const (
+	msgBookAgain = "Nothing was booked. Please open the booking page again and choose a time: "
+)
+
+func (s *Server) csrfFailed(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusForbidden, "This form could not be checked",
+		"The booking form was open for more than two hours, or your browser did not send back its cookie. "+
+			msgBookAgain+s.bookURL())
+}
+
+func (s *Server) inviteInvalid(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusForbidden, "This link has expired or is not valid",
+		"This booking link has expired or is not valid. You can still book at "+s.bookURL())
+}
+
+func (s *Server) bookUnavailable(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusServiceUnavailable, "Please try again in a moment",
+		"Booking is unavailable for a moment. Nothing was booked. Please try again in a few minutes: "+s.bookURL())
+}
+
+func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusRequestEntityTooLarge, "That was more than the form takes",
+		"The form was larger than it can take: perhaps a very long note. "+msgBookAgain+s.bookURL())
+}
+
+func (s *Server) internalErrorPage(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong",
+		"Something went wrong on our side. Please try again in a few minutes: "+s.bookURL())
+}
+
+// bookURL is the public booking page, for messages that send a visitor back.
+func (s *Server) bookURL() string { return s.Config.BaseURL + "/book" }
+
+// allowPage applies the per-address limit to a form post and answers 429
+// itself, as a page, when over it.
+func (s *Server) allowPage(w http.ResponseWriter, r *http.Request) bool {
+	if s.Limiter == nil {
+		return true
+	}
+	ok, wait, err := s.Limiter.allow(r.Context(), clientAddr(r))
+	if err != nil {
+		_ = s.unavailable("rate limit", err)
+		s.bookUnavailable(w, r)
+		return false
+	}
+	if !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		s.errorPage(w, r, http.StatusTooManyRequests, "Please wait a minute",
+			"There have been too many booking attempts from your address. Nothing was booked. Please wait a minute and try again.")
+		return false
+	}
+	return true
+}

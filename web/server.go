@@ -1,0 +1,89 @@
+// Package web is the HTTP face of the service: the JSON API, the booking
+// and manage pages, and health checks. Handlers are thin: they decode,
+// validate, call calendar/booking/jobs and answer.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/templates"
+	"github.com/consultd/consultd/token"
+)
+
+// BusyTimes tells which spans of a therapist's time are already taken,
+// buffers included.
+type BusyTimes interface {
+	Busy(ctx context.Context, therapistID string, from, to time.Time) ([]calendar.Interval, error)
+}
+
+// Deps is what the web server needs from the rest of the service.
+type Deps struct {
+	Config *config.Config
+	Busy   BusyTimes
+	Store  *booking.Store
+	Queue  *jobs.Enqueuer
+	Links  *jobs.Links
+	// Pages renders the HTML pages.
+	Pages  *templates.Set
+	Signer *token.Signer
+	// Limiter counts booking requests per client address (nil: no limit).
+	Limiter *RateLimiter
+	// Ready reports whether the service can take bookings (Redis answers).
+	Ready  func(ctx context.Context) error
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Server holds the handlers.
+type Server struct {
+	Deps
+}
+
+// New builds the web server.
+func New(d Deps) *Server {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	return &Server{Deps: d}
+}
+
+// Handler routes every request the service answers.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /api/slots", s.apiSlots)
+	mux.Handle("POST /api/bookings", s.limited(http.HandlerFunc(s.apiBook)))
+	mux.Handle("GET /book", pageHeaders(http.HandlerFunc(s.getBook)))
+	mux.Handle("GET /book/{token}", pageHeaders(http.HandlerFunc(s.getInvite)))
+	mux.Handle("POST /book", pageHeaders(http.HandlerFunc(s.postBook)))
+	mux.Handle("GET /static/", staticHandler(templates.Static(), assetVersion()))
+	mux.HandleFunc("GET /api/manage/{token}", s.apiManage)
+	mux.HandleFunc("POST /api/manage/{token}/cancel", s.apiCancel)
+	mux.HandleFunc("POST /api/manage/{token}/reschedule", s.apiReschedule)
+	return mux
+}
+
+// HTTPServer wraps the handler with timeouts that keep slow or idle
+// clients from holding connections.
+func HTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+	}
+}
