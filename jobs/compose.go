@@ -84,6 +84,7 @@ func (c *Composer) facts(b booking.Booking) (templates.EmailData, config.Therapi
 		TherapistName: th.Name,
 		SessionName:   st.Name,
 		When:          FormatWhen(b.Start, b.End, clientLoc),
+		WhenShort:     FormatShort(b.Start, clientLoc),
 		Location:      st.Location,
 		ManageURL:     c.links.Manage(b.ID),
 		BookURL:       c.links.Book(),
@@ -101,6 +102,11 @@ func (c *Composer) facts(b booking.Booking) (templates.EmailData, config.Therapi
 func FormatWhen(start, end time.Time, loc *time.Location) string {
 	s, e := start.In(loc), end.In(loc)
 	return fmt.Sprintf("%s, %s–%s (%s)", s.Format("Monday 2 January 2006"), s.Format("15:04"), e.Format("15:04"), loc)
+}
+
+// FormatShort is the start in a subject line: "Tue 1 Dec at 09:00".
+func FormatShort(start time.Time, loc *time.Location) string {
+	return start.In(loc).Format("Mon 2 Jan at 15:04")
 }
 
 // Invite is the client's email with the calendar event (REQUEST).

@@ -66,6 +66,7 @@ func (c *Composer) TherapistChanged(b booking.Booking, prevStart time.Time) (*ma
 func (c *Composer) toTherapist(b booking.Booking, name string, prevStart time.Time) (*mailer.Message, error) {
 	data, th, _ := c.facts(b)
 	data.When = FormatWhen(b.Start, b.End, th.Location())
+	data.WhenShort = FormatShort(b.Start, th.Location())
 	data.WhenTherapist = ""
 	if !prevStart.IsZero() {
 		data.PreviousWhen = c.previous(b, prevStart, "")

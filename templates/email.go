@@ -20,11 +20,13 @@ const (
 	EmailTherapistChanged   = "therapist_changed"   // to the therapist: a booking moved
 	EmailTherapistCancelled = "therapist_cancelled" // to the therapist: a booking cancelled
 	EmailTherapistFlagged   = "therapist_flagged"   // to the therapist: the client's address refused mail
+	EmailTherapistReleased  = "therapist_released"  // to the therapist: a hold that could not be confirmed was let go
 )
 
 var emailNames = []string{
 	EmailInvite, EmailUpdate, EmailCancel, EmailReminder, EmailReflection,
 	EmailTherapistBooked, EmailTherapistChanged, EmailTherapistCancelled, EmailTherapistFlagged,
+	EmailTherapistReleased,
 }
 
 // EmailNames lists every email Set.Email can render.

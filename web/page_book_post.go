@@ -114,6 +114,8 @@ func fieldMessages(fields map[string]string) map[string]string {
 	out := make(map[string]string, len(fields))
 	for k, msg := range fields {
 		switch {
+		case msg == "":
+			out[k] = ""
 		case msg == "is required" && requiredMessages[k] != "":
 			out[k] = requiredMessages[k]
 		case strings.HasPrefix(msg, "is ") || strings.HasPrefix(msg, "contains "):
