@@ -71,6 +71,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/manage/{token}", s.apiManage)
 	mux.HandleFunc("POST /api/manage/{token}/cancel", s.apiCancel)
 	mux.HandleFunc("POST /api/manage/{token}/reschedule", s.apiReschedule)
+	mux.Handle("GET /u/{token}", pageHeaders(http.HandlerFunc(s.unsubscribeForm)))
+	mux.Handle("POST /u/{token}", pageHeaders(http.HandlerFunc(s.unsubscribe)))
 	return mux
 }
 

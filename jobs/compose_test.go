@@ -1,0 +1,161 @@
+package jobs
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/mailer"
+	"github.com/consultd/consultd/templates"
+	"github.com/consultd/consultd/token"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var fixedNow = time.Date(2026, 11, 20, 15, 4, 5, 0, time.UTC)
+
+func testComposer(t *testing.T) *Composer {
+	t.Helper()
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.BaseURL = "https://book.riverside.example"
+	set, err := templates.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return fixedNow }
+	links := NewLinks(cfg, token.NewSigner([]byte("golden-secret-0123456789abcdef012345"), now), now)
+	c, err := NewComposer(cfg, set, links, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// sampleBooking is a session on the afternoon the clocks went back in New
+// York, for a client in London.
+func sampleBooking() booking.Booking {
+	start := time.Date(2026, 11, 2, 19, 0, 0, 0, time.UTC) // 14:00 EST, 19:00 GMT
+	return booking.Booking{
+		ID: "default_abcdefghijklmnopqrstuvwxyz", TherapistID: "default", Type: "session",
+		Start: start, End: start.Add(50 * time.Minute), Buffer: 10 * time.Minute,
+		Status: booking.StatusConfirmed, Seq: 1, Name: "Sam Lee", Email: "sam@example.org",
+		TimeZone: "Europe/London", Notes: "a private note that must never travel by email",
+	}
+}
+
+// describe writes the parts of a message a reader sees, in a stable form.
+func describe(m *mailer.Message) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Message-ID: %s\nFrom: %s <%s>\nTo: %s <%s>\nSubject: %s\n", m.MessageID, m.From.Name, m.From.Email, m.To.Name, m.To.Email, m.Subject)
+	keys := make([]string, 0, len(m.Headers))
+	for k := range m.Headers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s: %s\n", k, m.Headers[k])
+	}
+	fmt.Fprintf(&b, "\n%s\n", m.Text)
+	if m.Calendar != nil {
+		fmt.Fprintf(&b, "--- calendar (%s)\n%s", m.CalendarMethod, strings.ReplaceAll(string(m.Calendar), "\r\n", "\n"))
+	}
+	return b.String()
+}
+
+func TestComposedEmailsGolden(t *testing.T) {
+	c := testComposer(t)
+	b := sampleBooking()
+	prev := b.Start.Add(-24 * time.Hour)
+	build := map[string]func() (*mailer.Message, error){
+		"invite":              func() (*mailer.Message, error) { return c.Invite(b) },
+		"update":              func() (*mailer.Message, error) { return c.Update(b, prev) },
+		"cancel":              func() (*mailer.Message, error) { return c.Cancel(b) },
+		"reminder":            func() (*mailer.Message, error) { return c.Reminder(b, "24h") },
+		"reflection":          func() (*mailer.Message, error) { return c.Reflection(b, false) },
+		"therapist_booked":    func() (*mailer.Message, error) { return c.TherapistBooked(b) },
+		"therapist_changed":   func() (*mailer.Message, error) { return c.TherapistChanged(b, prev) },
+		"therapist_cancelled": func() (*mailer.Message, error) { return c.TherapistCancelled(b) },
+		"therapist_flagged":   func() (*mailer.Message, error) { return c.TherapistFlagged(b) },
+		"therapist_released":  func() (*mailer.Message, error) { return c.TherapistReleased(b) },
+	}
+	for name, f := range build {
+		t.Run(name, func(t *testing.T) {
+			m, err := f()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := mailer.Render(m); err != nil {
+				t.Fatalf("render: %v", err)
+			}
+			got := describe(m)
+			if strings.Contains(got+m.HTML, "private note") {
+				t.Fatal("the client's note is in an email")
+			}
+			if strings.Contains(strings.ToLower(m.Subject), "psychotherapy") {
+				t.Fatalf("subject names the session type: %q", m.Subject)
+			}
+			checkGolden(t, name+".golden", got)
+		})
+	}
+}
+
+func TestInviteEventFollowsTheBooking(t *testing.T) {
+	c := testComposer(t)
+	b := sampleBooking()
+	tests := []struct {
+		desc   string
+		build  func() (*mailer.Message, error)
+		method calendar.Method
+	}{
+		{"invite", func() (*mailer.Message, error) { return c.Invite(b) }, calendar.MethodRequest},
+		{"update", func() (*mailer.Message, error) { return c.Update(b, b.Start) }, calendar.MethodRequest},
+		{"cancel", func() (*mailer.Message, error) { return c.Cancel(b) }, calendar.MethodCancel},
+	}
+	for _, tt := range tests {
+		m, err := tt.build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := calendar.ParseEvent(m.Calendar)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.UID != b.ID+"@book.riverside.example" || ev.Sequence != b.Seq || ev.Method != tt.method ||
+			string(ev.Method) != m.CalendarMethod || !ev.Start.Equal(b.Start) || ev.Organizer.Email != "appointments@example.org" ||
+			ev.Summary != "Appointment with Riverside Practice" {
+			t.Errorf("%s: event %+v", tt.desc, ev)
+		}
+	}
+}
+
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./jobs -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file; run with -update if the change is intended\n--- got:\n%s", name, got)
+	}
+}
