@@ -62,6 +62,9 @@ func (h *Handlers) sendOnce(ctx context.Context, b booking.Booking, what string,
 		return fmt.Errorf("compose %s of %s: %v: %w", what, b.ID, err, asynq.SkipRetry)
 	}
 	if err := h.Sender.Send(ctx, m); err != nil {
+		if errors.Is(err, mailer.ErrInvalidMessage) {
+			return fmt.Errorf("%s of %s: %w: %w", what, b.ID, err, asynq.SkipRetry)
+		}
 		if mailer.IsPermanent(err) {
 			return fmt.Errorf("%s of %s: %w: %w", what, b.ID, errRefused, err)
 		}

@@ -9,12 +9,16 @@ import (
 )
 
 // IsPermanent reports whether err carries a 5xx reply from the SMTP server to
-// the message, so a retry would get the same answer. 4xx replies, network
-// errors, timeouts, connection and authentication failures are not
-// permanent: they say nothing about the message.
+// the message (its recipient or its content), so a retry would get the same
+// answer. 4xx replies, network errors, timeouts, connection and
+// authentication failures are not permanent: they say nothing about the
+// message. Nor is a 5xx to MAIL FROM: it refuses the practice's own sender
+// address or session (550 sender rejected, 530 authentication required), a
+// configuration fault that every message would hit until it is fixed, and
+// giving up on the messages would lose them.
 func IsPermanent(err error) bool {
 	var sendErr *gomail.SendError
-	if !errors.As(err, &sendErr) {
+	if !errors.As(err, &sendErr) || sendErr.Reason == gomail.ErrSMTPMailFrom {
 		return false
 	}
 	code := sendErr.ErrorCode()
@@ -41,13 +45,12 @@ func sendFailed(err, ctxErr error) error {
 	var sendErr *gomail.SendError
 	if errors.As(err, &sendErr) {
 		b.WriteString(sendErr.Reason.String())
-		switch code := sendErr.ErrorCode(); {
-		case code != 0:
+		if code := sendErr.ErrorCode(); code != 0 {
 			fmt.Fprintf(&b, ": server replied %d", code)
 			if esc := sendErr.EnhancedStatusCode(); esc != "" {
 				fmt.Fprintf(&b, " (%s)", esc)
 			}
-		default:
+		} else {
 			b.WriteString(": connection failed")
 		}
 	} else {

@@ -15,6 +15,8 @@ type Outbox struct {
 	dir string
 }
 
+var _ Sender = (*Outbox)(nil)
+
 // NewOutbox creates dir if needed. It is private to the service's user
 // (0700): the files hold clients' names and addresses.
 func NewOutbox(dir string) (*Outbox, error) {

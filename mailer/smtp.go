@@ -58,6 +58,8 @@ type SMTPSender struct {
 	closed bool
 }
 
+var _ Sender = (*SMTPSender)(nil)
+
 // conn is one SMTP session. raw is the TCP connection under any TLS layer:
 // closing it unblocks a command stuck in a read, which go-mail's own Close
 // cannot do since it waits for the same lock the command holds.

@@ -5,6 +5,7 @@
 package testsmtp
 
 import (
+	"crypto/tls"
 	"io"
 	"log"
 	"net"
@@ -25,20 +26,26 @@ type Message struct {
 	// User is the AUTH PLAIN username of the session, empty when the client
 	// did not authenticate.
 	User string
+	// TLS tells whether the message came over an encrypted connection.
+	TLS bool
 }
 
-// Server is an SMTP server listening on 127.0.0.1. It speaks plain SMTP (no
-// TLS) and accepts any AUTH PLAIN credentials.
+// Server is an SMTP server listening on 127.0.0.1. By default it speaks plain
+// SMTP without STARTTLS; it accepts any AUTH PLAIN credentials, even in clear.
 type Server struct {
-	t    testing.TB
-	addr string
+	t         testing.TB
+	addr      string
+	tlsConfig *tls.Config // nil: plain SMTP
+	implicit  bool        // TLS from the first byte rather than by STARTTLS
 
 	mu          sync.Mutex
 	srv         *smtp.Server
+	listener    net.Listener
 	served      chan struct{} // closed when the current srv stops serving
 	messages    []Message
-	arrived     chan struct{} // closed and replaced on every new message
-	rejected    map[string]*smtp.SMTPError
+	arrived     chan struct{}              // closed and replaced on every new message
+	rejectFrom  map[string]*smtp.SMTPError // by lower-case address
+	rejectTo    map[string]*smtp.SMTPError // by lower-case address
 	failNext    int
 	failCode    int
 	connections int
@@ -46,17 +53,26 @@ type Server struct {
 }
 
 // Start starts a server on a free port; the test's cleanup stops it.
-func Start(t testing.TB) *Server {
+func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("testsmtp: listen: %v", err)
 	}
 	s := &Server{
-		t:        t,
-		addr:     l.Addr().String(),
-		arrived:  make(chan struct{}),
-		rejected: make(map[string]*smtp.SMTPError),
+		t:          t,
+		addr:       l.Addr().String(),
+		implicit:   o.implicitTLS,
+		arrived:    make(chan struct{}),
+		rejectFrom: make(map[string]*smtp.SMTPError),
+		rejectTo:   make(map[string]*smtp.SMTPError),
+	}
+	if o.startTLS || o.implicitTLS {
+		s.tlsConfig = selfSigned(t)
 	}
 	s.serve(l)
 	t.Cleanup(s.Stop)
@@ -149,11 +165,19 @@ func (s *Server) OpenConnections() int {
 func (s *Server) RejectRecipient(addr string, code int, msg string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.rejected[strings.ToLower(addr)] = &smtp.SMTPError{
-		Code:         code,
-		EnhancedCode: smtp.EnhancedCodeNotSet,
-		Message:      msg,
-	}
+	s.rejectTo[strings.ToLower(addr)] = smtpError(code, msg)
+}
+
+func smtpError(code int, msg string) *smtp.SMTPError {
+	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCodeNotSet, Message: msg}
+}
+
+// RejectSender makes MAIL FROM for addr fail with code and msg, for every
+// later session.
+func (s *Server) RejectSender(addr string, code int, msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejectFrom[strings.ToLower(addr)] = smtpError(code, msg)
 }
 
 // FailNext makes the next n deliveries fail with code after the data has been
@@ -168,13 +192,16 @@ func (s *Server) FailNext(n int, code int) {
 // Stopping a stopped server does nothing.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	srv, served := s.srv, s.served
-	s.srv = nil
+	srv, l, served := s.srv, s.listener, s.served
+	s.srv, s.listener = nil, nil
 	s.mu.Unlock()
 	if srv == nil {
 		return
 	}
 	_ = srv.Close()
+	// srv.Close closes only listeners Serve has registered, which it may
+	// not have done yet if it was started a moment ago.
+	_ = l.Close()
 	<-served
 }
 
@@ -198,20 +225,27 @@ func (s *Server) serve(l net.Listener) {
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
 	srv.ErrorLog = log.New(io.Discard, "", 0) // a closed listener is expected noise
+	var serving net.Listener = countingListener{Listener: l, server: s}
+	switch {
+	case s.implicit:
+		serving = tls.NewListener(serving, s.tlsConfig)
+	case s.tlsConfig != nil:
+		srv.TLSConfig = s.tlsConfig // offers STARTTLS
+	}
 	served := make(chan struct{})
 	s.mu.Lock()
-	s.srv, s.served = srv, served
+	s.srv, s.listener, s.served = srv, l, served
 	s.mu.Unlock()
 	go func() {
 		defer close(served)
 		// Serve returns nil after Close. Any other error leaves the port
 		// closed, which the test then sees as refused connections.
-		_ = srv.Serve(countingListener{Listener: l, server: s})
+		_ = srv.Serve(serving)
 	}()
 }
 
-func (s *Server) newSession(*smtp.Conn) (smtp.Session, error) {
-	return &session{server: s}, nil
+func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{server: s, conn: c}, nil
 }
 
 // countingListener counts accepted and open connections. Sessions cannot:

@@ -1,6 +1,7 @@
 package testsmtp
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -71,6 +72,16 @@ func TestDeliveries(t *testing.T) {
 			desc:     "recipient rejected temporarily",
 			setup:    func(s *Server) { s.RejectRecipient("client@example.org", 451, "try later") },
 			wantCode: 451,
+		},
+		{
+			desc:     "sender rejected",
+			setup:    func(s *Server) { s.RejectSender("practice@example.org", 553, "not allowed") },
+			wantCode: 553,
+		},
+		{
+			desc:      "rejected recipient used as sender",
+			setup:     func(s *Server) { s.RejectRecipient("practice@example.org", 550, "no such user") },
+			wantStore: 1,
 		},
 		{
 			desc:     "data refused",
@@ -160,6 +171,80 @@ func TestStopRestartKeepsPortAndMessages(t *testing.T) {
 	}
 	if got := s.Connections(); got != 3 {
 		t.Fatalf("connections = %d, want 3 (held, one before and one after the restart)", got)
+	}
+	for deadline := time.Now().Add(5 * time.Second); s.OpenConnections() != 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("open connections = %d after every client hung up, want 0", s.OpenConnections())
+		}
+	}
+}
+
+func TestTLSModes(t *testing.T) {
+	clientTLS := &tls.Config{InsecureSkipVerify: true} // the server's certificate is self-signed
+	tests := []struct {
+		desc    string
+		opts    []Option
+		dial    func(addr string) (*smtp.Client, error)
+		wantTLS bool
+	}{
+		{"plain", nil, func(addr string) (*smtp.Client, error) {
+			c, err := smtp.Dial(addr)
+			if err != nil {
+				return nil, err
+			}
+			if ok, _ := c.Extension("STARTTLS"); ok {
+				c.Close()
+				return nil, errors.New("plain server offers STARTTLS")
+			}
+			return c, nil
+		}, false},
+		{"STARTTLS", []Option{WithSTARTTLS()}, func(addr string) (*smtp.Client, error) {
+			c, err := smtp.Dial(addr)
+			if err != nil {
+				return nil, err
+			}
+			if ok, _ := c.Extension("STARTTLS"); !ok {
+				c.Close()
+				return nil, errors.New("STARTTLS not offered")
+			}
+			return c, c.StartTLS(clientTLS)
+		}, true},
+		{"implicit TLS", []Option{WithImplicitTLS()}, func(addr string) (*smtp.Client, error) {
+			conn, err := tls.Dial("tcp", addr, clientTLS)
+			if err != nil {
+				return nil, err
+			}
+			return smtp.NewClient(conn, "127.0.0.1")
+		}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			s := Start(t, tc.opts...)
+			c, err := tc.dial(s.Addr())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if err := c.Mail("a@example.org"); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Rcpt("b@example.org"); err != nil {
+				t.Fatal(err)
+			}
+			w, err := c.Data()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.Write([]byte("\r\nbody\r\n")); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if got := s.WaitFor(t, 1, 5*time.Second)[0].TLS; got != tc.wantTLS {
+				t.Errorf("message TLS = %v, want %v", got, tc.wantTLS)
+			}
+		})
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 // session is one SMTP connection's transaction state.
 type session struct {
 	server *Server
+	conn   *smtp.Conn
 	user   string
 	from   string
 	to     []string
@@ -34,16 +35,16 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	if err := s.server.rejection(s.server.rejectFrom, from); err != nil {
+		return err
+	}
 	s.from = from
 	return nil
 }
 
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.server.mu.Lock()
-	rejection := s.server.rejected[strings.ToLower(to)]
-	s.server.mu.Unlock()
-	if rejection != nil {
-		return rejection
+	if err := s.server.rejection(s.server.rejectTo, to); err != nil {
+		return err
 	}
 	s.to = append(s.to, to)
 	return nil
@@ -57,12 +58,14 @@ func (s *session) Data(r io.Reader) error {
 	if err := s.server.takeFailure(); err != nil {
 		return err
 	}
+	_, encrypted := s.conn.TLSConnectionState()
 	s.server.record(Message{
 		From:     s.from,
 		To:       append([]string(nil), s.to...),
 		Data:     data,
 		Received: time.Now(),
 		User:     s.user,
+		TLS:      encrypted,
 	})
 	return nil
 }
@@ -73,6 +76,17 @@ func (s *session) Reset() {
 
 func (s *session) Logout() error { return nil }
 
+// rejection returns the reply RejectSender or RejectRecipient set for addr
+// in table. A nil *SMTPError must not become a non-nil error, hence the check.
+func (s *Server) rejection(table map[string]*smtp.SMTPError, addr string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := table[strings.ToLower(addr)]; r != nil {
+		return r
+	}
+	return nil
+}
+
 // takeFailure consumes one of the failures FailNext asked for, if any is left.
 func (s *Server) takeFailure() error {
 	s.mu.Lock()
@@ -81,9 +95,5 @@ func (s *Server) takeFailure() error {
 		return nil
 	}
 	s.failNext--
-	return &smtp.SMTPError{
-		Code:         s.failCode,
-		EnhancedCode: smtp.EnhancedCodeNotSet,
-		Message:      "delivery refused by test server",
-	}
+	return smtpError(s.failCode, "delivery refused by test server")
 }
