@@ -23,6 +23,17 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+# fuzz runs each fuzz target for FUZZTIME (a minute by default).
+FUZZTIME ?= 1m
+FUZZ_TARGETS := ./web:FuzzIntake ./token:FuzzVerify
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzzing $$name in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
+
 vet:
 	$(GO) vet $(PACKAGES)
 

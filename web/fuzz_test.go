@@ -1,0 +1,57 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"net/mail"
+	"testing"
+	"unicode"
+
+	"github.com/consultd/consultd/config"
+)
+
+// FuzzIntake feeds arbitrary bodies to the JSON decoding and validation of
+// POST /api/bookings. Whatever comes in, nothing panics, and a request that
+// passes carries no control character into a header and a plain address.
+func FuzzIntake(f *testing.F) {
+	for _, seed := range []string{
+		`{"type":"consultation","start":"2026-12-01T14:00:00Z","name":"Sam Lee","email":"sam@example.org"}`,
+		`{"type":"session","start":"2026-12-01T14:00:00-05:00","name":"Zoë","email":"z@example.org","timezone":"Europe/London","notes":"line\nbreak","idempotency_key":"k1"}`,
+		`{"name":"a\r\nBcc: x@example.org","email":"a@example.org\r\n"}`,
+		`{"email":"\"quoted\"@example.org"}`,
+		`{"unknown":1}`,
+		`[]`, `{`, ``, `{"type":"consultation"}{"type":"session"}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	cfg, err := config.Load("")
+	if err != nil {
+		f.Fatal(err)
+	}
+	s := New(Deps{Config: cfg})
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r := httptest.NewRequest(http.MethodPost, "/api/bookings", bytes.NewReader(body))
+		req, err := decodeStrict(httptest.NewRecorder(), r)
+		if err != nil {
+			return
+		}
+		v, fields := s.validate(req)
+		if len(fields) > 0 {
+			return
+		}
+		for name, value := range map[string]string{"name": v.Name, "email": v.Email, "timezone": v.Timezone, "type": v.Type} {
+			for _, c := range value {
+				if unicode.IsControl(c) {
+					t.Fatalf("%s %q passed with a control character", name, value)
+				}
+			}
+		}
+		if a, err := mail.ParseAddress(v.Email); err != nil || a.Address != v.Email {
+			t.Fatalf("email %q passed but is not a plain address", v.Email)
+		}
+		if _, ok := cfg.SessionType(v.Type); !ok {
+			t.Fatalf("type %q passed but is unknown", v.Type)
+		}
+	})
+}
