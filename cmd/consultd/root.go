@@ -26,7 +26,12 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 func run(args []string) int {
 	root := newRoot(os.Stdout, os.Stderr)
 	root.SetArgs(args)
-	err := root.Execute()
+	return exitCode(root.Execute(), os.Stderr)
+}
+
+// exitCode prints an error that has not been printed yet and picks the
+// process's exit code.
+func exitCode(err error, stderr io.Writer) int {
 	var ee exitError
 	switch {
 	case err == nil:
@@ -34,7 +39,7 @@ func run(args []string) int {
 	case errors.As(err, &ee):
 		return ee.code
 	default:
-		fmt.Fprintln(os.Stderr, "consultd:", err)
+		fmt.Fprintln(stderr, "consultd:", err)
 		return 1
 	}
 }
@@ -57,6 +62,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		serveCommand("worker", "Run the job worker and scheduler only", app.Roles{Worker: true, Scheduler: true}, load),
 		checkConfigCommand(load),
 		slotsCommand(load),
+		linkCommand(load),
 		versionCommand(),
 	)
 	return root

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"net/mail"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/consultd/consultd/app"
+	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/token"
+	"github.com/consultd/consultd/web"
+)
+
+// maxLinkDays bounds an invite's life: a link in an old email should not
+// book forever.
+const maxLinkDays = 365
+
+func linkCommand(load func() (*config.Config, error)) *cobra.Command {
+	var (
+		email string
+		types []string
+		days  int
+	)
+	cmd := &cobra.Command{
+		Use:   "link",
+		Short: "Print a signed booking link for one client: their email filled in, only the given session types",
+		Example: "  consultd link --email sam@example.org --type consultation\n" +
+			"  consultd link --email sam@example.org --type session --type consultation --days 14",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := load()
+			if err != nil {
+				return configError(cmd, err)
+			}
+			inv := web.Invite{Email: email, Types: types}
+			if err := checkInvite(cfg, inv, days); err != nil {
+				return err
+			}
+			secret, err := app.LinkSecret(cmd.Context(), cfg, newLogger(cmd.ErrOrStderr(), cfg.Log))
+			if err != nil {
+				return err
+			}
+			expires := time.Now().Add(time.Duration(days) * 24 * time.Hour)
+			u, err := web.InviteURL(token.NewSigner(secret, time.Now), cfg.BaseURL, inv, expires)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), u)
+			fmt.Fprintf(cmd.ErrOrStderr(), "valid until %s\n", expires.Format("2 January 2006 15:04 MST"))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&email, "email", "", "the client's email address, filled in on the booking page (required)")
+	cmd.Flags().StringSliceVar(&types, "type", nil, "a session type id the link may book; repeat for more (required)")
+	cmd.Flags().IntVar(&days, "days", 30, "how many days the link stays valid")
+	_ = cmd.MarkFlagRequired("email")
+	_ = cmd.MarkFlagRequired("type")
+	return cmd
+}
+
+// checkInvite refuses what the booking page would refuse later, while the
+// therapist can still fix it.
+func checkInvite(cfg *config.Config, inv web.Invite, days int) error {
+	if a, err := mail.ParseAddress(inv.Email); err != nil || a.Address != inv.Email {
+		return fmt.Errorf("--email %q is not a plain email address such as sam@example.org", inv.Email)
+	}
+	for _, id := range inv.Types {
+		if _, ok := cfg.SessionType(id); !ok {
+			return fmt.Errorf("--type %q is not a configured session type", id)
+		}
+	}
+	if days < 1 || days > maxLinkDays {
+		return fmt.Errorf("--days %d: a link lasts from 1 to %d days", days, maxLinkDays)
+	}
+	return nil
+}
