@@ -51,9 +51,13 @@ type typeChoice struct {
 	Current               bool
 }
 
+// slotDay is one day's free times, folded away (a <details>) unless it is
+// the first day or holds the chosen time, so a phone shows the days at a
+// glance rather than hundreds of times.
 type slotDay struct {
-	Date, Label string
-	Slots       []slotChoice
+	Date, Label, Count string
+	Open               bool
+	Slots              []slotChoice
 }
 
 type slotChoice struct {
@@ -217,8 +221,24 @@ func groupByDay(slots []calendar.Slot, loc *time.Location, checked string) []slo
 		day.Slots = append(day.Slots, slotChoice{
 			ID: fmt.Sprintf("slot-%d", len(seen)), Value: value, Label: local.Format("15:04"), Checked: value == checked,
 		})
+		day.Open = day.Open || value == checked
+	}
+	anyOpen := false
+	for i := range days {
+		days[i].Count = countTimes(len(days[i].Slots))
+		anyOpen = anyOpen || days[i].Open
+	}
+	if len(days) > 0 && !anyOpen {
+		days[0].Open = true
 	}
 	return days
+}
+
+func countTimes(n int) string {
+	if n == 1 {
+		return "1 time"
+	}
+	return fmt.Sprintf("%d times", n)
 }
 
 func minutes(d time.Duration) string {
@@ -226,43 +246,6 @@ func minutes(d time.Duration) string {
 		return fmt.Sprintf("%d hours", d/time.Hour)
 	}
 	return fmt.Sprintf("%d minutes", int(d.Minutes()))
-}
-
-// commonZones are offered by the zone picker, west to east; the
-// therapist's zone, the visitor's own (added by book.js) and one chosen
-// earlier join them.
-var commonZones = []string{
-	"Pacific/Honolulu", "America/Anchorage", "America/Los_Angeles", "America/Denver", "America/Phoenix",
-	"America/Chicago", "America/New_York", "America/Halifax", "America/St_Johns", "America/Sao_Paulo",
-	"Atlantic/Reykjavik", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
-	"Europe/Madrid", "Europe/Rome", "Europe/Stockholm", "Europe/Athens", "Europe/Helsinki", "Africa/Johannesburg",
-	"Europe/Istanbul", "Asia/Jerusalem", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore", "Asia/Hong_Kong",
-	"Asia/Tokyo", "Australia/Perth", "Australia/Adelaide", "Australia/Sydney", "Pacific/Auckland", "UTC",
-}
-
-type zoneChoice struct {
-	Value, Label string
-	Selected     bool
-}
-
-func zoneChoices(therapist *time.Location, chosen string) []zoneChoice {
-	zones := slices.Clone(commonZones)
-	// Only a real zone joins the list; a bad one is reported by validate.
-	if len(chosen) > maxTimezone || chosen == "Local" {
-		chosen = ""
-	} else if _, err := time.LoadLocation(chosen); err != nil {
-		chosen = ""
-	}
-	for _, z := range []string{therapist.String(), chosen} {
-		if z != "" && !slices.Contains(zones, z) {
-			zones = append(zones, z)
-		}
-	}
-	out := make([]zoneChoice, len(zones))
-	for i, z := range zones {
-		out[i] = zoneChoice{Value: z, Label: strings.ReplaceAll(z, "_", " "), Selected: z == chosen}
-	}
-	return out
 }
 
 // assetURL is a static file's URL with the version that lets browsers keep

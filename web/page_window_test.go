@@ -65,16 +65,20 @@ func TestGroupByDayAcrossTheClockChange(t *testing.T) {
 	}
 	got := groupByDay(slots, ny, "2026-03-09T13:00:00Z")
 	want := []slotDay{
-		{Date: "2026-03-07", Label: "Saturday 7 March", Slots: []slotChoice{
+		{Date: "2026-03-07", Label: "Saturday 7 March", Count: "2 times", Slots: []slotChoice{
 			{ID: "slot-1", Value: "2026-03-07T14:00:00Z", Label: "09:00"},
 			{ID: "slot-2", Value: "2026-03-08T04:30:00Z", Label: "23:30"},
 		}},
-		{Date: "2026-03-09", Label: "Monday 9 March", Slots: []slotChoice{
+		{Date: "2026-03-09", Label: "Monday 9 March", Count: "1 time", Open: true, Slots: []slotChoice{
 			{ID: "slot-3", Value: "2026-03-09T13:00:00Z", Label: "09:00", Checked: true},
 		}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+	// With no time chosen, the first day is the one open.
+	if days := groupByDay(slots, ny, ""); !days[0].Open || days[1].Open {
+		t.Errorf("open days %v %v, want the first only", days[0].Open, days[1].Open)
 	}
 }
 

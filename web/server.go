@@ -71,6 +71,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/manage/{token}", s.apiManage)
 	mux.HandleFunc("POST /api/manage/{token}/cancel", s.apiCancel)
 	mux.HandleFunc("POST /api/manage/{token}/reschedule", s.apiReschedule)
+	mux.Handle("GET /m/{token}", pageHeaders(http.HandlerFunc(s.getManage)))
+	mux.Handle("POST /m/{token}/cancel", pageHeaders(http.HandlerFunc(s.postManageCancel)))
+	mux.Handle("POST /m/{token}/reschedule", pageHeaders(http.HandlerFunc(s.postManageReschedule)))
 	mux.Handle("GET /u/{token}", pageHeaders(http.HandlerFunc(s.unsubscribeForm)))
 	mux.Handle("POST /u/{token}", pageHeaders(http.HandlerFunc(s.unsubscribe)))
 	return mux

@@ -69,20 +69,34 @@
     if (groups.length === 0) {
       return;
     }
-    Array.prototype.forEach.call(days.querySelectorAll("section.day"), function (s) { s.remove(); });
-    groups.forEach(function (g) {
-      var section = document.createElement("section");
-      section.className = "day";
-      var heading = document.createElement("h3");
-      heading.className = "day-label";
-      heading.textContent = g.label;
-      var list = document.createElement("ul");
-      list.className = "slot-list";
-      g.items.forEach(function (li) { list.appendChild(li); });
-      section.appendChild(heading);
-      section.appendChild(list);
-      days.appendChild(section);
-    });
+    Array.prototype.forEach.call(days.querySelectorAll("details.day"), function (d) { d.remove(); });
+    var open = groups.filter(function (g) {
+      return g.items.some(function (li) { return li.querySelector("input").checked; });
+    })[0] || groups[0];
+    groups.forEach(function (g) { days.appendChild(dayElement(g, g === open)); });
+  }
+
+  // dayElement builds one folded day as the server writes it.
+  function dayElement(g, open) {
+    var details = document.createElement("details");
+    details.className = "day";
+    details.open = open;
+    var summary = document.createElement("summary");
+    var heading = document.createElement("h3");
+    heading.className = "day-label";
+    heading.textContent = g.label;
+    var count = document.createElement("span");
+    count.className = "day-count";
+    count.textContent = g.items.length === 1 ? "1 time" : g.items.length + " times";
+    summary.appendChild(heading);
+    summary.appendChild(document.createTextNode(" "));
+    summary.appendChild(count);
+    var list = document.createElement("ul");
+    list.className = "slot-list";
+    g.items.forEach(function (li) { list.appendChild(li); });
+    details.appendChild(summary);
+    details.appendChild(list);
+    return details;
   }
 
   function use(zone) {

@@ -1,0 +1,160 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/mail"
+	"time"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/jobs"
+)
+
+// managePage is the data of templates/pages/manage.html.
+type managePage struct {
+	Practice, Therapist, Session, When, Zone string
+	Notice, Problem                          string
+	Cancelled, Late, Locked                  bool
+	Policy, Contact, BookURL                 string
+	Action, CSRF, Style                      string
+	Days                                     []slotDay
+}
+
+// getManage answers GET /m/{token}.
+func (s *Server) getManage(w http.ResponseWriter, r *http.Request) {
+	b, ok := s.manageTarget(w, r)
+	if ok {
+		s.renderManage(w, r, http.StatusOK, b, "", "")
+	}
+}
+
+// postManageCancel answers the cancel form of the manage page.
+func (s *Server) postManageCancel(w http.ResponseWriter, r *http.Request) {
+	b, ok := s.manageForm(w, r)
+	if !ok {
+		return
+	}
+	c, err := s.cancel(r.Context(), b)
+	if err != nil {
+		s.manageProblem(w, r, b, err)
+		return
+	}
+	s.renderManage(w, r, http.StatusOK, c, "Your appointment is cancelled. A cancellation is on its way to your email and removes it from your calendar.", "")
+}
+
+// postManageReschedule answers the move form of the manage page.
+func (s *Server) postManageReschedule(w http.ResponseWriter, r *http.Request) {
+	b, ok := s.manageForm(w, r)
+	if !ok {
+		return
+	}
+	start, err := time.Parse(time.RFC3339, r.PostForm.Get("start"))
+	if err != nil {
+		s.renderManage(w, r, http.StatusUnprocessableEntity, b, "", "Please choose a new time.")
+		return
+	}
+	moved, err := s.reschedule(r.Context(), b, start.UTC())
+	if err != nil {
+		s.manageProblem(w, r, b, err)
+		return
+	}
+	s.renderManage(w, r, http.StatusOK, moved, "Your appointment has moved. An update is on its way to your email and moves it in your calendar.", "")
+}
+
+// manageTarget resolves the link or answers with a clear page.
+func (s *Server) manageTarget(w http.ResponseWriter, r *http.Request) (booking.Booking, bool) {
+	b, err := s.managedBooking(r.Context(), r.PathValue("token"))
+	var e *apiError
+	switch {
+	case err == nil:
+		return b, true
+	case errors.As(err, &e) && e.Status == http.StatusForbidden:
+		s.errorPage(w, r, http.StatusForbidden, "This link has expired or is not valid",
+			"This link has expired or is not valid. Please use the link in your most recent email from the practice, or book again at "+s.bookURL())
+	case errors.As(err, &e) && e.Status == http.StatusNotFound:
+		s.errorPage(w, r, http.StatusNotFound, "This appointment no longer exists", "You can book a new time at "+s.bookURL())
+	default:
+		s.bookUnavailable(w, r)
+	}
+	return b, false
+}
+
+// manageForm is manageTarget for a posted form, with its CSRF check.
+func (s *Server) manageForm(w http.ResponseWriter, r *http.Request) (booking.Booking, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		s.tooLarge(w, r)
+		return booking.Booking{}, false
+	}
+	if !s.checkCSRF(r) {
+		s.errorPage(w, r, http.StatusForbidden, "This form could not be checked",
+			"The page was open for more than two hours, or your browser did not send back its cookie. Nothing was changed. Please open the link in your email again.")
+		return booking.Booking{}, false
+	}
+	return s.manageTarget(w, r)
+}
+
+// manageProblem re-renders the page with what went wrong.
+func (s *Server) manageProblem(w http.ResponseWriter, r *http.Request, b booking.Booking, err error) {
+	var e *apiError
+	if !errors.As(err, &e) || e.Status == http.StatusServiceUnavailable {
+		s.bookUnavailable(w, r)
+		return
+	}
+	msg := e.Msg
+	if start := e.Fields["start"]; start != "" {
+		msg = "That time cannot be booked: " + start + "."
+	}
+	s.renderManage(w, r, e.Status, b, "", msg)
+}
+
+func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int, b booking.Booking, notice, problem string) {
+	data, err := s.managePageData(r.Context(), b)
+	if err != nil {
+		_ = s.unavailable("manage page", err)
+		s.bookUnavailable(w, r)
+		return
+	}
+	data.Notice, data.Problem = notice, problem
+	data.Action = "/m/" + r.PathValue("token")
+	data.CSRF = s.csrfToken(w, r)
+	s.page(w, r, status, "manage", data)
+}
+
+// managePageData describes the booking in the client's zone and lists the
+// free times it could move to over the next two weeks.
+func (s *Server) managePageData(ctx context.Context, b booking.Booking) (managePage, error) {
+	th, _ := s.Config.Therapist(b.TherapistID)
+	st, _ := s.Config.SessionType(b.Type)
+	loc := th.Location()
+	if z, err := time.LoadLocation(b.TimeZone); err == nil && b.TimeZone != "" {
+		loc = z
+	}
+	p := managePage{
+		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
+		When: jobs.FormatWhen(b.Start, b.End, loc), Zone: loc.String(),
+		Cancelled: b.Status == booking.StatusCancelled, Late: s.late(b), Locked: s.lockedByPolicy(b),
+		Policy: s.Config.Cancellation.Policy, BookURL: s.bookURL(), Style: assetURL("book.css"),
+	}
+	if from, err := mail.ParseAddress(s.Config.Mail.From); err == nil {
+		p.Contact = from.Address
+	}
+	if p.Cancelled || p.Locked {
+		return p, nil
+	}
+	today := calendar.DateOf(s.Now().In(th.Location()))
+	last := calendar.LastDate(th.Schedule(), s.Config.Booking.Rules(), s.Now())
+	to := today.AddDays(windowDays - 1)
+	if to.Compare(last) > 0 {
+		to = last
+	}
+	slots, err := s.freeSlots(ctx, slotsQuery{Type: st, Therapists: []config.Therapist{th}, From: today, To: to})
+	if err != nil {
+		return p, err
+	}
+	p.Days = groupByDay(slots, loc, "")
+	return p, nil
+}
