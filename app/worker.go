@@ -16,6 +16,10 @@ import (
 // queue: asynq's default of 5 s would make reminders that late.
 const delayedCheck = 500 * time.Millisecond
 
+// taskCheck is how long an idle worker waits before looking for new tasks
+// again (asynq's default is a second, which an invite would wait too).
+const taskCheck = 100 * time.Millisecond
+
 // newSender is the configured way mail leaves the process.
 func newSender(cfg *config.Config) (mailer.Sender, error) {
 	if cfg.MailMode() == config.MailOutbox {
@@ -49,6 +53,7 @@ func (a *App) buildWorker() error {
 		Queues:                   map[string]int{jobs.Queue: 1},
 		RetryDelayFunc:           jobs.RetryDelay,
 		DelayedTaskCheckInterval: delayedCheck,
+		TaskCheckInterval:        taskCheck,
 		ShutdownTimeout:          a.cfg.Worker.ShutdownTimeout,
 		Logger:                   asynqLogger{a.logger},
 		LogLevel:                 asynq.WarnLevel,
