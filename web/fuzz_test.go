@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
+	"net/url"
 	"testing"
 	"unicode"
 
@@ -52,6 +53,38 @@ func FuzzIntake(f *testing.F) {
 		}
 		if _, ok := cfg.SessionType(v.Type); !ok {
 			t.Fatalf("type %q passed but is unknown", v.Type)
+		}
+	})
+}
+
+// FuzzFormIntake does the same for the booking page's form: any body
+// either fails validation or yields a request safe to book.
+func FuzzFormIntake(f *testing.F) {
+	f.Add("type=consultation&start=2026-12-01T14%3A00%3A00Z&name=Sam+Lee&email=sam%40example.org&timezone=Europe%2FLondon")
+	f.Add("name=a%0D%0ABcc%3A+x%40example.org&email=a%40example.org")
+	f.Add("email=%22q%22%40example.org&notes=%00")
+	f.Add("type=consultation&type=session&start=x")
+	cfg, err := config.Load("")
+	if err != nil {
+		f.Fatal(err)
+	}
+	s := New(Deps{Config: cfg})
+	f.Fuzz(func(t *testing.T, body string) {
+		values, err := url.ParseQuery(body)
+		if err != nil {
+			return
+		}
+		v, fields := s.validate(formValues(values).request())
+		if len(fields) > 0 {
+			return
+		}
+		for _, c := range v.Name + v.Email + v.Timezone {
+			if unicode.IsControl(c) {
+				t.Fatalf("a control character passed: %q", v.Name+v.Email)
+			}
+		}
+		if a, err := mail.ParseAddress(v.Email); err != nil || a.Address != v.Email {
+			t.Fatalf("email %q passed but is not a plain address", v.Email)
 		}
 	})
 }
