@@ -18,6 +18,7 @@ const (
 	PurposeManage      = "manage"
 	PurposeInvite      = "invite"
 	PurposeUnsubscribe = "unsubscribe"
+	PurposeFeed        = "feed"
 )
 
 // Errors a client may be told about.

@@ -74,8 +74,16 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /m/{token}", pageHeaders(http.HandlerFunc(s.getManage)))
 	mux.Handle("POST /m/{token}/cancel", pageHeaders(http.HandlerFunc(s.postManageCancel)))
 	mux.Handle("POST /m/{token}/reschedule", pageHeaders(http.HandlerFunc(s.postManageReschedule)))
+	mux.HandleFunc("GET /feed/{file}", s.feed)
 	mux.Handle("GET /u/{token}", pageHeaders(http.HandlerFunc(s.unsubscribeForm)))
 	mux.Handle("POST /u/{token}", pageHeaders(http.HandlerFunc(s.unsubscribe)))
+	// The admin area: each route, and any other path under it, is 404 unless
+	// admin.password is set, then behind Basic auth (see s.admin).
+	mux.Handle("GET /admin/{$}", s.admin(s.adminDays))
+	mux.Handle("GET /admin/bookings/{id}", s.admin(s.adminBooking))
+	mux.Handle("POST /admin/bookings/{id}/cancel", s.admin(s.adminCancel))
+	mux.Handle("/admin/", s.admin(http.NotFound))
+	mux.Handle("/admin", s.admin(adminHome))
 	return mux
 }
 

@@ -63,6 +63,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		checkConfigCommand(load),
 		slotsCommand(load),
 		linkCommand(load),
+		feedLinkCommand(load),
 		versionCommand(),
 	)
 	return root
