@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -36,7 +37,7 @@ func heldWithoutTask(t *testing.T, e *env, email string, start time.Time, flag s
 func runSweep(t *testing.T, e *env) {
 	t.Helper()
 	client := asynq.NewClientFromRedisClient(e.rdb.Client(t))
-	if _, err := client.Enqueue(jobs.NewSweepTask(), asynq.TaskID(jobs.SweepTaskID(time.Now().Add(time.Hour)))); err != nil {
+	if _, err := client.Enqueue(jobs.NewSweepTask(), asynq.TaskID(fmt.Sprintf("sweep-test-%d", time.Now().UnixNano()))); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -45,3 +45,32 @@ func (s *Store) HasUpcoming(ctx context.Context, b Booking, horizon time.Duratio
 	}
 	return false, nil
 }
+
+// therapistSentKey names a message about a therapist's day rather than one
+// booking (the daily digest).
+func therapistSentKey(therapistID, what string) string {
+	return keysFor(therapistID).prefix + "tsent:" + what
+}
+
+// TherapistSent reports whether message what went out to the therapist.
+func (s *Store) TherapistSent(ctx context.Context, therapistID, what string) (bool, error) {
+	if err := checkTherapistID(therapistID); err != nil {
+		return false, err
+	}
+	n, err := s.rdb.Exists(ctx, therapistSentKey(therapistID, what)).Result()
+	if err != nil {
+		return false, fmt.Errorf("read %s marker of %s: %w", what, therapistID, err)
+	}
+	return n > 0, nil
+}
+
+// MarkTherapistSent records that message what went out to the therapist.
+func (s *Store) MarkTherapistSent(ctx context.Context, therapistID, what string) error {
+	if err := checkTherapistID(therapistID); err != nil {
+		return err
+	}
+	if err := s.rdb.SetNX(ctx, therapistSentKey(therapistID, what), ms(s.now()), sentTTL).Err(); err != nil {
+		return fmt.Errorf("mark %s sent to %s: %w", what, therapistID, err)
+	}
+	return nil
+}

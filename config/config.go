@@ -23,6 +23,7 @@ type Config struct {
 	Booking      Booking       `mapstructure:"booking"`
 	Reminders    Reminders     `mapstructure:"reminders"`
 	Reflection   Reflection    `mapstructure:"reflection"`
+	Digest       Digest        `mapstructure:"digest"`
 	Cancellation Cancellation  `mapstructure:"cancellation"`
 	Intake       Intake        `mapstructure:"intake"`
 	Admin        Admin         `mapstructure:"admin"`
@@ -30,17 +31,6 @@ type Config struct {
 	Templates    Templates     `mapstructure:"templates"`
 	Log          Log           `mapstructure:"log"`
 }
-
-// Redis says where state lives. An empty Addr starts an in-memory Redis
-// inside the process, for trying the service out only.
-type Redis struct {
-	Addr     string `mapstructure:"addr"`
-	Password Secret `mapstructure:"password"`
-	DB       int    `mapstructure:"db"`
-}
-
-// Embedded reports whether the in-process development Redis is used.
-func (r Redis) Embedded() bool { return r.Addr == "" }
 
 // Mail modes.
 const (
@@ -128,6 +118,22 @@ func (b Booking) Rules() calendar.Rules {
 // Reminders are sent this long before each session.
 type Reminders struct {
 	Before []time.Duration `mapstructure:"before"`
+}
+
+// Digest is the therapist's evening email listing the next day's
+// sessions; At is a local time of day in the therapist's zone ("18:00").
+type Digest struct {
+	Enabled bool   `mapstructure:"enabled"`
+	At      string `mapstructure:"at"`
+}
+
+// Minute is At as minutes after local midnight (checked by Validate).
+func (d Digest) Minute() int {
+	r, err := ParseHours(d.At + "-24:00")
+	if err != nil {
+		return 0
+	}
+	return r.Start
 }
 
 // Reflection is the short prompt sent after a session.

@@ -44,6 +44,8 @@ func defaults() map[string]any {
 		"reminders.before":             []any{"24h", "1h"},
 		"reflection.enabled":           true,
 		"reflection.after":             "2h",
+		"digest.enabled":               true,
+		"digest.at":                    "18:00",
 		"cancellation.late_window":     "24h",
 		"cancellation.allow_late":      true,
 		"cancellation.policy":          "Please cancel at least 24 hours ahead so someone else can have the time.",
@@ -55,5 +57,9 @@ func defaults() map[string]any {
 		"templates.dir":                "",
 		"log.format":                   "text",
 		"log.level":                    "info",
+		"redis.addrs":                  []any{},
+		"redis.sentinel.master":        "",
+		"redis.sentinel.addrs":         []any{},
+		"redis.sentinel.password":      "",
 	}
 }

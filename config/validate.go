@@ -44,6 +44,7 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 func (c *Config) Validate() error {
 	var p problems
 	c.validateServer(&p)
+	c.Redis.validate(&p)
 	c.validateMail(&p)
 	c.validateTherapists(&p)
 	c.validateSessionTypes(&p)
@@ -63,9 +64,6 @@ func (c *Config) validateServer(p *problems) {
 	}
 	if c.Secret.IsSet() && len(c.Secret.Reveal()) < 32 {
 		p.add("secret", "is too short: use at least 32 random characters (e.g. openssl rand -hex 32)")
-	}
-	if c.Redis.DB < 0 {
-		p.add("redis.db", "must not be negative")
 	}
 	if c.Intake.RateLimitPerMinute < 0 {
 		p.add("intake.rate_limit_per_minute", "must be 0 (off) or more")
@@ -276,6 +274,9 @@ func (c *Config) validateTiming(p *problems) {
 		if d <= 0 || d > 30*24*time.Hour {
 			p.add(fmt.Sprintf("reminders.before[%d]", i), "%s is out of range: use more than 0 and at most 30d", d)
 		}
+	}
+	if _, err := ParseHours(c.Digest.At + "-24:00"); c.Digest.Enabled && (err != nil || c.Digest.At == "24:00") {
+		p.add("digest.at", "%q is not a time of day like 18:00", c.Digest.At)
 	}
 	if c.Reflection.Enabled && (c.Reflection.After < 0 || c.Reflection.After > 14*24*time.Hour) {
 		p.add("reflection.after", "%s is out of range: use 0 to 14d", c.Reflection.After)

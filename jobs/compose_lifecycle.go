@@ -6,7 +6,9 @@ import (
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/mailer"
+	"github.com/consultd/consultd/templates"
 )
 
 // Reminder is the client's reminder, offset before a session; the offset
@@ -89,4 +91,31 @@ func (c *Composer) previous(b booking.Booking, prevStart time.Time, zone string)
 // was let go, so the time is free again.
 func (c *Composer) TherapistReleased(b booking.Booking) (*mailer.Message, error) {
 	return c.toTherapist(b, "therapist_released", time.Time{})
+}
+
+// TherapistDigest lists a day's sessions to the therapist: times in their
+// zone, session type, client initials, a link to each.
+func (c *Composer) TherapistDigest(th config.Therapist, date calendar.Date, day []booking.Booking) (*mailer.Message, error) {
+	loc := th.Location()
+	data := templates.EmailData{
+		Practice: c.cfg.Practice.Name, TherapistName: th.Name,
+		When:      date.Midnight(loc).Format("Monday 2 January 2006"),
+		WhenShort: date.Midnight(loc).Format("Mon 2 Jan"),
+	}
+	for _, b := range day {
+		st, _ := c.cfg.SessionType(b.Type)
+		data.Sessions = append(data.Sessions, templates.DigestLine{
+			Time:    b.Start.In(loc).Format("15:04") + "–" + b.End.In(loc).Format("15:04"),
+			Session: st.Name, Client: calendar.Initials(b.Name), AdminURL: c.links.Admin(b.ID),
+		})
+	}
+	e, err := c.templates.Email(templates.EmailTherapistDigest, data)
+	if err != nil {
+		return nil, err
+	}
+	return &mailer.Message{
+		MessageID: fmt.Sprintf("digest.%s.%s@%s", th.ID, date, c.host),
+		From:      c.from, To: mailer.Address{Name: th.Name, Email: th.Email},
+		Subject: e.Subject, Text: e.Text, HTML: e.HTML, Date: c.now(),
+	}, nil
 }

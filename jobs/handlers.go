@@ -42,6 +42,7 @@ func (h *Handlers) Register(mux *asynq.ServeMux) {
 	mux.HandleFunc(TypeCancelled, h.handleCancelled)
 	mux.HandleFunc(TypeUpdated, h.handleUpdated)
 	mux.HandleFunc(TypeSweep, h.handleSweep)
+	mux.HandleFunc(TypeDigest, h.handleDigest)
 }
 
 // errRefused marks a message the server refused for good (5xx): retrying

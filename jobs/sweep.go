@@ -40,7 +40,7 @@ func (e *Enqueuer) confirmState(bookingID string) (asynq.TaskState, bool, error)
 // one whose confirm task is gone is queued again; one whose confirm failed
 // for good (address refused, retries exhausted) is released.
 func (h *Handlers) handleSweep(ctx context.Context, _ *asynq.Task) error {
-	var errs []error
+	errs := []error{h.queueDigests(ctx)}
 	for _, th := range h.Config.Therapists {
 		held, err := h.Store.Held(ctx, th.ID)
 		if err != nil {

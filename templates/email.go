@@ -21,12 +21,13 @@ const (
 	EmailTherapistCancelled = "therapist_cancelled" // to the therapist: a booking cancelled
 	EmailTherapistFlagged   = "therapist_flagged"   // to the therapist: the client's address refused mail
 	EmailTherapistReleased  = "therapist_released"  // to the therapist: a hold that could not be confirmed was let go
+	EmailTherapistDigest    = "therapist_digest"    // to the therapist: tomorrow's sessions
 )
 
 var emailNames = []string{
 	EmailInvite, EmailUpdate, EmailCancel, EmailReminder, EmailReflection,
 	EmailTherapistBooked, EmailTherapistChanged, EmailTherapistCancelled, EmailTherapistFlagged,
-	EmailTherapistReleased,
+	EmailTherapistReleased, EmailTherapistDigest,
 }
 
 // EmailNames lists every email Set.Email can render.
@@ -59,6 +60,15 @@ type EmailData struct {
 	UnsubscribeURL string // stops reflection prompts (reflection only)
 	Policy         string // cancellation policy; may be empty
 	NextBooked     bool   // reflection: a next session is booked, so no booking link
+	// Sessions lists a day's sessions (therapist_digest only), in the
+	// therapist's zone, by start.
+	Sessions []DigestLine
+}
+
+// DigestLine is one session in the therapist's daily digest: client
+// initials only, no email, no note.
+type DigestLine struct {
+	Time, Session, Client, AdminURL string
 }
 
 // Email is a rendered email: a one-line subject and the two bodies.

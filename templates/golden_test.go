@@ -26,11 +26,15 @@ func sampleFor(name string) EmailData {
 // for a client in London booked with a therapist in New York.
 func sample() EmailData {
 	return EmailData{
-		Practice:       "Riverside Practice",
-		ClientName:     "Sam Lee",
-		TherapistName:  "Dr. Ada Rivers",
-		SessionName:    "Free consultation",
-		When:           "Tuesday 1 December 2026, 14:00–14:15 (Europe/London)",
+		Practice:      "Riverside Practice",
+		ClientName:    "Sam Lee",
+		TherapistName: "Dr. Ada Rivers",
+		SessionName:   "Free consultation",
+		When:          "Tuesday 1 December 2026, 14:00–14:15 (Europe/London)",
+		Sessions: []DigestLine{
+			{Time: "09:00–09:15", Session: "Free consultation", Client: "S. L.", AdminURL: "https://book.riverside.example/admin/bookings/default_abc"},
+			{Time: "10:00–10:50", Session: "Psychotherapy session", Client: "J. D.", AdminURL: "https://book.riverside.example/admin/bookings/default_def"},
+		},
 		WhenShort:      "Tue 1 Dec at 14:00",
 		WhenTherapist:  "Tuesday 1 December 2026, 09:00–09:15 (America/New_York)",
 		PreviousWhen:   "Monday 30 November 2026, 16:00–16:15 (Europe/London)",

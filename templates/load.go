@@ -223,6 +223,7 @@ var (
 		PreviousWhen: "Before", Location: "Location", ManageURL: "https://example.org/m",
 		BookURL: "https://example.org/book", AdminURL: "https://example.org/admin",
 		UnsubscribeURL: "https://example.org/u", Policy: "Policy", NextBooked: true,
+		Sessions: []DigestLine{{Time: "09:00–09:50", Session: "Session", Client: "C.", AdminURL: "https://example.org/admin/b"}},
 	}
 	sparseSample = EmailData{
 		Practice: "Practice", When: "When", ManageURL: "https://example.org/m",

@@ -84,3 +84,49 @@ func TestStatic(t *testing.T) {
 		}
 	}
 }
+
+// The admin pages' data are types of package web; the maps here carry the
+// same fields. The booking shows markup in the client's name and note, which
+// the goldens show escaped.
+func TestGoldenAdminPages(t *testing.T) {
+	s := mustLoad(t, "")
+	row := func(time, client, status, flag string) map[string]any {
+		return map[string]any{"URL": "/admin/bookings/default_abc", "Time": time, "Session": "Free consultation",
+			"Client": client, "Status": status, "Flag": flag}
+	}
+	pages := []struct {
+		name string
+		data map[string]any
+	}{
+		{"admin_days", map[string]any{
+			"Practice": "Riverside Practice", "Date": "2026-12-01", "Prev": "2026-11-24", "Next": "2026-12-08",
+			"Range": "Tuesday 1 December 2026 – Tuesday 8 December 2026", "Style": "/static/admin.css?v=test",
+			"Therapists": []map[string]any{{"Name": "Dr. Ada Rivers", "Zone": "America/New_York", "Days": []map[string]any{
+				{"Label": "Tuesday 1 December 2026", "Bookings": []map[string]any{
+					row("09:00–09:15", "<b>Sam</b> Lee", "confirmed", "undeliverable"),
+					row("10:00–10:50", "Alex Kim", "cancelled", ""),
+				}},
+				{"Label": "Wednesday 2 December 2026"},
+			}}},
+		}},
+		{"admin_booking", map[string]any{
+			"Practice": "Riverside Practice", "ID": "default_abc", "Therapist": "Dr. Ada Rivers", "Session": "Free consultation",
+			"When":       "Tuesday 1 December 2026, 09:00–09:15 (America/New_York)",
+			"ClientWhen": "Tuesday 1 December 2026, 14:00–14:15 (Europe/London)",
+			"Name":       "<b>Sam</b> Lee", "Email": "sam@example.org", "TimeZone": "Europe/London",
+			"Notes": "First time.\n<script>x()</script> & \"more\"", "Status": "confirmed", "Flag": "undeliverable", "Seq": 2,
+			"Created": "2026-11-20 10:00:00 EST", "Updated": "2026-11-21 11:30:00 EST", "Live": true, "Locked": true,
+			"DayURL": "/admin/?date=2026-12-01", "Action": "/admin/bookings/default_abc/cancel", "CSRF": "csrf-token",
+			"Style": "/static/admin.css?v=test",
+		}},
+	}
+	for _, p := range pages {
+		t.Run(p.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := s.Page(&buf, p.name, p.data); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "page_"+p.name+".html", buf.String())
+		})
+	}
+}

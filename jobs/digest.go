@@ -1,0 +1,94 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
+)
+
+// TypeDigest is the therapist's evening list of the next day's sessions.
+const TypeDigest = "therapist:digest"
+
+type digestPayload struct {
+	Therapist string `json:"therapist"`
+	Date      string `json:"date"` // the day listed, in the therapist's zone
+}
+
+// Digest queues one therapist's digest of date; its task ID makes it once
+// per therapist and day, however many processes ask.
+func (e *Enqueuer) Digest(ctx context.Context, therapistID string, date calendar.Date) error {
+	body, _ := json.Marshal(digestPayload{Therapist: therapistID, Date: date.String()})
+	return e.enqueue(ctx, asynq.NewTask(TypeDigest, body), fmt.Sprintf("digest:%s:%s", therapistID, date),
+		asynq.Retention(48*time.Hour))
+}
+
+// queueDigests runs with every sweep: once a therapist's local clock has
+// passed digest.at, tomorrow's digest is queued (a no-op after the first).
+func (h *Handlers) queueDigests(ctx context.Context) error {
+	if !h.Config.Digest.Enabled {
+		return nil
+	}
+	for _, th := range h.Config.Therapists {
+		local := h.Now().In(th.Location())
+		if local.Hour()*60+local.Minute() < h.Config.Digest.Minute() {
+			continue
+		}
+		if err := h.Queue.Digest(ctx, th.ID, calendar.DateOf(local).AddDays(1)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// handleDigest lists the day's live sessions to the therapist; a day with
+// none sends nothing.
+func (h *Handlers) handleDigest(ctx context.Context, t *asynq.Task) error {
+	var p digestPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("bad digest payload: %w", asynq.SkipRetry)
+	}
+	th, ok := h.Config.Therapist(p.Therapist)
+	date, err := calendar.ParseDate(p.Date)
+	if !ok || err != nil {
+		return fmt.Errorf("digest for unknown therapist or date: %w", asynq.SkipRetry)
+	}
+	what := "digest:" + p.Date
+	if sent, err := h.Store.TherapistSent(ctx, th.ID, what); err != nil || sent {
+		return err
+	}
+	day, err := h.sessionsOn(ctx, th, date)
+	if err != nil || len(day) == 0 {
+		return err
+	}
+	m, err := h.Compose.TherapistDigest(th, date, day)
+	if err != nil {
+		return fmt.Errorf("compose digest: %v: %w", err, asynq.SkipRetry)
+	}
+	if err := h.Sender.Send(ctx, m); err != nil {
+		return fmt.Errorf("digest of %s: %w", th.ID, err)
+	}
+	h.Logger.Info("digest sent", "therapist", th.ID, "date", p.Date, "sessions", len(day))
+	return h.Store.MarkTherapistSent(ctx, th.ID, what)
+}
+
+func (h *Handlers) sessionsOn(ctx context.Context, th config.Therapist, date calendar.Date) ([]booking.Booking, error) {
+	loc := th.Location()
+	list, err := h.Store.List(ctx, th.ID, date.Midnight(loc), date.AddDays(1).Midnight(loc))
+	if err != nil {
+		return nil, err
+	}
+	live := list[:0]
+	for _, b := range list {
+		if b.Status.Live() {
+			live = append(live, b)
+		}
+	}
+	return live, nil
+}
