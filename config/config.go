@@ -24,6 +24,7 @@ type Config struct {
 	Reminders    Reminders     `mapstructure:"reminders"`
 	Reflection   Reflection    `mapstructure:"reflection"`
 	Digest       Digest        `mapstructure:"digest"`
+	Feeds        Feeds         `mapstructure:"feeds"`
 	Cancellation Cancellation  `mapstructure:"cancellation"`
 	Intake       Intake        `mapstructure:"intake"`
 	Admin        Admin         `mapstructure:"admin"`
@@ -71,6 +72,10 @@ type Therapist struct {
 	Timezone string              `mapstructure:"timezone"`
 	Weekly   map[string][]string `mapstructure:"weekly"`
 	TimeOff  []TimeOff           `mapstructure:"time_off"`
+	// BusyICS are iCalendar feeds (http/https URLs or file paths) of the
+	// therapist's own calendars; their events are busy time. A private
+	// calendar's URL is a credential, so each is a Secret.
+	BusyICS []Secret `mapstructure:"busy_ics"`
 
 	schedule calendar.Schedule
 }

@@ -83,6 +83,18 @@ func TestProblemsNameTheirKeys(t *testing.T) {
 			[]string{"base_url:", "mail.mode:", "mail.from:", "session_types[0].id:", "session_types[0].name:", "session_types[0].duration:"}},
 		{"step must divide a day", "booking: {slot_step: 7m}", []string{"booking.slot_step:"}},
 		{"short secret", "secret: abc", []string{"secret: is too short"}},
+		{"two redis modes", "redis: {addr: 127.0.0.1:6379, addrs: [127.0.0.1:7000]}",
+			[]string{"redis: redis.addr and redis.addrs are set together: configure only one"}},
+		{"three redis modes", "redis: {addr: 127.0.0.1:6379, addrs: [127.0.0.1:7000], sentinel: {master: main, addrs: [127.0.0.1:26379]}}",
+			[]string{"redis: redis.addr, redis.addrs and redis.sentinel.master are set together"}},
+		{"redis address without port", "redis: {addr: localhost}", []string{`redis.addr: "localhost" is not host:port`}},
+		{"cluster seed without port", "redis: {addrs: [127.0.0.1:7000, node2]}", []string{`redis.addrs[1]: "node2" is not host:port`}},
+		{"cluster has only db 0", "redis: {addrs: [127.0.0.1:7000], db: 2}", []string{"redis.db: must be 0 with redis.addrs"}},
+		{"sentinel master without sentinels", "redis: {sentinel: {master: main}}",
+			[]string{"redis.sentinel.addrs: is empty while redis.sentinel.master is set"}},
+		{"sentinels without master", "redis: {sentinel: {addrs: [127.0.0.1:26379, 127.0.0.1:0]}}",
+			[]string{"redis.sentinel.master: is empty while redis.sentinel.addrs is set", `redis.sentinel.addrs[1]: "127.0.0.1:0" is not host:port`}},
+		{"misspelt sentinel key", "redis: {sentinel: {mastr: main}}", []string{"redis.sentinel: has unknown keys (check the spelling): mastr"}},
 		{"smtp checked when used", "redis: {addr: 127.0.0.1:6379}\nmail: {smtp: {tls: maybe, port: 0}}", []string{"mail.smtp.tls:", "mail.smtp.port:"}},
 	}
 	for _, tt := range tests {
@@ -131,6 +143,54 @@ func TestEnvironmentOverrides(t *testing.T) {
 	}
 }
 
+func TestRedisModes(t *testing.T) {
+	tests := []struct {
+		desc      string
+		yaml      string
+		env       map[string]string
+		wantMode  string
+		wantWhere string
+	}{
+		{desc: "nothing set", wantMode: RedisEmbedded, wantWhere: "in-memory"},
+		{desc: "one server", yaml: "redis: {addr: 10.0.0.5:6379, db: 3}", wantMode: RedisSingle, wantWhere: "10.0.0.5:6379"},
+		{desc: "cluster from the file", yaml: "redis: {addrs: [10.0.0.1:7000, 10.0.0.2:7000]}",
+			wantMode: RedisCluster, wantWhere: "Cluster via 10.0.0.1:7000,10.0.0.2:7000"},
+		{desc: "cluster from the environment", env: map[string]string{"CONSULTD_REDIS_ADDRS": "10.0.0.1:7000, 10.0.0.2:7000,10.0.0.3:7000"},
+			wantMode: RedisCluster, wantWhere: "Cluster via 10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000"},
+		{desc: "sentinel from the file", yaml: "redis: {sentinel: {master: main, addrs: [10.0.0.1:26379, 10.0.0.2:26379]}}",
+			wantMode: RedisSentinel, wantWhere: "Sentinel master main via 10.0.0.1:26379,10.0.0.2:26379"},
+		{desc: "sentinel from the environment", env: map[string]string{
+			"CONSULTD_REDIS_SENTINEL_MASTER": "main", "CONSULTD_REDIS_SENTINEL_ADDRS": "10.0.0.1:26379",
+			"CONSULTD_REDIS_SENTINEL_PASSWORD": "sentinel-pw"},
+			wantMode: RedisSentinel, wantWhere: "Sentinel master main via 10.0.0.1:26379"},
+		{desc: "empty list in the environment leaves the file's server", yaml: "redis: {addr: 10.0.0.5:6379}",
+			env: map[string]string{"CONSULTD_REDIS_ADDRS": ""}, wantMode: RedisSingle, wantWhere: "10.0.0.5:6379"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			cfg, err := Load(writeFile(t, tt.yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cfg.Redis.Mode(); got != tt.wantMode {
+				t.Errorf("mode = %q, want %q", got, tt.wantMode)
+			}
+			if got := cfg.Redis.Where(); got != tt.wantWhere {
+				t.Errorf("where = %q, want %q", got, tt.wantWhere)
+			}
+			if cfg.Redis.Embedded() != (tt.wantMode == RedisEmbedded) {
+				t.Errorf("embedded = %v in mode %s", cfg.Redis.Embedded(), tt.wantMode)
+			}
+			if wantMail := map[bool]string{true: MailOutbox, false: MailSMTP}[tt.wantMode == RedisEmbedded]; cfg.MailMode() != wantMail {
+				t.Errorf("mail mode = %q, want %q", cfg.MailMode(), wantMail)
+			}
+		})
+	}
+}
+
 func TestEnvironmentListMustParse(t *testing.T) {
 	t.Setenv("CONSULTD_SESSION_TYPES", `[{id: x`)
 	_, err := Load("")
@@ -144,12 +204,14 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	t.Setenv("CONSULTD_SECRET", secret)
 	t.Setenv("CONSULTD_MAIL_SMTP_PASSWORD", "smtp-"+secret)
 	t.Setenv("CONSULTD_ADMIN_PASSWORD", "admin-"+secret)
+	t.Setenv("CONSULTD_REDIS_PASSWORD", "redis-"+secret)
+	t.Setenv("CONSULTD_REDIS_SENTINEL_PASSWORD", "sentinel-"+secret)
 	cfg, err := Load("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Secret.Reveal() != secret {
-		t.Fatal("secret not loaded")
+	if cfg.Secret.Reveal() != secret || cfg.Redis.Sentinel.Password.Reveal() != "sentinel-"+secret {
+		t.Fatal("secrets not loaded")
 	}
 	var logged bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logged, nil)).Info("config", "cfg", cfg, "secret", cfg.Secret)

@@ -33,6 +33,7 @@ func defaults() map[string]any {
 				"thursday": weekday, "friday": weekday,
 			},
 			"time_off": []any{},
+			"busy_ics": []any{},
 		}},
 		"session_types": []any{
 			map[string]any{"id": "consultation", "name": "Free consultation", "duration": "15m", "buffer": "0s", "location": "Video call: the link follows by email"},
@@ -46,6 +47,8 @@ func defaults() map[string]any {
 		"reflection.after":             "2h",
 		"digest.enabled":               true,
 		"digest.at":                    "18:00",
+		"feeds.refresh":                "15m",
+		"feeds.timeout":                "10s",
 		"cancellation.late_window":     "24h",
 		"cancellation.allow_late":      true,
 		"cancellation.policy":          "Please cancel at least 24 hours ahead so someone else can have the time.",

@@ -49,6 +49,7 @@ func (c *Config) Validate() error {
 	c.validateTherapists(&p)
 	c.validateSessionTypes(&p)
 	c.validateTiming(&p)
+	c.Feeds.validate(&p)
 	if len(p.list) > 0 {
 		return p.list
 	}
@@ -147,6 +148,7 @@ func (c *Config) validateTherapists(p *problems) {
 		t.schedule = calendar.Schedule{TherapistID: t.ID, Location: loc}
 		parseWeekly(p, key+".weekly", t.Weekly, &t.schedule)
 		parseTimeOff(p, key+".time_off", t.TimeOff, &t.schedule)
+		validateBusyICS(p, key+".busy_ics", t.BusyICS)
 	}
 }
 

@@ -44,15 +44,21 @@ func (s *Server) lockedByPolicy(b booking.Booking) bool {
 	return s.late(b) && !s.Config.Cancellation.AllowLate
 }
 
-// cancel cancels a live booking once: the slot is freed, the client's
-// event is removed by the cancel task, the follow-ups are deleted. A second
-// cancel changes nothing and sends nothing.
+// cancel is the client's cancel: held to the late-cancel policy.
 func (s *Server) cancel(ctx context.Context, b booking.Booking) (booking.Booking, error) {
+	if b.Status != booking.StatusCancelled && s.lockedByPolicy(b) {
+		return b, errLate
+	}
+	return s.cancelAnyTime(ctx, b)
+}
+
+// cancelAnyTime cancels a live booking once: the slot is freed, the client's
+// event is removed by the cancel task, the follow-ups are deleted. A second
+// cancel changes nothing and sends nothing. The practice cancels through it
+// directly, since the late-cancel policy binds clients, not the practice.
+func (s *Server) cancelAnyTime(ctx context.Context, b booking.Booking) (booking.Booking, error) {
 	if b.Status == booking.StatusCancelled {
 		return b, nil
-	}
-	if s.lockedByPolicy(b) {
-		return b, errLate
 	}
 	c, changed, err := s.Store.Cancel(ctx, b.ID)
 	if err != nil {

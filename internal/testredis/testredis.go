@@ -27,10 +27,12 @@ const readyTimeout = 15 * time.Second
 
 // Server is one redis-server process owned by a test.
 type Server struct {
-	bin  string
-	dir  string
-	port int
-	args []string
+	bin     string
+	dir     string
+	port    int
+	busPort int    // Cluster bus port, when cluster mode is on
+	conf    string // config file, given first (Sentinel needs one)
+	args    []string
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -49,13 +51,20 @@ func Start(t testing.TB) *Server {
 // defaults (for example "--appendonly", "yes").
 func StartWith(t testing.TB, args ...string) *Server {
 	t.Helper()
+	return start(t, "", args)
+}
+
+// start runs redis-server with a config file (when conf is not empty) and
+// args.
+func start(t testing.TB, conf string, args []string) *Server {
+	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		t.Fatalf("testredis: redis-server is not on PATH (%v). The integration tests need a real Redis: "+
 			"run `make test` (it installs it), or install it yourself, e.g. `apt-get install redis-server` "+
 			"or `brew install redis`.", err)
 	}
-	s := &Server{bin: bin, dir: t.TempDir(), args: args}
+	s := &Server{bin: bin, dir: t.TempDir(), conf: conf, args: args}
 	t.Cleanup(s.Stop)
 	// Another process may take the free port between our probe and the
 	// server's bind; a few attempts make that race harmless.
@@ -63,6 +72,13 @@ func StartWith(t testing.TB, args ...string) *Server {
 	for range 5 {
 		if s.port, lastErr = freePort(); lastErr != nil {
 			continue
+		}
+		// The bus port defaults to port+10000, which is past 65535 for
+		// many free ports; a free one of its own avoids that.
+		if clusterEnabled(args) {
+			if s.busPort, lastErr = freePort(); lastErr != nil {
+				continue
+			}
 		}
 		if lastErr = s.launch(); lastErr == nil {
 			return s
@@ -106,6 +122,21 @@ func (s *Server) Restart(t testing.TB) {
 	}
 }
 
+// Pause freezes the server (SIGSTOP): connections are still accepted by
+// the kernel but nothing answers, as with a hung host. Resume undoes it.
+func (s *Server) Pause() { s.send(syscall.SIGSTOP) }
+
+// Resume lets a paused server run again (SIGCONT).
+func (s *Server) Resume() { s.send(syscall.SIGCONT) }
+
+func (s *Server) send(sig syscall.Signal) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd != nil {
+		_ = s.cmd.Process.Signal(sig)
+	}
+}
+
 func (s *Server) signal(sig syscall.Signal) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -127,7 +158,11 @@ func (s *Server) launch() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	logPath := filepath.Join(s.dir, "redis.log")
-	args := append([]string{
+	var args []string
+	if s.conf != "" {
+		args = append(args, s.conf)
+	}
+	args = append(args,
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--dir", s.dir,
@@ -135,7 +170,11 @@ func (s *Server) launch() error {
 		"--save", "",
 		"--appendonly", "no",
 		"--daemonize", "no",
-	}, s.args...)
+	)
+	if s.busPort != 0 {
+		args = append(args, "--cluster-port", strconv.Itoa(s.busPort))
+	}
+	args = append(args, s.args...)
 	cmd := exec.Command(s.bin, args...)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", s.bin, err)
@@ -173,6 +212,21 @@ func waitReady(addr string, exited <-chan struct{}) error {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// clusterEnabled reports whether args turn cluster mode on without naming
+// a bus port.
+func clusterEnabled(args []string) bool {
+	on := false
+	for i, a := range args {
+		if a == "--cluster-port" {
+			return false
+		}
+		if a == "--cluster-enabled" && i+1 < len(args) && args[i+1] == "yes" {
+			on = true
+		}
+	}
+	return on
 }
 
 func freePort() (int, error) {

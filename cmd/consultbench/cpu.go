@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// cpuSnap is the CPU time used so far by each process of the run.
+type cpuSnap struct {
+	at                  time.Time
+	bench, redis, child time.Duration
+}
+
+// cpuUse is where the CPU went during one phase.
+type cpuUse struct {
+	wall                time.Duration
+	bench, redis, child time.Duration
+}
+
+// clockTick is the unit of /proc/<pid>/stat times (USER_HZ, 100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+// procCPU reads utime+stime of a process from /proc (Linux); 0 elsewhere.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; fields count from after it.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	k, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+k) * clockTick
+}
+
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// cpuNow snapshots the bench, Redis and (when not nil) a child process.
+func (b *bench) cpuNow(c *child) cpuSnap {
+	s := cpuSnap{at: time.Now(), bench: selfCPU(), redis: procCPU(b.redis.cmd.Process.Pid)}
+	if c != nil {
+		s.child = procCPU(c.cmd.Process.Pid)
+	}
+	return s
+}
+
+func (s cpuSnap) to(e cpuSnap) cpuUse {
+	return cpuUse{wall: e.at.Sub(s.at), bench: e.bench - s.bench, redis: e.redis - s.redis, child: e.child - s.child}
+}
+
+// describe says how many cores each process kept busy, and its CPU time
+// per operation of n.
+func (u cpuUse) describe(childName string, n int) string {
+	part := func(name string, d time.Duration) string {
+		return fmt.Sprintf("%s %.2f cores (%.0f µs/op)", name, d.Seconds()/u.wall.Seconds(), float64(d.Microseconds())/float64(max(n, 1)))
+	}
+	out := part("bench", u.bench) + ", " + part("redis", u.redis)
+	if childName != "" {
+		out += ", " + part(childName, u.child)
+	}
+	return out
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/consultd/consultd/jobs"
+)
+
+// reminderOffset is the offset the synthetic reminders carry; the bench
+// chooses their due times itself, spread evenly over the window.
+const reminderOffset = "24h"
+
+// reminderResult is row 3 and the worker half of row 4.
+type reminderResult struct {
+	n, arrived, lost, dupes, enqueuedLate int
+	window                                time.Duration
+	lateness                              latencies
+	createRate                            float64
+	rss                                   []int64 // worker VmRSS samples during the window
+	heapLive                              []int64
+	cpu                                   cpuUse
+}
+
+// runReminders confirms n bookings, schedules one reminder each with due
+// times spread over window, and measures each reminder's arrival at the
+// sink against its due time, with the worker left by runWorker.
+func (b *bench) runReminders(ctx context.Context, w *child, n int, window time.Duration) (reminderResult, error) {
+	r := reminderResult{n: n, window: window}
+	from := farDay(900)
+	ids := make([]string, n)
+	b.progress("reminders: confirming %d bookings", n)
+	t0 := time.Now()
+	err := forEach(n, 32, func(i int) error {
+		got, _, err := b.store.Claim(ctx, syntheticBooking(from.Add(time.Duration(i)*15*time.Minute), 2_000_000+i), "")
+		if err != nil {
+			return err
+		}
+		ids[i] = got.ID
+		_, err = b.store.Confirm(ctx, got.ID, got.Seq)
+		return err
+	})
+	if err != nil {
+		return r, err
+	}
+	r.createRate = rate(n, time.Since(t0))
+	// Enqueueing one task costs about as much as one of the two scripts
+	// above; the lead lets every task be queued before it is due.
+	lead := 3*time.Second + time.Duration(float64(n)/r.createRate*float64(time.Second))
+	start := time.Now().Add(lead)
+	due := func(i int) time.Time { return start.Add(time.Duration(i) * window / time.Duration(n)) }
+	index := make(map[string]int, n)
+	for i, id := range ids {
+		index[id] = i
+	}
+	c0 := b.sink.count()
+	b.progress("reminders: scheduling %d reminders due over %s from %s on", n, window, start.Format("15:04:05"))
+	var late sync.Mutex
+	err = forEach(n, 32, func(i int) error {
+		body, _ := json.Marshal(jobs.Payload{BookingID: ids[i], Seq: 0, Offset: reminderOffset})
+		_, err := b.queue.EnqueueContext(ctx, asynq.NewTask(jobs.TypeReminder, body),
+			asynq.TaskID(fmt.Sprintf("remind:%s:0:%s", ids[i], reminderOffset)), asynq.Queue(jobs.Queue),
+			asynq.MaxRetry(25), asynq.Retention(24*time.Hour), asynq.ProcessAt(due(i)))
+		if time.Now().After(due(i)) {
+			late.Lock()
+			r.enqueuedLate++
+			late.Unlock()
+		}
+		return err
+	})
+	if err != nil {
+		return r, err
+	}
+	stopSampling := b.sampleMemory(w, &r)
+	if b.opts.cpuProfileDir != "" {
+		time.Sleep(time.Until(start))
+		if _, err := w.call("cpu-start " + b.profilePath("worker-reminders")); err != nil {
+			return r, err
+		}
+	}
+	deadline, cancel := context.WithDeadline(ctx, start.Add(window+b.opts.drain))
+	defer cancel()
+	time.Sleep(time.Until(start))
+	cpu0 := b.cpuNow(w)
+	waitErr := b.sink.waitFor(deadline, c0+n)
+	r.cpu = cpu0.to(b.cpuNow(w))
+	stopSampling()
+	if b.opts.cpuProfileDir != "" {
+		if _, err := w.call("cpu-stop"); err != nil {
+			return r, err
+		}
+	}
+	if waitErr != nil && ctx.Err() != nil {
+		return r, ctx.Err()
+	}
+	r.tally(b.sink.since(c0), index, due)
+	return r, nil
+}
+
+// tally matches arrivals to reminders by Message-ID
+// ("reminder-24h.<booking>.0@host").
+func (r *reminderResult) tally(arrivals []arrival, index map[string]int, due func(int) time.Time) {
+	seen := make([]bool, r.n)
+	var late []time.Duration
+	for _, a := range arrivals {
+		rest, ok := strings.CutPrefix(a.id, "reminder-"+reminderOffset+".")
+		id, _, _ := strings.Cut(rest, ".")
+		i, known := index[id]
+		if !ok || !known {
+			continue
+		}
+		if seen[i] {
+			r.dupes++
+			continue
+		}
+		seen[i] = true
+		r.arrived++
+		late = append(late, a.at.Sub(due(i)))
+	}
+	r.lost = r.n - r.arrived
+	r.lateness = sortedLatencies(late)
+}
+
+// sampleMemory asks the worker for its memory every 2 seconds until the
+// returned function is called.
+func (b *bench) sampleMemory(w *child, r *reminderResult) func() {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(2 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if m, err := w.mem(); err == nil {
+					r.rss = append(r.rss, m.rss)
+					r.heapLive = append(r.heapLive, m.heapLive)
+				}
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}

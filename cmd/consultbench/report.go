@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// report is everything one run measured.
+type report struct {
+	machine   string
+	web       webResult
+	worker    workerResult
+	reminders reminderResult
+	engine    string
+	wall      time.Duration
+}
+
+// machine describes where the figures come from.
+func (b *bench) machine(ctx context.Context) (string, error) {
+	srv, err := info(ctx, b.rdb, "server")
+	if err != nil {
+		return "", err
+	}
+	mem, cpu := "?", "?"
+	if f, err := os.ReadFile("/proc/meminfo"); err == nil {
+		var kb int64
+		if _, err := fmt.Sscanf(string(f), "MemTotal: %d kB", &kb); err == nil {
+			mem = bytesIEC(kb << 10)
+		}
+	}
+	if f, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		sc := bufio.NewScanner(bytes.NewReader(f))
+		for sc.Scan() {
+			if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+				cpu = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	persist := "no persistence"
+	if b.opts.aof {
+		persist = "AOF everysec"
+	}
+	return fmt.Sprintf("%d cores (%s), %s memory, %s %s/%s, Redis %s (%s), worker concurrency %d",
+		runtime.NumCPU(), cpu, mem, runtime.Version(), runtime.GOOS, runtime.GOARCH,
+		srv["redis_version"], persist, b.cfg.Worker.Concurrency), nil
+}
+
+// engineBench runs the calendar package's own benchmark of the
+// availability engine and returns its result line.
+func (b *bench) engineBench(ctx context.Context) (string, error) {
+	gomod, err := exec.CommandContext(ctx, b.opts.goBin, "env", "GOMOD").Output()
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.CommandContext(ctx, b.opts.goBin, "test", "-run", "^$", "-bench", "^BenchmarkFreeSlots90Days1000Busy$",
+		"-benchtime", b.opts.engineBenchtime, "-count", "1", "./calendar")
+	cmd.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("%w\n%s", err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) >= 4 && strings.HasPrefix(f[0], "BenchmarkFreeSlots90Days1000Busy") {
+			return strings.Join(f[2:], " "), nil
+		}
+	}
+	return "", fmt.Errorf("no result in:\n%s", out)
+}
+
+func (r *report) print(out io.Writer, b *bench) {
+	mode := "full run"
+	if b.opts.quick {
+		mode = "quick run (-quick)"
+	}
+	fmt.Fprintf(out, "\nconsultbench: %s, wall time %s\n%s\n\n", mode, r.wall.Round(time.Second), r.machine)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "path\tmeasured\tceiling (same run)\tratio\tgoal\tresult")
+	w, in := r.web, r.web.intake
+	intakeRate, enqRate := rate(in.created, in.elapsed), rate(w.enqueued, w.enqueueTime)
+	fmt.Fprintf(tw, "1 intake\t%.0f bookings/s, p50 %s, p99 %s (%d clients, web role alone)\tasynq Enqueue %.0f/s (%d goroutines)\t%.2f\t>= 0.5, p99 <= 20 ms\t%s\n",
+		intakeRate, ms(in.lat.at(.5)), ms(in.lat.at(.99)), b.opts.clients, enqRate, b.opts.clients, intakeRate/enqRate,
+		verdict(intakeRate/enqRate >= .5, in.lat.at(.99) <= 20*time.Millisecond, len(in.other) == 0))
+	wk := r.worker
+	wRate, cRate := rate(wk.msgs, wk.elapsed), rate(wk.msgs, wk.ceiling)
+	fmt.Fprintf(tw, "2 worker\t%.0f messages/s (%d invites + %d notices, ready to last)\tgo-mail %.0f/s (SMTPSender, pool %d)\t%.2f\t>= 0.7\t%s\n",
+		wRate, wk.bookings, wk.bookings, cRate, b.cfg.Worker.Concurrency, wRate/cRate, verdict(wRate/cRate >= .7))
+	rm := r.reminders
+	fmt.Fprintf(tw, "3 reminders\tlate p50 %s, p99 %s, max %s; lost %d, twice %d\t%d due over %s (%.0f/s)\t%.3f arrived\tp99 <= 1.5 s, none lost\t%s\n",
+		ms(rm.lateness.at(.5)), ms(rm.lateness.at(.99)), ms(rm.lateness.max()), rm.lost, rm.dupes, rm.n, rm.window,
+		rate(rm.n, rm.window), float64(rm.arrived)/float64(rm.n), verdict(rm.lateness.at(.99) <= 1500*time.Millisecond, rm.lost == 0, rm.dupes == 0))
+	rss := slices.Clone(rm.rss)
+	slices.Sort(rss)
+	var rssMid, rssMax int64
+	if len(rss) > 0 {
+		rssMid, rssMax = rss[len(rss)/2], rss[len(rss)-1]
+	}
+	fmt.Fprintf(tw, "4 memory\tRedis %.0f B/booking with its tasks; worker RSS %s (median, max %s)\t-\t-\t<= 1.5 KB/booking\t%s\n",
+		wk.bytesPerBooking, bytesIEC(rssMid), bytesIEC(rssMax), verdict(wk.bytesPerBooking <= 1500))
+	fmt.Fprintf(tw, "5 availability\t/api/slots 60 days: p50 %s, p99 %s (%d slots, %s, %d busy)\tengine 90 days/1000 busy: %s\t-\t-\t-\n",
+		ms(w.slots.lat.at(.5)), ms(w.slots.lat.at(.99)), w.slots.slots, bytesIEC(int64(w.slots.bytes)), w.busy, r.engine)
+	tw.Flush()
+	r.printNotes(out, b)
+}
+
+func (r *report) printNotes(out io.Writer, b *bench) {
+	w, wk, rm := r.web, r.worker, r.reminders
+	fmt.Fprintln(out, "\nnotes")
+	if len(w.intake.other) > 0 {
+		fmt.Fprintf(out, "  intake answers other than 201: %v\n", w.intake.other)
+	}
+	fmt.Fprintf(out, "  CPU, intake: %s\n", w.intakeCPU.describe("web", w.intake.created))
+	fmt.Fprintf(out, "  CPU, enqueue ceiling: %s\n", w.enqueueCPU.describe("web", w.enqueued))
+	fmt.Fprintf(out, "  CPU, worker: %s\n", wk.workerCPU.describe("worker", wk.msgs))
+	fmt.Fprintf(out, "  CPU, mail ceiling: %s\n", wk.ceilingCPU.describe("", wk.msgs))
+	fmt.Fprintf(out, "  CPU, reminders window: %s\n", rm.cpu.describe("worker", rm.arrived))
+	if len(rm.lateness) > 0 {
+		fmt.Fprintf(out, "  reminders: earliest arrival %s before its due time (asynq keeps due times in whole seconds)\n", ms(-rm.lateness[0]))
+	}
+	list, per := commandList(w.roundTrips, 20)
+	fmt.Fprintf(out, "  Redis round trips per booking request (web): %.1f: %s\n", per, list)
+	list, per = commandList(wk.roundTrips, 100)
+	fmt.Fprintf(out, "  Redis round trips per confirmed booking (worker, idle %.1f/s taken off): %.1f: %s\n", wk.idleRate, per, list)
+	fmt.Fprintf(out, "  Redis after the worker row, by key shape (MEMORY USAGE per booking of %d):\n", wk.bookings)
+	for i, c := range wk.breakdown {
+		if i == 12 {
+			break
+		}
+		fmt.Fprintf(out, "    %7.0f B  %6d keys  %s\n", float64(c.bytes)/float64(wk.bookings), c.keys, c.pattern)
+	}
+	fmt.Fprintf(out, "  reminders: %d bookings confirmed at %.0f/s beforehand; %d reminders queued after they were due\n",
+		rm.n, rm.createRate, rm.enqueuedLate)
+	if len(rm.heapLive) > 0 {
+		fmt.Fprintf(out, "  worker during the reminders: RSS samples %s..%s, Go live heap up to %s\n",
+			bytesIEC(slices.Min(rm.rss)), bytesIEC(slices.Max(rm.rss)), bytesIEC(slices.Max(rm.heapLive)))
+	}
+}
+
+// printProfiles prints the top of each CPU profile taken.
+func (b *bench) printProfiles(ctx context.Context, out io.Writer) {
+	for _, p := range b.profiles {
+		top, err := exec.CommandContext(ctx, b.opts.goBin, "tool", "pprof", "-top", "-nodecount=25", p).Output()
+		fmt.Fprintf(out, "\nprofile %s\n", p)
+		if err != nil {
+			fmt.Fprintf(out, "  go tool pprof: %v\n", err)
+			continue
+		}
+		out.Write(top)
+	}
+}

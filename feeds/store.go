@@ -1,0 +1,187 @@
+// Package feeds owns the therapists' own calendars (busy_ics): it fetches
+// each iCalendar feed, turns it into busy time with calendar.BusyFromICS and
+// keeps the result and a status per feed in Redis, so every process
+// subtracts the same busy time from the free slots.
+//
+// Keys carry the therapist's hash tag like the booking store's:
+//
+//	consultd:{t:X}:feedbusy    hash: feed key → last good busy time (JSON)
+//	consultd:{t:X}:feedstatus  hash: feed key → status (JSON)
+//	consultd:feeds:run:<n>     the refresh of interval n has been claimed
+//
+// A feed key is the SHA-256 of the feed's address, never the address
+// itself: that of a private calendar is a secret.
+package feeds
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
+)
+
+// Store reads and writes the busy time and status of every feed.
+type Store struct {
+	rdb redis.UniversalClient
+	cfg *config.Config
+	now func() time.Time
+}
+
+// NewStore returns a store on rdb for the feeds configured in cfg; now is
+// the clock (time.Now when nil).
+func NewStore(rdb redis.UniversalClient, cfg *config.Config, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{rdb: rdb, cfg: cfg, now: now}
+}
+
+// Status is what is known of one feed.
+type Status struct {
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	LastAttempt time.Time `json:"last_attempt,omitzero"`
+	// LastError says why the last attempt failed ("" when it did not). It
+	// names the host at most, never a path or anything from the feed.
+	LastError string `json:"last_error,omitempty"`
+	Spans     int    `json:"spans"`
+}
+
+// Loaded reports whether the feed was ever read successfully.
+func (s Status) Loaded() bool { return !s.LastSuccess.IsZero() }
+
+// copyJSON is the stored busy time of one feed, in Unix milliseconds.
+type copyJSON struct {
+	Busy [][2]int64 `json:"busy"`
+}
+
+func busyKey(therapistID string) string   { return "consultd:{t:" + therapistID + "}:feedbusy" }
+func statusKey(therapistID string) string { return "consultd:{t:" + therapistID + "}:feedstatus" }
+
+// feedKey names a feed in Redis without revealing its address.
+func feedKey(source config.Secret) string {
+	sum := sha256.Sum256([]byte(source.Reveal()))
+	return hex.EncodeToString(sum[:16])
+}
+
+func feedKeys(t config.Therapist) []string {
+	keys := make([]string, len(t.BusyICS))
+	for i, f := range t.BusyICS {
+		keys[i] = feedKey(f)
+	}
+	return keys
+}
+
+// Busy returns the spans of the therapist's own calendars that meet
+// [from, to), from the last good copy of each configured feed. A feed never
+// loaded blocks nothing.
+func (s *Store) Busy(ctx context.Context, therapistID string, from, to time.Time) ([]calendar.Interval, error) {
+	t, ok := s.cfg.Therapist(therapistID)
+	if !ok || len(t.BusyICS) == 0 {
+		return nil, nil
+	}
+	vals, err := s.rdb.HMGet(ctx, busyKey(therapistID), feedKeys(t)...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("calendar busy times of %s: %w", therapistID, err)
+	}
+	window := calendar.Interval{Start: from, End: to}
+	var out []calendar.Interval
+	for _, v := range vals {
+		raw, ok := v.(string)
+		if !ok {
+			continue // never loaded
+		}
+		var c copyJSON
+		if err := json.Unmarshal([]byte(raw), &c); err != nil {
+			return nil, fmt.Errorf("calendar busy times of %s: %w", therapistID, err)
+		}
+		for _, b := range c.Busy {
+			span := calendar.Interval{Start: time.UnixMilli(b[0]).UTC(), End: time.UnixMilli(b[1]).UTC()}
+			if span.Overlaps(window) {
+				out = append(out, span)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Overlaps reports whether [from, to) meets the therapist's own calendars.
+func (s *Store) Overlaps(ctx context.Context, therapistID string, from, to time.Time) (bool, error) {
+	busy, err := s.Busy(ctx, therapistID, from, to)
+	return len(busy) > 0, err
+}
+
+// status is the stored status of one feed (zero when there is none).
+func (s *Store) status(ctx context.Context, therapistID, key string) (Status, error) {
+	var st Status
+	raw, err := s.rdb.HGet(ctx, statusKey(therapistID), key).Result()
+	if errors.Is(err, redis.Nil) {
+		return st, nil
+	}
+	if err != nil {
+		return st, err
+	}
+	return st, json.Unmarshal([]byte(raw), &st)
+}
+
+// save stores a feed's status and, when busy is not nil, its new good copy,
+// in one transaction (both keys share the therapist's hash slot).
+func (s *Store) save(ctx context.Context, therapistID, key string, st Status, busy []calendar.Interval) error {
+	stJSON, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	var busyJSON []byte
+	if busy != nil {
+		c := copyJSON{Busy: make([][2]int64, len(busy))}
+		for i, b := range busy {
+			c.Busy[i] = [2]int64{b.Start.UnixMilli(), b.End.UnixMilli()}
+		}
+		if busyJSON, err = json.Marshal(c); err != nil {
+			return err
+		}
+	}
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, statusKey(therapistID), key, stJSON)
+		if busyJSON != nil {
+			p.HSet(ctx, busyKey(therapistID), key, busyJSON)
+		}
+		return nil
+	})
+	return err
+}
+
+// forget drops what is stored of feeds the therapist no longer lists.
+func (s *Store) forget(ctx context.Context, t config.Therapist) error {
+	stored, err := s.rdb.HKeys(ctx, statusKey(t.ID)).Result()
+	if err != nil {
+		return err
+	}
+	keep := feedKeys(t)
+	gone := slices.DeleteFunc(stored, func(k string) bool { return slices.Contains(keep, k) })
+	if len(gone) == 0 {
+		return nil
+	}
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HDel(ctx, statusKey(t.ID), gone...)
+		p.HDel(ctx, busyKey(t.ID), gone...)
+		return nil
+	})
+	return err
+}
+
+// claimRun reports whether this process is the first to claim the refresh
+// of the interval now falls in; the claim expires with the interval.
+func (s *Store) claimRun(ctx context.Context, now time.Time, every time.Duration) (bool, error) {
+	n := now.UnixNano() / int64(every)
+	key := fmt.Sprintf("consultd:feeds:run:%d", n)
+	return s.rdb.SetNX(ctx, key, now.UnixMilli(), every).Result()
+}

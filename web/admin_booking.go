@@ -1,0 +1,125 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/jobs"
+)
+
+// adminBookingPage is the data of templates/pages/admin_booking.html. It
+// is the one page that shows the client's note.
+type adminBookingPage struct {
+	Practice, Notice             string
+	ID, Therapist, Session       string
+	When, ClientWhen             string // in the therapist's zone; in the client's when it differs
+	Name, Email, TimeZone, Notes string
+	Status, Flag                 string
+	Seq                          int
+	Created, Updated             string
+	Live, Locked                 bool
+	DayURL, Action, CSRF, Style  string
+}
+
+// timestampLayout shows when a record changed, to the second.
+const timestampLayout = "2006-01-02 15:04:05 MST"
+
+// adminCancelledNotice follows the redirect after a cancel (?done=cancelled).
+const adminCancelledNotice = "The booking is cancelled and its time is free again. The client is sent a cancellation that takes it off their calendar, and the therapist a notice."
+
+// adminBooking answers GET /admin/bookings/{id}.
+func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) {
+	b, ok := s.adminTarget(w, r)
+	if !ok {
+		return
+	}
+	p := s.adminBookingData(b)
+	// Shown only when true, so a hand-made URL cannot claim a live
+	// booking was cancelled.
+	if r.URL.Query().Get("done") == "cancelled" && !p.Live {
+		p.Notice = adminCancelledNotice
+	}
+	if p.Live {
+		p.Action = adminBookingPath(b.ID) + "/cancel"
+		p.CSRF = s.csrfToken(w, r)
+	}
+	s.page(w, r, http.StatusOK, "admin_booking", p)
+}
+
+// adminCancel answers POST /admin/bookings/{id}/cancel: the practice
+// cancels on the client's behalf, late or not, through the same path as
+// the client's own cancel, so the same emails go out.
+func (s *Server) adminCancel(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, http.StatusRequestEntityTooLarge, "That was more than the form takes",
+			"Nothing was changed. Please open the booking again.")
+		return
+	}
+	if !s.checkCSRF(r) {
+		s.errorPage(w, r, http.StatusForbidden, "This form could not be checked",
+			"The page was open for more than two hours, or your browser did not send back its cookie. Nothing was changed. Please open the booking again and retry.")
+		return
+	}
+	b, ok := s.adminTarget(w, r)
+	if !ok {
+		return
+	}
+	c, err := s.cancelAnyTime(r.Context(), b)
+	if err != nil {
+		s.adminUnavailable(w, r) // cancelAnyTime has logged the cause
+		return
+	}
+	if b.Status.Live() && !c.Status.Live() {
+		s.Logger.Info("booking cancelled from the admin area", "booking", c.ID)
+	}
+	http.Redirect(w, r, adminBookingPath(c.ID)+"?done=cancelled", http.StatusSeeOther)
+}
+
+// adminTarget reads the booking named in the path or answers with a page.
+func (s *Server) adminTarget(w http.ResponseWriter, r *http.Request) (booking.Booking, bool) {
+	b, err := s.Store.Get(r.Context(), r.PathValue("id"))
+	switch {
+	case err == nil:
+		return b, true
+	case errors.Is(err, booking.ErrNotFound):
+		s.errorPage(w, r, http.StatusNotFound, "There is no such booking",
+			"No booking has this id. The list of bookings is at /admin/.")
+	default:
+		_ = s.unavailable("admin get", err)
+		s.adminUnavailable(w, r)
+	}
+	return b, false
+}
+
+// adminBookingData describes everything known of the booking, times in
+// the therapist's zone (and the client's, when it differs).
+func (s *Server) adminBookingData(b booking.Booking) adminBookingPage {
+	th, ok := s.Config.Therapist(b.TherapistID)
+	name := th.Name
+	if !ok || name == "" {
+		name = b.TherapistID
+	}
+	loc := zoneOf(th)
+	p := adminBookingPage{
+		Practice: s.Config.Practice.Name,
+		ID:       b.ID, Therapist: name, Session: s.sessionName(b.Type),
+		When: jobs.FormatWhen(b.Start, b.End, loc),
+		Name: b.Name, Email: b.Email, TimeZone: b.TimeZone, Notes: b.Notes,
+		Status: string(b.Status), Flag: b.Flag, Seq: b.Seq,
+		Created: b.CreatedAt.In(loc).Format(timestampLayout),
+		Updated: b.UpdatedAt.In(loc).Format(timestampLayout),
+		Live:    b.Status.Live(),
+		DayURL:  "/admin/?date=" + calendar.DateOf(b.Start.In(loc)).String(),
+		Style:   assetURL("admin.css"),
+	}
+	if z, err := time.LoadLocation(b.TimeZone); err == nil && b.TimeZone != "" && z.String() != loc.String() {
+		p.ClientWhen = jobs.FormatWhen(b.Start, b.End, z)
+	}
+	// The client may no longer cancel online; the practice still can.
+	p.Locked = p.Live && s.lockedByPolicy(b)
+	return p
+}

@@ -1,0 +1,145 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
+)
+
+// adminDaysShown is how many days the list shows: the chosen date and the
+// seven after it, so the same weekday of the next week is in view too.
+// Paging moves by a week.
+const adminDaysShown = 8
+
+const dayLayout = "Monday 2 January 2006"
+
+// adminDaysPage is the data of templates/pages/admin_days.html.
+type adminDaysPage struct {
+	Practice         string
+	Date, Prev, Next string // YYYY-MM-DD: this page, the week before, the week after
+	Range            string // "Tuesday 1 December 2026 – Tuesday 8 December 2026"
+	Therapists       []adminTherapistDays
+	Style            string
+}
+
+// adminTherapistDays is one therapist's bookings, by day in their zone.
+type adminTherapistDays struct {
+	Name, Zone string
+	Days       []adminDay
+}
+
+type adminDay struct {
+	Label    string // "Tuesday 1 December 2026"
+	Bookings []adminRow
+}
+
+// adminRow is one booking in the list; Client is the client's name.
+type adminRow struct {
+	URL, Time, Session, Client, Status, Flag string
+}
+
+// adminDays answers GET /admin/: every booking of every therapist, any
+// status, over the days from ?date= (today by default).
+func (s *Server) adminDays(w http.ResponseWriter, r *http.Request) {
+	from, ok := s.adminDate(r.URL.Query().Get("date"))
+	if !ok {
+		s.errorPage(w, r, http.StatusBadRequest, "That is not a date",
+			"Please give the date as YYYY-MM-DD, for example /admin/?date=2026-12-01.")
+		return
+	}
+	last := from.AddDays(adminDaysShown - 1)
+	p := adminDaysPage{
+		Practice: s.Config.Practice.Name,
+		Date:     from.String(), Prev: from.AddDays(-7).String(), Next: from.AddDays(7).String(),
+		Range: dayLabel(from, dayLayout) + " – " + dayLabel(last, dayLayout),
+		Style: assetURL("admin.css"),
+	}
+	for _, th := range s.Config.Therapists {
+		days, err := s.therapistDays(r.Context(), th, from)
+		if err != nil {
+			_ = s.unavailable("admin list", err)
+			s.adminUnavailable(w, r)
+			return
+		}
+		p.Therapists = append(p.Therapists, days)
+	}
+	s.page(w, r, http.StatusOK, "admin_days", p)
+}
+
+// adminDate reads ?date=; empty means today in the first therapist's zone,
+// the practice's own day.
+func (s *Server) adminDate(q string) (calendar.Date, bool) {
+	if q != "" {
+		d, err := calendar.ParseDate(q)
+		return d, err == nil
+	}
+	loc := time.UTC
+	if len(s.Config.Therapists) > 0 {
+		loc = zoneOf(s.Config.Therapists[0])
+	}
+	return calendar.DateOf(s.Now().In(loc)), true
+}
+
+// therapistDays lists the therapist's bookings that start on the shown
+// days, each day read in the therapist's zone.
+func (s *Server) therapistDays(ctx context.Context, th config.Therapist, from calendar.Date) (adminTherapistDays, error) {
+	loc := zoneOf(th)
+	list, err := s.Store.List(ctx, th.ID, from.Midnight(loc), from.AddDays(adminDaysShown).Midnight(loc))
+	if err != nil {
+		return adminTherapistDays{}, err
+	}
+	out := adminTherapistDays{Name: th.Name, Zone: loc.String(), Days: make([]adminDay, adminDaysShown)}
+	for i := range out.Days {
+		out.Days[i].Label = dayLabel(from.AddDays(i), dayLayout)
+	}
+	for _, b := range list {
+		i := daysBetween(from, calendar.DateOf(b.Start.In(loc)))
+		if i < 0 || i >= adminDaysShown {
+			continue // List's bounds keep every start inside; this guards the index only
+		}
+		out.Days[i].Bookings = append(out.Days[i].Bookings, s.adminRow(b, loc))
+	}
+	return out, nil
+}
+
+func (s *Server) adminRow(b booking.Booking, loc *time.Location) adminRow {
+	start, end := b.Start.In(loc), b.End.In(loc)
+	return adminRow{
+		URL:  adminBookingPath(b.ID),
+		Time: start.Format("15:04") + "–" + end.Format("15:04"), Session: s.sessionName(b.Type),
+		Client: b.Name, Status: string(b.Status), Flag: b.Flag,
+	}
+}
+
+// sessionName is the session type's name, or its id when the type has left
+// the configuration since the booking was made.
+func (s *Server) sessionName(id string) string {
+	if st, ok := s.Config.SessionType(id); ok && st.Name != "" {
+		return st.Name
+	}
+	return id
+}
+
+// zoneOf is the therapist's zone; UTC for a therapist no longer configured
+// (whose Location is nil), so a page never fails on an old booking.
+func zoneOf(th config.Therapist) *time.Location {
+	if loc := th.Location(); loc != nil {
+		return loc
+	}
+	return time.UTC
+}
+
+func adminBookingPath(id string) string { return "/admin/bookings/" + id }
+
+func dayLabel(d calendar.Date, layout string) string {
+	return d.Midnight(time.UTC).Format(layout)
+}
+
+// daysBetween counts whole days from a to b, free of any zone's DST.
+func daysBetween(a, b calendar.Date) int {
+	return int(b.Midnight(time.UTC).Sub(a.Midnight(time.UTC)).Hours() / 24)
+}
