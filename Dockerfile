@@ -24,7 +24,7 @@ COPY . .
 ARG VERSION=dev
 # CGO_ENABLED=0    a static binary: no libc needed at run time.
 # -tags timetzdata the IANA time zone database is built into the binary
-#                  (about 450 kB). The service loads therapists' and clients'
+#                  (a few hundred kB). The service loads therapists' and clients'
 #                  zones by name, and the final image has no
 #                  /usr/share/zoneinfo, so without this tag every zone but UTC
 #                  would fail to load. Zone data is as new as the Go release

@@ -5,7 +5,7 @@ GO       ?= go
 PACKAGES ?= ./...
 APT_DEPS := redis-server:redis-server chromium:chromium
 
-.PHONY: test deps vet build run fuzz clean
+.PHONY: test deps vet build run fuzz clean bench
 
 test: deps vet
 	$(GO) test -race -count=1 $(PACKAGES)
@@ -38,10 +38,20 @@ vet:
 	$(GO) vet $(PACKAGES)
 
 build:
-	$(GO) build -o bin/consultd ./cmd/consultd
+	$(GO) build -tags timetzdata -o bin/consultd ./cmd/consultd
 
 run:
 	$(GO) run ./cmd/consultd serve
 
 clean:
 	rm -rf bin outbox
+
+# bench measures each path (intake, worker, reminders, memory, availability)
+# against its own ceiling on this machine and prints one table: about four
+# minutes, or one with BENCHFLAGS=-quick. It starts its own redis-server
+# (install it with `make deps`). BENCHFLAGS=-cpuprofile-dir=DIR adds CPU
+# profiles of the intake and the worker and their top costs.
+BENCHFLAGS ?=
+
+bench:
+	$(GO) run ./cmd/consultbench $(BENCHFLAGS)
