@@ -18,8 +18,10 @@ import (
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/feeds"
 	"github.com/consultd/consultd/jobs"
 	"github.com/consultd/consultd/mailer"
+	"github.com/consultd/consultd/metrics"
 	"github.com/consultd/consultd/templates"
 	"github.com/consultd/consultd/token"
 	"github.com/consultd/consultd/web"
@@ -49,6 +51,7 @@ type App struct {
 	signer    *token.Signer
 	links     *jobs.Links
 	templates *templates.Set
+	metrics   *metrics.Metrics
 
 	listener net.Listener
 	http     *http.Server
@@ -57,6 +60,10 @@ type App struct {
 	mux       *asynq.ServeMux
 	worker    *asynq.Server
 	scheduler *asynq.Scheduler
+
+	feeds       *feeds.Store     // the therapists' own calendars
+	refresher   *feeds.Refresher // scheduler role only
+	stopRefresh func()
 }
 
 // Options are the parts tests replace.
@@ -89,14 +96,18 @@ func New(ctx context.Context, cfg *config.Config, roles Roles, opts Options) (*A
 func (a *App) build(ctx context.Context) error {
 	secret, err := linkSecret(ctx, a.cfg, a.rdb, a.logger)
 	if err != nil {
-		return fmt.Errorf("redis at %s: %w", a.redisName(), err)
+		return fmt.Errorf("redis (%s): %w", a.cfg.Redis.Where(), err)
 	}
 	a.signer = token.NewSigner(secret, a.now)
 	a.links = jobs.NewLinks(a.cfg, a.signer, a.now)
 	a.store = booking.NewStore(a.rdb, a.now)
+	a.buildFeeds()
 	a.queue = asynq.NewClientFromRedisClient(a.rdb)
 	a.inspector = asynq.NewInspectorFromRedisClient(a.rdb)
 	a.enqueuer = jobs.NewEnqueuer(a.queue, a.inspector, a.cfg, a.now)
+	if err := a.buildMetrics(); err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
 	// Templates are parsed here, before anything is served: a broken one
 	// stops the start with its name rather than failing the first email.
 	if a.templates, err = templates.Load(a.cfg.Templates.Dir); err != nil {
@@ -120,12 +131,6 @@ func (a *App) build(ctx context.Context) error {
 	return nil
 }
 
-func (a *App) redisName() string {
-	if a.cfg.Redis.Embedded() {
-		return "in-memory"
-	}
-	return a.cfg.Redis.Addr
-}
 
 func (a *App) buildWeb() error {
 	ln, err := net.Listen("tcp", a.cfg.Listen)
@@ -135,7 +140,8 @@ func (a *App) buildWeb() error {
 	a.listener = ln
 	srv := web.New(web.Deps{
 		Config:  a.cfg,
-		Busy:    a.store,
+		Busy:    busyTimes{a.store, a.feeds},
+		Feeds:   a.feeds,
 		Store:   a.store,
 		Queue:   a.enqueuer,
 		Links:   a.links,
@@ -145,6 +151,8 @@ func (a *App) buildWeb() error {
 		Ready:   func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
 		Now:     a.now,
 		Logger:  a.logger,
+		Metrics: a.metrics,
+		Queues:  a.queueMonitor(),
 	})
 	a.http = web.HTTPServer(a.cfg.Listen, srv.Handler())
 	return nil
@@ -172,6 +180,7 @@ func (a *App) Run(ctx context.Context) error {
 			return fmt.Errorf("scheduler: %w", err)
 		}
 	}
+	a.startFeeds()
 	if a.http != nil {
 		go func() {
 			if err := a.http.Serve(a.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -200,6 +209,7 @@ func (a *App) shutdown() {
 	if a.scheduler != nil {
 		a.scheduler.Shutdown()
 	}
+	a.stopFeeds()
 	if a.worker != nil {
 		// Shutdown waits up to worker.shutdown_timeout for tasks in flight;
 		// unfinished ones go back to the queue.

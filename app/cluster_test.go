@@ -190,7 +190,7 @@ func (e *redisEnv) clusterHangs(t *testing.T) {
 func (e *redisEnv) clusterDown(t *testing.T) {
 	start := e.slots(t, e.ids[1])[20].Start
 	e.cluster.Stop()
-	e.want503(t, start, time.Second)
+	e.want503(t, start, 2*time.Second)
 	if code := do(t, "GET", e.base+"/readyz", "", nil); code != 503 {
 		t.Fatalf("readyz = %d, want 503", code)
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -186,6 +187,35 @@ func TestRedisModes(t *testing.T) {
 			}
 			if wantMail := map[bool]string{true: MailOutbox, false: MailSMTP}[tt.wantMode == RedisEmbedded]; cfg.MailMode() != wantMail {
 				t.Errorf("mail mode = %q, want %q", cfg.MailMode(), wantMail)
+			}
+		})
+	}
+}
+
+func TestRedisSameAs(t *testing.T) {
+	base := Redis{Addrs: []string{"10.0.0.1:7000"}, Sentinel: Sentinel{Addrs: nil}}
+	tests := []struct {
+		desc   string
+		change func(*Redis)
+		same   bool
+	}{
+		{"nothing", func(*Redis) {}, true},
+		{"empty list for none", func(r *Redis) { r.Sentinel.Addrs = []string{} }, true},
+		{"another seed node", func(r *Redis) { r.Addrs = append(r.Addrs, "10.0.0.2:7000") }, false},
+		{"a single server instead", func(r *Redis) { r.Addrs, r.Addr = nil, "10.0.0.1:6379" }, false},
+		{"password", func(r *Redis) { r.Password = "new" }, false},
+		{"db", func(r *Redis) { r.DB = 1 }, false},
+		{"sentinel master", func(r *Redis) { r.Sentinel.Master = "main" }, false},
+		{"sentinel address", func(r *Redis) { r.Sentinel.Addrs = []string{"10.0.0.9:26379"} }, false},
+		{"sentinel password", func(r *Redis) { r.Sentinel.Password = "new" }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			other := base
+			other.Addrs = slices.Clone(base.Addrs)
+			tt.change(&other)
+			if got := base.SameAs(other); got != tt.same {
+				t.Errorf("SameAs = %v, want %v", got, tt.same)
 			}
 		})
 	}

@@ -64,7 +64,7 @@ func RestartNeeded(old, new *Config) []string {
 	}
 	add(old.Listen != new.Listen, "listen")
 	add(old.Secret != new.Secret, "secret")
-	add(old.Redis.Addr != new.Redis.Addr || old.Redis.DB != new.Redis.DB || old.Redis.Password != new.Redis.Password, "redis")
+	add(!old.Redis.SameAs(new.Redis), "redis")
 	add(old.MailMode() != new.MailMode() || old.Mail.SMTP != new.Mail.SMTP || old.Mail.OutboxDir != new.Mail.OutboxDir, "mail.smtp")
 	add(old.Worker != new.Worker, "worker")
 	add(old.Log != new.Log, "log")

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -64,6 +65,14 @@ func (r Redis) Where() string {
 		return r.Addr
 	}
 	return "in-memory"
+}
+
+// SameAs reports whether o reaches the same Redis in the same way; when it
+// does not, a running process needs a restart to follow.
+func (r Redis) SameAs(o Redis) bool {
+	return r.Addr == o.Addr && slices.Equal(r.Addrs, o.Addrs) && r.Password == o.Password && r.DB == o.DB &&
+		r.Sentinel.Master == o.Sentinel.Master && slices.Equal(r.Sentinel.Addrs, o.Sentinel.Addrs) &&
+		r.Sentinel.Password == o.Sentinel.Password
 }
 
 func (r Redis) validate(p *problems) {

@@ -147,8 +147,15 @@ func measureIntake(ctx context.Context, client *http.Client, base string, slots 
 	)
 	start := time.Now()
 	measureFrom, end := start.Add(warmup), start.Add(warmup+duration)
-	timer := time.AfterFunc(warmup, measuring)
-	defer timer.Stop()
+	fired := make(chan struct{})
+	timer := time.AfterFunc(warmup, func() { measuring(); close(fired) })
+	defer func() {
+		if timer.Stop() {
+			measuring()
+		} else {
+			<-fired
+		}
+	}()
 	for range clients {
 		wg.Go(func() {
 			for {

@@ -114,7 +114,7 @@ type bench struct {
 	inspector *asynq.Inspector
 	enqueuer  *jobs.Enqueuer
 	children  int
-	profiles  []string
+	profiles  []profileGroup
 }
 
 func (b *bench) progress(format string, args ...any) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -22,10 +23,12 @@ type reminderResult struct {
 	n, arrived, lost, dupes, enqueuedLate int
 	window                                time.Duration
 	lateness                              latencies
+	byTenth                               [10]latencies // lateness by due time, per tenth of the window
 	createRate                            float64
 	rss                                   []int64 // worker VmRSS samples during the window
 	heapLive                              []int64
 	cpu                                   cpuUse
+	roundTrips                            map[string]int
 }
 
 // runReminders confirms n bookings, schedules one reminder each with due
@@ -33,54 +36,35 @@ type reminderResult struct {
 // sink against its due time, with the worker left by runWorker.
 func (b *bench) runReminders(ctx context.Context, w *child, n int, window time.Duration) (reminderResult, error) {
 	r := reminderResult{n: n, window: window}
-	from := farDay(900)
-	ids := make([]string, n)
 	b.progress("reminders: confirming %d bookings", n)
 	t0 := time.Now()
-	err := forEach(n, 32, func(i int) error {
-		got, _, err := b.store.Claim(ctx, syntheticBooking(from.Add(time.Duration(i)*15*time.Minute), 2_000_000+i), "")
-		if err != nil {
-			return err
-		}
-		ids[i] = got.ID
-		_, err = b.store.Confirm(ctx, got.ID, got.Seq)
-		return err
-	})
+	ids, err := b.confirmed(ctx, farDay(900), n, 2_000_000)
 	if err != nil {
 		return r, err
 	}
 	r.createRate = rate(n, time.Since(t0))
-	// Enqueueing one task costs about as much as one of the two scripts
-	// above; the lead lets every task be queued before it is due.
-	lead := 3*time.Second + time.Duration(float64(n)/r.createRate*float64(time.Second))
-	start := time.Now().Add(lead)
-	due := func(i int) time.Time { return start.Add(time.Duration(i) * window / time.Duration(n)) }
+	// Enqueueing one task costs less than confirming a booking (two
+	// scripts); the lead lets every task be queued before it is due.
+	lead := 3*time.Second + time.Duration(float64(n)/(1.5*r.createRate)*float64(time.Second))
+	// Real due times are whole seconds (slot starts minus whole offsets),
+	// and asynq keeps them so; the synthetic ones are too.
+	start := time.Now().Add(lead).Truncate(time.Second).Add(time.Second)
+	due := func(i int) time.Time {
+		return start.Add(time.Duration(i) * window / time.Duration(n)).Truncate(time.Second)
+	}
 	index := make(map[string]int, n)
 	for i, id := range ids {
 		index[id] = i
 	}
 	c0 := b.sink.count()
 	b.progress("reminders: scheduling %d reminders due over %s from %s on", n, window, start.Format("15:04:05"))
-	var late sync.Mutex
-	err = forEach(n, 32, func(i int) error {
-		body, _ := json.Marshal(jobs.Payload{BookingID: ids[i], Seq: 0, Offset: reminderOffset})
-		_, err := b.queue.EnqueueContext(ctx, asynq.NewTask(jobs.TypeReminder, body),
-			asynq.TaskID(fmt.Sprintf("remind:%s:0:%s", ids[i], reminderOffset)), asynq.Queue(jobs.Queue),
-			asynq.MaxRetry(25), asynq.Retention(24*time.Hour), asynq.ProcessAt(due(i)))
-		if time.Now().After(due(i)) {
-			late.Lock()
-			r.enqueuedLate++
-			late.Unlock()
-		}
-		return err
-	})
-	if err != nil {
+	if r.enqueuedLate, err = b.scheduleReminders(ctx, ids, due); err != nil {
 		return r, err
 	}
 	stopSampling := b.sampleMemory(w, &r)
 	if b.opts.cpuProfileDir != "" {
 		time.Sleep(time.Until(start))
-		if _, err := w.call("cpu-start " + b.profilePath("worker-reminders")); err != nil {
+		if _, err := w.call("cpu-start " + b.profilePath("worker-reminders", "worker-reminders")); err != nil {
 			return r, err
 		}
 	}
@@ -100,7 +84,51 @@ func (b *bench) runReminders(ctx context.Context, w *child, n int, window time.D
 		return r, ctx.Err()
 	}
 	r.tally(b.sink.since(c0), index, due)
-	return r, nil
+	b.progress("reminders: counting Redis round trips per reminder")
+	const k = 100
+	r.roundTrips, _, err = b.workerRoundTrips(ctx, k, func() error {
+		ids, err := b.confirmed(ctx, farDay(890), k, 4_000_000)
+		if err != nil {
+			return err
+		}
+		soon := time.Now().Add(time.Second)
+		_, err = b.scheduleReminders(ctx, ids, func(int) time.Time { return soon })
+		return err
+	})
+	return r, err
+}
+
+// confirmed makes n confirmed bookings 15 minutes apart from from on.
+func (b *bench) confirmed(ctx context.Context, from time.Time, n, seed int) ([]string, error) {
+	ids := make([]string, n)
+	err := forEach(n, 32, func(i int) error {
+		got, _, err := b.store.Claim(ctx, syntheticBooking(from.Add(time.Duration(i)*15*time.Minute), seed+i), "")
+		if err != nil {
+			return err
+		}
+		ids[i] = got.ID
+		_, err = b.store.Confirm(ctx, got.ID, got.Seq)
+		return err
+	})
+	return ids, err
+}
+
+// scheduleReminders queues one reminder per booking, due at due(i), as
+// jobs.Enqueuer.ScheduleFollowUps does (type, payload, ID and options),
+// in order of due time; it counts those queued after they were due.
+func (b *bench) scheduleReminders(ctx context.Context, ids []string, due func(int) time.Time) (int, error) {
+	var late atomic.Int64
+	err := forEach(len(ids), 32, func(i int) error {
+		body, _ := json.Marshal(jobs.Payload{BookingID: ids[i], Seq: 0, Offset: reminderOffset})
+		_, err := b.queue.EnqueueContext(ctx, asynq.NewTask(jobs.TypeReminder, body),
+			asynq.TaskID(fmt.Sprintf("remind:%s:0:%s", ids[i], reminderOffset)), asynq.Queue(jobs.Queue),
+			asynq.MaxRetry(25), asynq.Retention(24*time.Hour), asynq.ProcessAt(due(i)))
+		if time.Now().After(due(i)) {
+			late.Add(1)
+		}
+		return err
+	})
+	return int(late.Load()), err
 }
 
 // tally matches arrivals to reminders by Message-ID
@@ -108,6 +136,7 @@ func (b *bench) runReminders(ctx context.Context, w *child, n int, window time.D
 func (r *reminderResult) tally(arrivals []arrival, index map[string]int, due func(int) time.Time) {
 	seen := make([]bool, r.n)
 	var late []time.Duration
+	var tenths [10][]time.Duration
 	for _, a := range arrivals {
 		rest, ok := strings.CutPrefix(a.id, "reminder-"+reminderOffset+".")
 		id, _, _ := strings.Cut(rest, ".")
@@ -122,6 +151,10 @@ func (r *reminderResult) tally(arrivals []arrival, index map[string]int, due fun
 		seen[i] = true
 		r.arrived++
 		late = append(late, a.at.Sub(due(i)))
+		tenths[i*10/r.n] = append(tenths[i*10/r.n], a.at.Sub(due(i)))
+	}
+	for t := range tenths {
+		r.byTenth[t] = sortedLatencies(tenths[t])
 	}
 	r.lost = r.n - r.arrived
 	r.lateness = sortedLatencies(late)

@@ -84,32 +84,42 @@ func (r *report) print(out io.Writer, b *bench) {
 	if b.opts.quick {
 		mode = "quick run (-quick)"
 	}
-	fmt.Fprintf(out, "\nconsultbench: %s, wall time %s\n%s\n\n", mode, r.wall.Round(time.Second), r.machine)
+	fmt.Fprintf(out, "\nconsultbench: %s, wall time %s\n%s\n", mode, r.wall.Round(time.Second), r.machine)
+	fmt.Fprintln(out, "ratio: throughput ratio, and in brackets the CPU-cost ratio (ceiling CPU per operation / path CPU per operation,")
+	fmt.Fprintln(out, "       all processes of the run, the HTTP load generator left out), which other load does not skew")
+	fmt.Fprintln(out, "other load: cores busy with processes outside this run while a path / its ceiling was measured")
+	fmt.Fprintln(out)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "path\tmeasured\tceiling (same run)\tratio\tgoal\tresult")
+	fmt.Fprintln(tw, "path\tmeasured\tceiling (same run)\tratio\tgoal\tresult\tother load")
 	w, in := r.web, r.web.intake
 	intakeRate, enqRate := rate(in.created, in.elapsed), rate(w.enqueued, w.enqueueTime)
-	fmt.Fprintf(tw, "1 intake\t%.0f bookings/s, p50 %s, p99 %s (%d clients, web role alone)\tasynq Enqueue %.0f/s (%d goroutines)\t%.2f\t>= 0.5, p99 <= 20 ms\t%s\n",
-		intakeRate, ms(in.lat.at(.5)), ms(in.lat.at(.99)), b.opts.clients, enqRate, b.opts.clients, intakeRate/enqRate,
-		verdict(intakeRate/enqRate >= .5, in.lat.at(.99) <= 20*time.Millisecond, len(in.other) == 0))
+	intakeCost := float64(w.enqueueCPU.perOp(w.enqueued, true)) / float64(w.intakeCPU.perOp(in.created, false))
+	fmt.Fprintf(tw, "1 intake\t%.0f bookings/s, p50 %s, p99 %s (%d clients, web role alone)\tasynq Enqueue %.0f/s (%d goroutines)\t%.2f (CPU %.2f)\t>= 0.5, p99 <= 20 ms\t%s\t%s / %s\n",
+		intakeRate, ms(in.lat.at(.5)), ms(in.lat.at(.99)), b.opts.clients, enqRate, b.opts.clients, intakeRate/enqRate, intakeCost,
+		verdict(intakeRate/enqRate >= .5, in.lat.at(.99) <= 20*time.Millisecond, len(in.other) == 0),
+		w.intakeCPU.othersCores(), w.enqueueCPU.othersCores())
 	wk := r.worker
 	wRate, cRate := rate(wk.msgs, wk.elapsed), rate(wk.msgs, wk.ceiling)
-	fmt.Fprintf(tw, "2 worker\t%.0f messages/s (%d invites + %d notices, ready to last)\tgo-mail %.0f/s (SMTPSender, pool %d)\t%.2f\t>= 0.7\t%s\n",
-		wRate, wk.bookings, wk.bookings, cRate, b.cfg.Worker.Concurrency, wRate/cRate, verdict(wRate/cRate >= .7))
+	workerCost := float64(wk.ceilingCPU.perOp(wk.msgs, true)) / float64(wk.workerCPU.perOp(wk.msgs, true))
+	fmt.Fprintf(tw, "2 worker\t%.0f messages/s (%d invites + %d notices)\tgo-mail %.0f/s (SMTPSender, pool %d)\t%.2f (CPU %.2f)\t>= 0.7\t%s\t%s / %s\n",
+		wRate, wk.bookings, wk.bookings, cRate, b.cfg.Worker.Concurrency, wRate/cRate, workerCost, verdict(wRate/cRate >= .7),
+		wk.workerCPU.othersCores(), wk.ceilingCPU.othersCores())
 	rm := r.reminders
-	fmt.Fprintf(tw, "3 reminders\tlate p50 %s, p99 %s, max %s; lost %d, twice %d\t%d due over %s (%.0f/s)\t%.3f arrived\tp99 <= 1.5 s, none lost\t%s\n",
+	fmt.Fprintf(tw, "3 reminders\tlate p50 %s, p99 %s, max %s; lost %d, twice %d\t%d due over %s (%.0f/s)\t%.3f arrived\tp99 <= 1.5 s, none lost\t%s\t%s\n",
 		ms(rm.lateness.at(.5)), ms(rm.lateness.at(.99)), ms(rm.lateness.max()), rm.lost, rm.dupes, rm.n, rm.window,
-		rate(rm.n, rm.window), float64(rm.arrived)/float64(rm.n), verdict(rm.lateness.at(.99) <= 1500*time.Millisecond, rm.lost == 0, rm.dupes == 0))
+		rate(rm.n, rm.window), float64(rm.arrived)/float64(rm.n),
+		verdict(rm.lateness.at(.99) <= 1500*time.Millisecond, rm.lost == 0, rm.dupes == 0), rm.cpu.othersCores())
 	rss := slices.Clone(rm.rss)
 	slices.Sort(rss)
 	var rssMid, rssMax int64
 	if len(rss) > 0 {
 		rssMid, rssMax = rss[len(rss)/2], rss[len(rss)-1]
 	}
-	fmt.Fprintf(tw, "4 memory\tRedis %.0f B/booking with its tasks; worker RSS %s (median, max %s)\t-\t-\t<= 1.5 KB/booking\t%s\n",
+	fmt.Fprintf(tw, "4 memory\tRedis %.0f B/booking with its tasks; worker RSS %s (median, max %s)\t-\t-\t<= 1.5 KB/booking\t%s\t-\n",
 		wk.bytesPerBooking, bytesIEC(rssMid), bytesIEC(rssMax), verdict(wk.bytesPerBooking <= 1500))
-	fmt.Fprintf(tw, "5 availability\t/api/slots 60 days: p50 %s, p99 %s (%d slots, %s, %d busy)\tengine 90 days/1000 busy: %s\t-\t-\t-\n",
-		ms(w.slots.lat.at(.5)), ms(w.slots.lat.at(.99)), w.slots.slots, bytesIEC(int64(w.slots.bytes)), w.busy, r.engine)
+	fmt.Fprintf(tw, "5 availability\t/api/slots 60 days: p50 %s, p99 %s (%d slots, %s, %d busy)\tengine, 90 days/1000 busy: %s\t-\t-\t-\t%s\n",
+		ms(w.slots.lat.at(.5)), ms(w.slots.lat.at(.99)), w.slots.slots, bytesIEC(int64(w.slots.bytes)), w.busy, r.engine,
+		w.slotsCPU.othersCores())
 	tw.Flush()
 	r.printNotes(out, b)
 }
@@ -125,13 +135,13 @@ func (r *report) printNotes(out io.Writer, b *bench) {
 	fmt.Fprintf(out, "  CPU, worker: %s\n", wk.workerCPU.describe("worker", wk.msgs))
 	fmt.Fprintf(out, "  CPU, mail ceiling: %s\n", wk.ceilingCPU.describe("", wk.msgs))
 	fmt.Fprintf(out, "  CPU, reminders window: %s\n", rm.cpu.describe("worker", rm.arrived))
-	if len(rm.lateness) > 0 {
-		fmt.Fprintf(out, "  reminders: earliest arrival %s before its due time (asynq keeps due times in whole seconds)\n", ms(-rm.lateness[0]))
-	}
+	fmt.Fprintf(out, "  CPU, availability: %s\n", w.slotsCPU.describe("web", w.slots.lat.len()))
 	list, per := commandList(w.roundTrips, 20)
 	fmt.Fprintf(out, "  Redis round trips per booking request (web): %.1f: %s\n", per, list)
 	list, per = commandList(wk.roundTrips, 100)
 	fmt.Fprintf(out, "  Redis round trips per confirmed booking (worker, idle %.1f/s taken off): %.1f: %s\n", wk.idleRate, per, list)
+	list, per = commandList(rm.roundTrips, 100)
+	fmt.Fprintf(out, "  Redis round trips per reminder (worker, idle taken off): %.1f: %s\n", per, list)
 	fmt.Fprintf(out, "  Redis after the worker row, by key shape (MEMORY USAGE per booking of %d):\n", wk.bookings)
 	for i, c := range wk.breakdown {
 		if i == 12 {
@@ -139,23 +149,15 @@ func (r *report) printNotes(out io.Writer, b *bench) {
 		}
 		fmt.Fprintf(out, "    %7.0f B  %6d keys  %s\n", float64(c.bytes)/float64(wk.bookings), c.keys, c.pattern)
 	}
+	fmt.Fprint(out, "  reminders, lateness p50/p99 by tenth of the window:")
+	for _, t := range rm.byTenth {
+		fmt.Fprintf(out, " %.2f/%.2fs", t.at(.5).Seconds(), t.at(.99).Seconds())
+	}
+	fmt.Fprintln(out)
 	fmt.Fprintf(out, "  reminders: %d bookings confirmed at %.0f/s beforehand; %d reminders queued after they were due\n",
 		rm.n, rm.createRate, rm.enqueuedLate)
 	if len(rm.heapLive) > 0 {
 		fmt.Fprintf(out, "  worker during the reminders: RSS samples %s..%s, Go live heap up to %s\n",
 			bytesIEC(slices.Min(rm.rss)), bytesIEC(slices.Max(rm.rss)), bytesIEC(slices.Max(rm.heapLive)))
-	}
-}
-
-// printProfiles prints the top of each CPU profile taken.
-func (b *bench) printProfiles(ctx context.Context, out io.Writer) {
-	for _, p := range b.profiles {
-		top, err := exec.CommandContext(ctx, b.opts.goBin, "tool", "pprof", "-top", "-nodecount=25", p).Output()
-		fmt.Fprintf(out, "\nprofile %s\n", p)
-		if err != nil {
-			fmt.Fprintf(out, "  go tool pprof: %v\n", err)
-			continue
-		}
-		out.Write(top)
 	}
 }

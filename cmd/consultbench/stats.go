@@ -26,6 +26,8 @@ func (l latencies) at(q float64) time.Duration {
 	return l[min(max(i-1, 0), len(l)-1)]
 }
 
+func (l latencies) len() int { return len(l) }
+
 func (l latencies) max() time.Duration {
 	if len(l) == 0 {
 		return 0

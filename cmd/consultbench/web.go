@@ -20,6 +20,7 @@ type webResult struct {
 	roundTripsPer float64
 	intakeCPU     cpuUse
 	enqueueCPU    cpuUse
+	slotsCPU      cpuUse
 }
 
 // runWeb runs the web role alone in a process of its own: first the
@@ -46,8 +47,21 @@ func (b *bench) runWeb(ctx context.Context) (webResult, error) {
 		return r, err
 	}
 	today := b.today()
-	if r.slots, err = measureSlots(ctx, client, base, today, b.opts.slotRequests); err != nil {
+	if b.opts.cpuProfileDir != "" {
+		if _, err := w.call("cpu-start " + b.profilePath("web-slots", "web-slots")); err != nil {
+			return r, err
+		}
+	}
+	cpu0 := b.cpuNow(w)
+	r.slots, err = measureSlots(ctx, client, base, today, b.opts.slotRequests)
+	r.slotsCPU = cpu0.to(b.cpuNow(w))
+	if err != nil {
 		return r, err
+	}
+	if b.opts.cpuProfileDir != "" {
+		if _, err := w.call("cpu-stop"); err != nil {
+			return r, err
+		}
 	}
 
 	last := calendar.LastDate(b.cfg.Therapists[0].Schedule(), b.cfg.Booking.Rules(), time.Now())
@@ -55,55 +69,62 @@ func (b *bench) runWeb(ctx context.Context) (webResult, error) {
 	if err != nil {
 		return r, err
 	}
-	b.progress("intake: %d clients for %s on %d free slots", b.opts.clients, b.opts.duration, len(slots))
-	if b.opts.cpuProfileDir != "" {
-		if _, err := w.call("cpu-start " + b.profilePath("web-intake")); err != nil {
-			return r, err
-		}
-	}
-	var cpu0 cpuSnap
-	r.intake, err = measureIntake(ctx, client, base, slots, b.opts.clients, b.opts.warmup, b.opts.duration,
-		func() { cpu0 = b.cpuNow(w) })
-	r.intakeCPU = cpu0.to(b.cpuNow(w))
-	if b.opts.cpuProfileDir != "" {
-		if _, err := w.call("cpu-stop"); err != nil {
-			return r, err
-		}
-	}
-	if err != nil {
+	b.progress("intake: %d clients against raw asynq Enqueue, %d rounds of %s each on %d free slots",
+		b.opts.clients, intakeRounds, b.opts.duration/intakeRounds, len(slots))
+	if err := b.intakeRounds(ctx, w, client, base, slots, &r); err != nil {
 		return r, err
 	}
-	if err := b.intakeRoundTrips(ctx, client, base, slots[r.intake.used:], &r); err != nil {
-		return r, err
-	}
-	b.progress("intake: ceiling, raw asynq Enqueue with %d goroutines for %s", b.opts.clients, b.opts.duration)
-	cpu0 = b.cpuNow(w)
-	r.enqueued, r.enqueueTime, err = b.enqueueCeiling(ctx, b.opts.clients, b.opts.duration)
-	r.enqueueCPU = cpu0.to(b.cpuNow(w))
-	return r, err
+	return r, b.intakeRoundTrips(ctx, client, base, slots[r.intake.used:], &r)
 }
 
-// intakeRoundTrips counts the commands the web process sends to Redis per
-// booking, over sequential requests; it runs nothing in the background.
-func (b *bench) intakeRoundTrips(ctx context.Context, client *http.Client, base string, slots []string, r *webResult) error {
-	const k = 20
-	if len(slots) < k {
-		return fmt.Errorf("only %d free slots left to count round trips", len(slots))
-	}
-	m, err := startMonitor(b.redis.addr)
-	if err != nil {
-		return err
-	}
-	for i := range k {
-		code, err := postBooking(ctx, client, base, slots[i], 3_000_000+i)
-		if err != nil || code != http.StatusCreated {
-			_, _ = m.stop(ctx, b.rdb)
-			return fmt.Errorf("booking for round trips: %d %v", code, err)
+// intakeRounds alternates the intake and its ceiling in short rounds, so
+// that load from outside the run falls on both alike. Only the intake is
+// profiled.
+func (b *bench) intakeRounds(ctx context.Context, w *child, client *http.Client, base string, slots []string, r *webResult) error {
+	r.intake.other = map[int]int{}
+	var lat []time.Duration
+	round := b.opts.duration / intakeRounds
+	for i := range intakeRounds {
+		warmup := time.Duration(0)
+		if i == 0 {
+			warmup = b.opts.warmup
 		}
+		if b.opts.cpuProfileDir != "" {
+			if _, err := w.call("cpu-start " + b.profilePath("web-intake", fmt.Sprintf("web-intake-%d", i+1))); err != nil {
+				return err
+			}
+		}
+		var cpu0 cpuSnap
+		got, err := measureIntake(ctx, client, base, slots[r.intake.used:], b.opts.clients, warmup, round,
+			func() { cpu0 = b.cpuNow(w) })
+		r.intakeCPU.add(cpu0.to(b.cpuNow(w)))
+		if b.opts.cpuProfileDir != "" {
+			if _, err := w.call("cpu-stop"); err != nil {
+				return err
+			}
+		}
+		if err != nil {
+			return err
+		}
+		r.intake.created += got.created
+		r.intake.elapsed += got.elapsed
+		r.intake.used += got.used
+		lat = append(lat, got.lat...)
+		for code, n := range got.other {
+			r.intake.other[code] += n
+		}
+		cpu0 = b.cpuNow(w)
+		n, d, err := b.enqueueCeiling(ctx, b.opts.clients, round)
+		r.enqueueCPU.add(cpu0.to(b.cpuNow(w)))
+		if err != nil {
+			return err
+		}
+		r.enqueued += n
+		r.enqueueTime += d
 	}
-	if r.roundTrips, err = m.stop(ctx, b.rdb); err != nil {
-		return err
-	}
-	_, r.roundTripsPer = commandList(r.roundTrips, k)
+	r.intake.lat = sortedLatencies(lat)
 	return nil
 }
+
+// intakeRounds is how many times the intake and its ceiling take turns.
+const intakeRounds = 3

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -140,7 +139,7 @@ func (b *bench) runWorker(ctx context.Context, n int) (workerResult, *child, err
 	r.ceilingCPU = cpu0.to(b.cpuNow(nil))
 	c0 := b.sink.count()
 	b.progress("worker: starting the worker process")
-	w, err := b.startChild("worker", b.profilePath("worker-confirm"))
+	w, err := b.startChild("worker", b.profilePath("worker-confirm", "worker-confirm"))
 	if err != nil {
 		return r, nil, err
 	}
@@ -170,63 +169,11 @@ func (b *bench) runWorker(ctx context.Context, n int) (workerResult, *child, err
 		return r, w, err
 	}
 	b.progress("worker: counting Redis round trips per booking")
-	err = b.workerRoundTrips(ctx, &r)
-	return r, w, err
-}
-
-// workerRoundTrips counts the commands the worker sends per confirmed
-// booking with MONITOR: an idle stretch gives the background rate
-// (polling, heartbeats), which is taken off the busy stretch.
-func (b *bench) workerRoundTrips(ctx context.Context, r *workerResult) error {
 	const k = 100
-	idle := 3 * time.Second
-	m, err := startMonitor(b.redis.addr)
-	if err != nil {
+	r.roundTrips, r.idleRate, err = b.workerRoundTrips(ctx, 2*k, func() error {
+		_, err := b.preloadHeld(ctx, farDay(380), k, 1_000_000)
 		return err
-	}
-	time.Sleep(idle)
-	idleCounts, err := m.stop(ctx, b.rdb)
-	if err != nil {
-		return err
-	}
-	if m, err = startMonitor(b.redis.addr); err != nil {
-		return err
-	}
-	t0, c0 := time.Now(), b.sink.count()
-	if _, err := b.preloadHeld(ctx, farDay(380), k, 1_000_000); err != nil {
-		return err
-	}
-	if err := b.sink.waitFor(ctx, c0+2*k); err != nil {
-		return err
-	}
-	if err := b.settled(ctx, time.Minute); err != nil {
-		return err
-	}
-	busy := time.Since(t0)
-	counts, err := m.stop(ctx, b.rdb)
-	if err != nil {
-		return err
-	}
-	scale := busy.Seconds() / idle.Seconds()
-	for cmd, n := range idleCounts {
-		counts[cmd] -= int(float64(n)*scale + 0.5)
-		if counts[cmd] <= 0 {
-			delete(counts, cmd)
-		}
-	}
-	_, idleTotal := commandList(idleCounts, idle.Seconds())
-	r.roundTrips, r.idleRate = counts, idleTotal
-	_, r.roundTripsPer = commandList(counts, k)
-	return nil
-}
-
-// profilePath is where a CPU profile of that name goes, or "" when no
-// profiles were asked for.
-func (b *bench) profilePath(name string) string {
-	if b.opts.cpuProfileDir == "" {
-		return ""
-	}
-	p := filepath.Join(b.opts.cpuProfileDir, name+".pprof")
-	b.profiles = append(b.profiles, p)
-	return p
+	})
+	_, r.roundTripsPer = commandList(r.roundTrips, k)
+	return r, w, err
 }

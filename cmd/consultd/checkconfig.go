@@ -38,5 +38,5 @@ func redisSummary(cfg *config.Config) string {
 	if cfg.Redis.Embedded() {
 		return "in-memory (development only)"
 	}
-	return cfg.Redis.Addr
+	return cfg.Redis.Where()
 }

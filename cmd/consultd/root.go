@@ -80,6 +80,7 @@ func serveCommand(name, short string, roles app.Roles, load func() (*config.Conf
 				return configError(cmd, err)
 			}
 			logger := newLogger(cmd.ErrOrStderr(), cfg.Log)
+			app.RouteRedisLog(logger)
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			a, err := app.New(ctx, cfg, roles, app.Options{Logger: logger})

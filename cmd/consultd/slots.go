@@ -6,10 +6,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
-	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/app"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/web"
@@ -59,9 +58,12 @@ func printSlots(ctx context.Context, out io.Writer, cfg *config.Config, req web.
 	}
 	var busy web.BusyTimes = noBookings{}
 	if !cfg.Redis.Embedded() {
-		rdb := redis.NewClient(&redis.Options{Addr: cfg.Redis.Addr, Password: cfg.Redis.Password.Reveal(), DB: cfg.Redis.DB})
-		defer rdb.Close()
-		busy = booking.NewStore(rdb, time.Now)
+		store, closer, err := app.OpenStore(cfg, newLogger(io.Discard, cfg.Log))
+		if err != nil {
+			return err
+		}
+		defer closer.Close()
+		busy = store
 	}
 	srv := web.New(web.Deps{Config: cfg, Busy: busy, Now: func() time.Time { return now }})
 	slots, err := srv.FreeSlots(ctx, req)
