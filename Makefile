@@ -5,7 +5,7 @@ GO       ?= go
 PACKAGES ?= ./...
 APT_DEPS := redis-server:redis-server chromium:chromium
 
-.PHONY: test deps vet build run fuzz clean bench
+.PHONY: test deps vet build run fuzz clean bench test-faults
 
 test: deps vet
 	$(GO) test -race -count=1 $(PACKAGES)
@@ -55,3 +55,9 @@ BENCHFLAGS ?=
 
 bench:
 	$(GO) run ./cmd/consultbench $(BENCHFLAGS)
+
+# test-faults runs the fault suite (faults/, build tag "faults"): the real
+# binary as web and worker processes while the worker is killed, Redis
+# restarts and SMTP goes away. It takes a few minutes and prints its figures.
+test-faults: deps
+	$(GO) test -tags faults -count=1 -v -timeout 7m ./faults/

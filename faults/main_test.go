@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -57,26 +58,27 @@ func report(t *testing.T, name, format string, args ...any) {
 	figures.list = append(figures.list, figure{scenario, name, value})
 }
 
-// printSummary writes every figure, one a line, grouped by scenario in the
-// order they were measured.
+// scenarioOrder is the order of the summary; the scenarios run in
+// parallel, so their figures arrive interleaved.
+var scenarioOrder = []string{"TestWorkerCrashes", "TestRedisRestart", "TestSMTPOutage"}
+
+// printSummary writes every figure, one a line, grouped by scenario.
 func printSummary(w io.Writer) {
 	figures.Lock()
 	defer figures.Unlock()
 	if len(figures.list) == 0 {
 		return
 	}
-	var order []string
-	byScenario := map[string][]figure{}
-	for _, f := range figures.list {
-		if _, seen := byScenario[f.scenario]; !seen {
-			order = append(order, f.scenario)
+	rank := func(s string) int {
+		if i := slices.Index(scenarioOrder, s); i >= 0 {
+			return i
 		}
-		byScenario[f.scenario] = append(byScenario[f.scenario], f)
+		return len(scenarioOrder)
 	}
+	list := slices.Clone(figures.list)
+	slices.SortStableFunc(list, func(a, b figure) int { return rank(a.scenario) - rank(b.scenario) })
 	fmt.Fprintln(w, "=== fault suite figures")
-	for _, s := range order {
-		for _, f := range byScenario[s] {
-			fmt.Fprintf(w, "%-26s %-40s %s\n", s, f.name, f.value)
-		}
+	for _, f := range list {
+		fmt.Fprintf(w, "%-18s %-40s %s\n", f.scenario, f.name, f.value)
 	}
 }

@@ -76,7 +76,7 @@ func fetch(ctx context.Context, client *http.Client, source config.Secret, v val
 	case resp.StatusCode == http.StatusNotModified && v != (validators{}):
 		return fetched{notModified: true, validators: v}, nil
 	case resp.StatusCode != http.StatusOK:
-		return fetched{}, fmt.Errorf("the server answered %s", resp.Status)
+		return fetched{}, fmt.Errorf("the server answered %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
 	body, err := readLimited(resp.Body)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/metrics"
 )
 
 // TypeDigest is the therapist's evening list of the next day's sessions.
@@ -69,9 +70,12 @@ func (h *Handlers) handleDigest(ctx context.Context, t *asynq.Task) error {
 	}
 	m, err := h.Compose.TherapistDigest(th, date, day)
 	if err != nil {
+		h.Metrics.Email(metrics.EmailDigest, metrics.EmailRefused)
 		return fmt.Errorf("compose digest: %v: %w", err, asynq.SkipRetry)
 	}
-	if err := h.Sender.Send(ctx, m); err != nil {
+	err = h.Sender.Send(ctx, m)
+	h.Metrics.Email(metrics.EmailDigest, sendResult(err))
+	if err != nil {
 		return fmt.Errorf("digest of %s: %w", th.ID, err)
 	}
 	h.Logger.Info("digest sent", "therapist", th.ID, "date", p.Date, "sessions", len(day))

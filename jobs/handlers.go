@@ -12,6 +12,7 @@ import (
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/mailer"
+	"github.com/consultd/consultd/metrics"
 )
 
 // Handlers run the tasks. Every handler re-reads the booking, so a task
@@ -29,6 +30,8 @@ type HandlerDeps struct {
 	Config  *config.Config
 	Logger  *slog.Logger
 	Now     func() time.Time
+	// Metrics counts each attempt to send an email (nil: not counted).
+	Metrics *metrics.Metrics
 }
 
 // NewHandlers builds the handlers.
@@ -60,9 +63,12 @@ func (h *Handlers) sendOnce(ctx context.Context, b booking.Booking, what string,
 	}
 	m, err := build(b)
 	if err != nil {
+		h.Metrics.Email(emailKind(what), metrics.EmailRefused)
 		return fmt.Errorf("compose %s of %s: %v: %w", what, b.ID, err, asynq.SkipRetry)
 	}
-	if err := h.Sender.Send(ctx, m); err != nil {
+	err = h.Sender.Send(ctx, m)
+	h.Metrics.Email(emailKind(what), sendResult(err))
+	if err != nil {
 		if errors.Is(err, mailer.ErrInvalidMessage) {
 			return fmt.Errorf("%s of %s: %w: %w", what, b.ID, err, asynq.SkipRetry)
 		}
@@ -71,7 +77,7 @@ func (h *Handlers) sendOnce(ctx context.Context, b booking.Booking, what string,
 		}
 		return fmt.Errorf("%s of %s: %w", what, b.ID, err)
 	}
-	if _, err := h.Store.MarkSent(ctx, b.ID, what); err != nil {
+	if err := h.markSent(ctx, b.ID, what); err != nil {
 		// The message is out; a retry would send it again, so say so loudly.
 		h.Logger.Error("sent-marker not written", "booking", b.ID, "message", what, "err", err)
 	}

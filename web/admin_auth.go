@@ -43,7 +43,7 @@ func (s *Server) adminAuth(next http.Handler) http.Handler {
 		guard, addr := s.signInGuard(), clientAddr(r)
 		wait, err := guard.blocked(r.Context(), addr)
 		if err != nil {
-			_ = s.unavailable("admin sign-in limit", err)
+			_ = s.unavailable(r.Context(), "admin sign-in limit", err)
 			s.adminUnavailable(w, r)
 			return
 		}
@@ -61,9 +61,9 @@ func (s *Server) adminAuth(next http.Handler) http.Handler {
 		if given {
 			// A request without credentials is a browser asking for them,
 			// not a guess, so only wrong ones count.
-			s.Logger.Warn("admin sign-in refused")
+			s.Logger.WarnContext(r.Context(), "admin sign-in refused")
 			if err := guard.failed(r.Context(), addr); err != nil {
-				s.Logger.Error("admin sign-in failure not counted", "err", err)
+				s.Logger.ErrorContext(r.Context(), "admin sign-in failure not counted", "err", err)
 			}
 		}
 		w.Header().Set("WWW-Authenticate", adminChallenge)

@@ -74,7 +74,7 @@ func (s *Server) adminCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if b.Status.Live() && !c.Status.Live() {
-		s.Logger.Info("booking cancelled from the admin area", "booking", c.ID)
+		s.Logger.InfoContext(r.Context(), "booking cancelled from the admin area", "booking", c.ID)
 	}
 	http.Redirect(w, r, adminBookingPath(c.ID)+"?done=cancelled", http.StatusSeeOther)
 }
@@ -89,7 +89,7 @@ func (s *Server) adminTarget(w http.ResponseWriter, r *http.Request) (booking.Bo
 		s.errorPage(w, r, http.StatusNotFound, "There is no such booking",
 			"No booking has this id. The list of bookings is at /admin/.")
 	default:
-		_ = s.unavailable("admin get", err)
+		_ = s.unavailable(r.Context(), "admin get", err)
 		s.adminUnavailable(w, r)
 	}
 	return b, false

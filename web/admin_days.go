@@ -61,7 +61,7 @@ func (s *Server) adminDays(w http.ResponseWriter, r *http.Request) {
 	for _, th := range s.Config.Therapists {
 		days, err := s.therapistDays(r.Context(), th, from)
 		if err != nil {
-			_ = s.unavailable("admin list", err)
+			_ = s.unavailable(r.Context(), "admin list", err)
 			s.adminUnavailable(w, r)
 			return
 		}

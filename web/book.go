@@ -33,6 +33,13 @@ func (s *Server) book(ctx context.Context, v validRequest) (b booking.Booking, c
 	if len(eligible) == 0 {
 		return b, false, invalid("that time cannot be booked", map[string]string{"start": reason.Error()})
 	}
+	end := v.start.Add(v.sessionType.Duration + v.sessionType.Buffer)
+	if eligible, err = s.freeInOwnCalendar(ctx, eligible, v.start, end); err != nil {
+		return b, false, s.unavailable(ctx, "own calendar", err)
+	}
+	if len(eligible) == 0 {
+		return b, false, errNotFree
+	}
 	for _, id := range eligible {
 		b, created, err = s.Store.Claim(ctx, booking.Booking{
 			TherapistID: id, Type: v.sessionType.ID,
@@ -43,7 +50,7 @@ func (s *Server) book(ctx context.Context, v validRequest) (b booking.Booking, c
 			continue
 		}
 		if err != nil {
-			return b, false, s.unavailable("claim", err)
+			return b, false, s.unavailable(ctx, "claim", err)
 		}
 		b, err = s.queueConfirm(ctx, b, created)
 		return b, created, err
@@ -57,24 +64,25 @@ func (s *Server) queueConfirm(ctx context.Context, b booking.Booking, created bo
 	err := s.Queue.Confirm(ctx, b.ID, b.Seq)
 	if err == nil {
 		if created {
-			s.Logger.Info("booking held", "booking", b.ID, "type", b.Type)
+			s.Logger.InfoContext(ctx, "booking held", "booking", b.ID, "type", b.Type)
 		}
 		return b, nil
 	}
 	if !created {
 		// The first request queued it; the sweep re-queues it if it got lost.
-		s.Logger.Warn("confirm re-queue failed for a repeated request", "booking", b.ID, "err", err)
+		s.Logger.WarnContext(ctx, "confirm re-queue failed for a repeated request", "booking", b.ID, "err", err)
 		return b, nil
 	}
 	if rerr := s.Store.Release(context.WithoutCancel(ctx), b.ID); rerr != nil {
-		s.Logger.Error("hold not released after a failed enqueue: the sweep will release it", "booking", b.ID, "err", rerr)
+		s.Logger.ErrorContext(ctx, "hold not released after a failed enqueue: the sweep will release it", "booking", b.ID, "err", rerr)
 	}
-	return booking.Booking{}, s.unavailable("enqueue", err)
+	return booking.Booking{}, s.unavailable(ctx, "enqueue", err)
 }
 
-// unavailable logs what failed and gives the client a clean 503.
-func (s *Server) unavailable(step string, err error) error {
-	s.Logger.Error("booking unavailable", "step", step, "err", err)
+// unavailable logs what failed (with the request's ID from ctx) and gives the
+// client a clean 503.
+func (s *Server) unavailable(ctx context.Context, step string, err error) error {
+	s.Logger.ErrorContext(ctx, "booking unavailable", "step", step, "err", err)
 	return errUnavailable
 }
 

@@ -36,7 +36,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 	now := s.Now()
 	list, err := s.Store.List(r.Context(), tid, now.Add(-30*24*time.Hour), now.Add(s.Config.Booking.Horizon+24*time.Hour))
 	if err != nil {
-		s.writeError(w, r, s.unavailable("feed", err))
+		s.writeError(w, r, s.unavailable(r.Context(), "feed", err))
 		return
 	}
 	host := ""

@@ -11,14 +11,24 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 }
 
 // readyz answers 200 only while Redis answers: a load balancer should send
-// no bookings to a process that cannot hold a slot.
+// no bookings to a process that cannot hold a slot. The therapists' own
+// calendars (busy_ics) do not decide readiness, but their state is shown
+// under "feeds" (never their address or an error text).
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.Ready(ctx); err != nil {
-		s.Logger.Warn("not ready", "err", err)
+		s.Logger.WarnContext(r.Context(), "not ready", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "redis unreachable"})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	answer := map[string]any{"status": "ok"}
+	if s.Feeds != nil {
+		if report, err := s.Feeds.Report(ctx); err != nil {
+			s.Logger.WarnContext(r.Context(), "feed status unreadable", "err", err)
+		} else if report != nil {
+			answer["feeds"] = report
+		}
+	}
+	writeJSON(w, http.StatusOK, answer)
 }

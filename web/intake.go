@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/consultd/consultd/booking"
 )
 
 // maxBody bounds a booking request: far above any honest one.
@@ -13,22 +15,26 @@ const maxBody = 64 << 10
 
 // apiBook answers POST /api/bookings.
 func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeStrict(w, r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	v, fields := s.validate(req)
-	if len(fields) > 0 {
-		s.writeError(w, r, invalid("the booking request is invalid", fields))
-		return
-	}
-	b, created, err := s.book(r.Context(), v)
+	b, created, err := s.apiBookRequest(w, r)
+	s.countBooking(created, err)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, s.bookingJSON(b, created))
+}
+
+// apiBookRequest decodes, validates and books a JSON booking request.
+func (s *Server) apiBookRequest(w http.ResponseWriter, r *http.Request) (booking.Booking, bool, error) {
+	req, err := decodeStrict(w, r)
+	if err != nil {
+		return booking.Booking{}, false, err
+	}
+	v, fields := s.validate(req)
+	if len(fields) > 0 {
+		return booking.Booking{}, false, invalid("the booking request is invalid", fields)
+	}
+	return s.book(r.Context(), v)
 }
 
 // decodeStrict reads exactly one JSON object with known fields only.

@@ -28,7 +28,7 @@ func (s *Server) managedBooking(ctx context.Context, tok string) (booking.Bookin
 		return b, &apiError{Status: http.StatusNotFound, Msg: "this appointment no longer exists"}
 	}
 	if err != nil {
-		return b, s.unavailable("get", err)
+		return b, s.unavailable(ctx, "get", err)
 	}
 	return b, nil
 }
@@ -62,12 +62,12 @@ func (s *Server) cancelAnyTime(ctx context.Context, b booking.Booking) (booking.
 	}
 	c, changed, err := s.Store.Cancel(ctx, b.ID)
 	if err != nil {
-		return b, s.unavailable("cancel", err)
+		return b, s.unavailable(ctx, "cancel", err)
 	}
 	if !changed {
 		return c, nil
 	}
-	s.Logger.Info("booking cancelled", "booking", c.ID)
+	s.Logger.InfoContext(ctx, "booking cancelled", "booking", c.ID)
 	s.afterChange(ctx, c, b, s.Queue.Cancelled(ctx, c.ID, c.Seq))
 	return c, nil
 }
@@ -86,6 +86,11 @@ func (s *Server) reschedule(ctx context.Context, b booking.Booking, start time.T
 	if err := calendar.CheckStart(th.Schedule(), st.Calendar(), s.Config.Booking.Rules(), s.Now(), start); err != nil {
 		return b, invalid("that time cannot be booked", map[string]string{"start": err.Error()})
 	}
+	if free, err := s.freeInOwnCalendar(ctx, []string{b.TherapistID}, start, start.Add(st.Duration+st.Buffer)); err != nil {
+		return b, s.unavailable(ctx, "own calendar", err)
+	} else if len(free) == 0 {
+		return b, errNotFree
+	}
 	moved, err := s.Store.Reschedule(ctx, b.ID, start, start.Add(st.Duration))
 	switch {
 	case errors.Is(err, booking.ErrSlotTaken):
@@ -93,12 +98,12 @@ func (s *Server) reschedule(ctx context.Context, b booking.Booking, start time.T
 	case errors.Is(err, booking.ErrNotLive):
 		return b, errNotLive
 	case err != nil:
-		return b, s.unavailable("reschedule", err)
+		return b, s.unavailable(ctx, "reschedule", err)
 	}
 	if moved.Seq == b.Seq {
 		return moved, nil // same time as before: nothing changed
 	}
-	s.Logger.Info("booking moved", "booking", moved.ID)
+	s.Logger.InfoContext(ctx, "booking moved", "booking", moved.ID)
 	s.afterChange(ctx, moved, b, s.Queue.Updated(ctx, moved.ID, moved.Seq, b.Start))
 	return moved, nil
 }
@@ -108,9 +113,9 @@ func (s *Server) reschedule(ctx context.Context, b booking.Booking, start time.T
 // still drop every stale follow-up by its sequence).
 func (s *Server) afterChange(ctx context.Context, now, before booking.Booking, enqueueErr error) {
 	if enqueueErr != nil {
-		s.Logger.Error("change saved but its emails could not be queued", "booking", now.ID, "err", enqueueErr)
+		s.Logger.ErrorContext(ctx, "change saved but its emails could not be queued", "booking", now.ID, "err", enqueueErr)
 	}
 	if err := s.Queue.DropFollowUps(ctx, before.ID, before.Seq); err != nil {
-		s.Logger.Warn("old follow-ups not deleted; they will be dropped when due", "booking", before.ID, "err", err)
+		s.Logger.WarnContext(ctx, "old follow-ups not deleted; they will be dropped when due", "booking", before.ID, "err", err)
 	}
 }

@@ -105,7 +105,7 @@ type bookState struct {
 func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, st bookState) {
 	p, err := s.bookPageData(r.Context(), st)
 	if err != nil {
-		s.Logger.Error("booking page: free slots", "err", err)
+		s.Logger.ErrorContext(r.Context(), "booking page: free slots", "err", err)
 		s.bookUnavailable(w, r)
 		return
 	}

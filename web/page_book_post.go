@@ -54,10 +54,13 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
 		fields["type"] = "is not offered by this booking link"
 	}
 	if len(fields) > 0 {
-		s.formProblem(w, r, st, invalid("", fields))
+		err := invalid("", fields)
+		s.countBooking(false, err)
+		s.formProblem(w, r, st, err)
 		return
 	}
-	b, _, err := s.book(r.Context(), v)
+	b, created, err := s.book(r.Context(), v)
+	s.countBooking(created, err)
 	if err != nil {
 		s.formProblem(w, r, st, err)
 		return
@@ -70,7 +73,7 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
 func (s *Server) formProblem(w http.ResponseWriter, r *http.Request, st bookState, err error) {
 	var e *apiError
 	if !errors.As(err, &e) {
-		s.Logger.Error("booking form failed", "err", err)
+		s.Logger.ErrorContext(r.Context(), "booking form failed", "err", err)
 		s.internalErrorPage(w, r)
 		return
 	}
@@ -81,6 +84,9 @@ func (s *Server) formProblem(w http.ResponseWriter, r *http.Request, st bookStat
 	case http.StatusConflict:
 		st.form.Start = ""
 		st.problem = "Someone has just booked that time. Nothing was booked for you: please choose another time."
+		if e == errNotFree {
+			st.problem = "That time is no longer available. Nothing was booked for you: please choose another time."
+		}
 	default:
 		s.bookUnavailable(w, r)
 		return

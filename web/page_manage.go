@@ -114,7 +114,7 @@ func (s *Server) manageProblem(w http.ResponseWriter, r *http.Request, b booking
 func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int, b booking.Booking, notice, problem string) {
 	data, err := s.managePageData(r.Context(), b)
 	if err != nil {
-		_ = s.unavailable("manage page", err)
+		_ = s.unavailable(r.Context(), "manage page", err)
 		s.bookUnavailable(w, r)
 		return
 	}

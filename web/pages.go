@@ -14,7 +14,7 @@ import (
 func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	var buf bytes.Buffer
 	if err := s.Pages.Page(&buf, name, data); err != nil {
-		s.Logger.Error("page failed", "page", name, "route", r.Pattern, "err", err)
+		s.Logger.ErrorContext(r.Context(), "page failed", "page", name, "route", r.Pattern, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -70,7 +70,7 @@ func (s *Server) allowPage(w http.ResponseWriter, r *http.Request) bool {
 	}
 	ok, wait, err := s.Limiter.allow(r.Context(), clientAddr(r))
 	if err != nil {
-		_ = s.unavailable("rate limit", err)
+		_ = s.unavailable(r.Context(), "rate limit", err)
 		s.bookUnavailable(w, r)
 		return false
 	}

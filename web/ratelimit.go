@@ -53,7 +53,7 @@ func (s *Server) limited(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ok, wait, err := s.Limiter.allow(r.Context(), clientAddr(r))
 		if err != nil {
-			s.writeError(w, r, s.unavailable("rate limit", err))
+			s.writeError(w, r, s.unavailable(r.Context(), "rate limit", err))
 			return
 		}
 		if !ok {

@@ -47,6 +47,6 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, e.Status, e)
 		return
 	}
-	s.Logger.Error("request failed", "method", r.Method, "route", r.Pattern, "err", err)
+	s.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "route", r.Pattern, "err", err)
 	writeJSON(w, http.StatusInternalServerError, &apiError{Msg: "internal error"})
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/feeds"
 	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/metrics"
 	"github.com/consultd/consultd/templates"
 	"github.com/consultd/consultd/token"
 )
@@ -26,10 +28,14 @@ type BusyTimes interface {
 // Deps is what the web server needs from the rest of the service.
 type Deps struct {
 	Config *config.Config
-	Busy   BusyTimes
-	Store  *booking.Store
-	Queue  *jobs.Enqueuer
-	Links  *jobs.Links
+	// Busy is every busy time: bookings and the therapists' own calendars.
+	Busy BusyTimes
+	// Feeds is the therapists' own calendars (busy_ics) alone, for the
+	// intake's check and /readyz (nil: none).
+	Feeds *feeds.Store
+	Store *booking.Store
+	Queue *jobs.Enqueuer
+	Links *jobs.Links
 	// Pages renders the HTML pages.
 	Pages  *templates.Set
 	Signer *token.Signer
@@ -39,6 +45,12 @@ type Deps struct {
 	Ready  func(ctx context.Context) error
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Metrics records requests and booking outcomes, served at /metrics
+	// (nil: neither).
+	Metrics *metrics.Metrics
+	// Queues is the queue monitor, served under /admin/queues behind the
+	// admin credential (nil: not offered).
+	Queues http.Handler
 }
 
 // Server holds the handlers.
@@ -54,14 +66,20 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
+	// Lines logged with a request's context carry its ID.
+	if _, ok := d.Logger.Handler().(requestLog); !ok {
+		d.Logger = slog.New(requestLog{d.Logger.Handler()})
+	}
 	return &Server{Deps: d}
 }
 
-// Handler routes every request the service answers.
+// Handler routes every request the service answers. Each request gets an
+// ID (see withRequestID) and is measured by its route (see observed).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.metricsHandler())
 	mux.HandleFunc("GET /api/slots", s.apiSlots)
 	mux.Handle("POST /api/bookings", s.limited(http.HandlerFunc(s.apiBook)))
 	mux.Handle("GET /book", pageHeaders(http.HandlerFunc(s.getBook)))
@@ -82,9 +100,12 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /admin/{$}", s.admin(s.adminDays))
 	mux.Handle("GET /admin/bookings/{id}", s.admin(s.adminBooking))
 	mux.Handle("POST /admin/bookings/{id}/cancel", s.admin(s.adminCancel))
+	queues := s.admin(s.queueMonitor())
+	mux.Handle(QueuesPath, queues)
+	mux.Handle(QueuesPath+"/", queues)
 	mux.Handle("/admin/", s.admin(http.NotFound))
 	mux.Handle("/admin", s.admin(adminHome))
-	return mux
+	return withRequestID(s.observed(mux))
 }
 
 // HTTPServer wraps the handler with timeouts that keep slow or idle

@@ -42,11 +42,11 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 		err = s.Store.OptOut(r.Context(), b.Email)
 	}
 	if err != nil {
-		_ = s.unavailable("opt-out", err)
+		_ = s.unavailable(r.Context(), "opt-out", err)
 		s.errorPage(w, r, http.StatusServiceUnavailable, "Please try again in a moment", "Your choice could not be saved just now. Please open the link again in a few minutes.")
 		return
 	}
-	s.Logger.Info("reflection prompts stopped", "booking", b.ID)
+	s.Logger.InfoContext(r.Context(), "reflection prompts stopped", "booking", b.ID)
 	s.page(w, r, http.StatusOK, "unsubscribe", unsubscribePage{Done: true})
 }
 

@@ -1,0 +1,195 @@
+package feeds
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
+)
+
+// Refresher reads every configured feed and stores its busy time.
+type Refresher struct {
+	store  *Store
+	cfg    *config.Config
+	client *http.Client
+	now    func() time.Time
+	logger *slog.Logger
+
+	mu   sync.Mutex
+	kept map[string]keptCopy // by feed key
+}
+
+// keptCopy is the last body a server sent with validators: a later 304
+// refers to it, and it is parsed again for the window of that moment.
+// Only this process holds it; a process without one asks unconditionally.
+type keptCopy struct {
+	body       []byte
+	validators validators
+}
+
+// Options are the parts tests replace.
+type Options struct {
+	Client *http.Client // nil: a client with feeds.timeout
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// NewRefresher returns a refresher that stores into store.
+func NewRefresher(store *Store, cfg *config.Config, opts Options) *Refresher {
+	r := &Refresher{store: store, cfg: cfg, client: opts.Client, now: opts.Now, logger: opts.Logger, kept: map[string]keptCopy{}}
+	if r.client == nil {
+		r.client = &http.Client{Timeout: cfg.Feeds.Timeout}
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	if r.logger == nil {
+		r.logger = slog.Default()
+	}
+	return r
+}
+
+// Configured reports whether any therapist lists a feed.
+func Configured(cfg *config.Config) bool {
+	for _, t := range cfg.Therapists {
+		if len(t.BusyICS) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Run reads every feed at once, then once per feeds.refresh interval,
+// until ctx ends. Every process with the scheduler role runs it; a SET NX
+// claim per interval lets one of them do each periodic refresh. The read
+// at start-up is not claimed: it keeps a feed just added to the
+// configuration from waiting a whole interval, and a conditional GET costs
+// the calendar server little.
+func (r *Refresher) Run(ctx context.Context) {
+	if !Configured(r.cfg) {
+		return
+	}
+	r.claimAndRefresh(ctx, true)
+	tick := time.NewTicker(r.cfg.Feeds.Refresh)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			r.claimAndRefresh(ctx, false)
+		}
+	}
+}
+
+func (r *Refresher) claimAndRefresh(ctx context.Context, always bool) {
+	won, err := r.store.claimRun(ctx, r.now(), r.cfg.Feeds.Refresh)
+	if err != nil {
+		r.logger.Warn("busy calendars: the refresh could not be claimed", "err", err)
+	}
+	if !won && !always {
+		return
+	}
+	if err := r.RefreshAll(ctx); err != nil && ctx.Err() == nil {
+		r.logger.Warn("busy calendars: refresh incomplete", "err", err)
+	}
+}
+
+// RefreshAll reads every feed of every therapist once. A feed that cannot
+// be read or parsed keeps its last good copy; that is logged and kept in
+// its status, not returned. The error is for Redis failing.
+func (r *Refresher) RefreshAll(ctx context.Context) error {
+	var errs []error
+	for _, t := range r.cfg.Therapists {
+		if err := r.store.forget(ctx, t); err != nil {
+			errs = append(errs, err)
+		}
+		for i, source := range t.BusyICS {
+			if err := r.refresh(ctx, t, i, source); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// refresh reads one feed and stores its busy time, or its failure.
+func (r *Refresher) refresh(ctx context.Context, t config.Therapist, index int, source config.Secret) error {
+	key, name := feedKey(source), Name(index, source)
+	st, err := r.store.status(ctx, t.ID, key)
+	if err != nil {
+		return err
+	}
+	now := r.now()
+	busy, notModified, err := r.read(ctx, key, source, t.Location(), now)
+	if ctx.Err() != nil {
+		return ctx.Err() // shutting down: not the feed's fault
+	}
+	st.LastAttempt = now
+	if err != nil {
+		st.LastError = err.Error()
+		if serr := r.store.save(ctx, t.ID, key, st, nil); serr != nil {
+			return serr
+		}
+		if st.Loaded() {
+			r.logger.Warn("busy calendar not refreshed: its last good copy stays in use",
+				"therapist", t.ID, "feed", name, "last_success", st.LastSuccess, "err", err)
+		} else {
+			r.logger.Warn("busy calendar never loaded: it blocks no time until it is read",
+				"therapist", t.ID, "feed", name, "err", err)
+		}
+		return nil
+	}
+	recovered := st.LastError != ""
+	st.LastSuccess, st.LastError, st.Spans = now, "", len(busy)
+	if busy == nil {
+		busy = []calendar.Interval{} // an empty calendar replaces the old copy too
+	}
+	if err := r.store.save(ctx, t.ID, key, st, busy); err != nil {
+		return err
+	}
+	level := slog.LevelDebug
+	if recovered {
+		level = slog.LevelInfo
+	}
+	r.logger.Log(ctx, level, "busy calendar read", "therapist", t.ID, "feed", name, "spans", len(busy), "not_modified", notModified)
+	return nil
+}
+
+// read fetches and parses one feed for [now-1d, now+horizon+1d): the day
+// either side covers sessions that cross midnight.
+func (r *Refresher) read(ctx context.Context, key string, source config.Secret, loc *time.Location, now time.Time) ([]calendar.Interval, bool, error) {
+	r.mu.Lock()
+	kept := r.kept[key]
+	r.mu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.Feeds.Timeout)
+	defer cancel()
+	f, err := fetch(ctx, r.client, source, kept.validators)
+	if err != nil {
+		return nil, false, err
+	}
+	body := f.body
+	if f.notModified {
+		body = kept.body
+	}
+	const day = 24 * time.Hour
+	busy, err := calendar.BusyFromICS(body, loc, now.Add(-day), now.Add(r.cfg.Booking.Horizon+day))
+	if err != nil {
+		return nil, false, err
+	}
+	if !f.notModified {
+		r.mu.Lock()
+		if f.validators != (validators{}) {
+			r.kept[key] = keptCopy{body: body, validators: f.validators}
+		} else {
+			delete(r.kept, key)
+		}
+		r.mu.Unlock()
+	}
+	return busy, f.notModified, nil
+}
