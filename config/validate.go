@@ -37,6 +37,20 @@ func (p *problems) add(key, format string, args ...any) {
 	p.list = append(p.list, Problem{Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
+// checkIDAndName checks a record's id (well-formed, not used before in
+// its list) and that it has a name.
+func (p *problems) checkIDAndName(key, id, name string, seen map[string]bool) {
+	if !idPattern.MatchString(id) {
+		p.add(key+".id", "%q must be 1-32 lower-case letters, digits or dashes", id)
+	} else if seen[id] {
+		p.add(key+".id", "%q is used twice", id)
+	}
+	seen[id] = true
+	if strings.TrimSpace(name) == "" {
+		p.add(key+".name", "is empty")
+	}
+}
+
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 
 // Validate checks every setting and returns all problems at once (as
@@ -128,15 +142,7 @@ func (c *Config) validateTherapists(p *problems) {
 	for i := range c.Therapists {
 		t := &c.Therapists[i]
 		key := fmt.Sprintf("therapists[%d]", i)
-		if !idPattern.MatchString(t.ID) {
-			p.add(key+".id", "%q must be 1-32 lower-case letters, digits or dashes", t.ID)
-		} else if seen[t.ID] {
-			p.add(key+".id", "%q is used twice", t.ID)
-		}
-		seen[t.ID] = true
-		if strings.TrimSpace(t.Name) == "" {
-			p.add(key+".name", "is empty")
-		}
+		p.checkIDAndName(key, t.ID, t.Name, seen)
 		if _, err := mail.ParseAddress(t.Email); err != nil {
 			p.add(key+".email", "%q is not an email address", t.Email)
 		}
@@ -243,15 +249,7 @@ func (c *Config) validateSessionTypes(p *problems) {
 	seen := map[string]bool{}
 	for i, s := range c.SessionTypes {
 		key := fmt.Sprintf("session_types[%d]", i)
-		if !idPattern.MatchString(s.ID) {
-			p.add(key+".id", "%q must be 1-32 lower-case letters, digits or dashes", s.ID)
-		} else if seen[s.ID] {
-			p.add(key+".id", "%q is used twice", s.ID)
-		}
-		seen[s.ID] = true
-		if strings.TrimSpace(s.Name) == "" {
-			p.add(key+".name", "is empty")
-		}
+		p.checkIDAndName(key, s.ID, s.Name, seen)
 		if s.Duration < 5*time.Minute || s.Duration > 8*time.Hour {
 			p.add(key+".duration", "%s is out of range: use 5m to 8h", s.Duration)
 		}
