@@ -63,7 +63,8 @@ func (s *stack) checkHolds(ctx context.Context, answered map[string]string) {
 	for _, b := range all {
 		if _, ok := answered[b.ID]; !ok {
 			ghosts++
-			s.t.Logf("booking %s is %s (invites sent: %d), but its request was answered 503", b.ID, b.Status, len(got[b.Email]))
+			s.t.Logf("booking %s is %s (invites sent: %d), but its request was answered 503; the logs say:\n%s",
+				b.ID, b.Status, len(got[b.Email]), s.linesAbout(b.ID, b.Start.UTC().Format(time.RFC3339)))
 		}
 	}
 	report(s.t, "bookings made though answered 503", "%d of %d stored", ghosts, len(all))

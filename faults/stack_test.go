@@ -214,15 +214,40 @@ func (s *stack) checkLogs() {
 	}
 }
 
-// logTail is the last lines of one process log.
+// logTail is the last lines of one process log, without go-redis's own
+// connection messages.
 func (s *stack) logTail(name string) string {
 	data, err := os.ReadFile(filepath.Join(s.logDir, name))
 	if err != nil {
 		return "(no log: " + err.Error() + ")"
 	}
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if !strings.HasPrefix(l, "redis: ") {
+			lines = append(lines, l)
+		}
+	}
 	if len(lines) > 30 {
 		lines = lines[len(lines)-30:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// linesAbout gathers the lines of every process log that mention one of
+// keys (a booking's ID, its start), as evidence when a check fails.
+func (s *stack) linesAbout(keys ...string) string {
+	var out []string
+	entries, _ := os.ReadDir(s.logDir)
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(s.logDir, e.Name()))
+		for _, l := range strings.Split(string(data), "\n") {
+			for _, k := range keys {
+				if strings.Contains(l, k) {
+					out = append(out, e.Name()+": "+l)
+					break
+				}
+			}
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -116,7 +116,6 @@ func (m *Metrics) Handler(logger *slog.Logger) http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
 		ErrorLog:            errorLog{logger},
 		ErrorHandling:       promhttp.ContinueOnError,
-		Registry:            m.reg,
 		MaxRequestsInFlight: 4,
 		Timeout:             10 * time.Second,
 		CoalesceGather:      true,

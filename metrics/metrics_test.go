@@ -31,6 +31,7 @@ func TestNilMetricsRecordNothing(t *testing.T) {
 
 func TestSeriesStartAtZeroAndCount(t *testing.T) {
 	m := New()
+	m.Handler(nil) // a second handler on one registry is fine
 	out := scrape(t, m)
 	for _, want := range []string{
 		`consultd_bookings_total{outcome="unavailable"} 0`,

@@ -79,6 +79,7 @@ func (h requestLog) WithGroup(name string) slog.Handler {
 // directly: the mux sets r.Pattern on the request it is given.
 func (s *Server) observed(mux http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The real clock, not s.Now, which tests may hold still.
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		mux.ServeHTTP(rec, r)

@@ -17,7 +17,8 @@ const benchDomain = "book.riverside.example"
 // benchConfig is the built-in configuration aimed at the run's Redis and
 // SMTP sink: no rate limit, no minimum notice, and the therapist working
 // every day around the clock on a 5-minute grid a year ahead, so there are
-// tens of thousands of distinct free slots. Everything else (worker
+// tens of thousands of distinct free slots, and a 5-minute session type
+// for the intake's many bookings. Everything else (worker
 // concurrency, reminders, reflection, timeouts) stays as shipped, and
 // CONSULTD_* variables still apply.
 func benchConfig(redisAddr string, smtpPort int) (*config.Config, error) {
@@ -40,6 +41,8 @@ func benchConfig(redisAddr string, smtpPort int) (*config.Config, error) {
 	for _, day := range []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} {
 		week[day] = []string{"00:00-24:00"}
 	}
+	cfg.SessionTypes = append(cfg.SessionTypes, config.SessionType{
+		ID: intakeType, Name: "Brief call", Duration: 5 * time.Minute, Location: "Telephone"})
 	cfg.Therapists = cfg.Therapists[:1]
 	cfg.Therapists[0].Weekly = week
 	cfg.Therapists[0].TimeOff = nil

@@ -18,17 +18,22 @@ import (
 	"github.com/consultd/consultd/calendar"
 )
 
-// sessionType is what every synthetic booking books: the shipped 15-minute
-// consultation, without buffer.
+// sessionType is what the synthetic bookings and the availability row
+// book: the shipped 15-minute consultation, without buffer.
 const sessionType = "consultation"
+
+// intakeType is what the intake's clients book: a 5-minute session, so
+// every slot of the 5-minute grid is one booking and a year holds enough
+// for a fast intake (benchConfig adds it).
+const intakeType = "brief"
 
 type slotsAnswer struct {
 	Slots []struct{ Start string } `json:"slots"`
 }
 
 // getSlots asks the web process for free slots over local dates from..to.
-func getSlots(ctx context.Context, client *http.Client, base string, from, to calendar.Date) (slotsAnswer, int, error) {
-	q := url.Values{"type": {sessionType}, "from": {from.String()}, "to": {to.String()}}
+func getSlots(ctx context.Context, client *http.Client, base, typ string, from, to calendar.Date) (slotsAnswer, int, error) {
+	q := url.Values{"type": {typ}, "from": {from.String()}, "to": {to.String()}}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/slots?"+q.Encode(), nil)
 	resp, err := client.Do(req)
 	if err != nil {
@@ -91,7 +96,7 @@ func measureSlots(ctx context.Context, client *http.Client, base string, from ca
 	d := make([]time.Duration, 0, n)
 	for range n {
 		t0 := time.Now()
-		a, size, err := getSlots(ctx, client, base, from, from.AddDays(59))
+		a, size, err := getSlots(ctx, client, base, sessionType, from, from.AddDays(59))
 		if err != nil {
 			return r, err
 		}
@@ -102,7 +107,7 @@ func measureSlots(ctx context.Context, client *http.Client, base string, from ca
 	return r, nil
 }
 
-// intakeSlots lists free, non-overlapping quarter-hour starts from day
+// intakeSlots lists the free starts of the intake's session type from day
 // from on, through the API as a client would find them.
 func intakeSlots(ctx context.Context, client *http.Client, base string, from, last calendar.Date) ([]string, error) {
 	var out []string
@@ -111,14 +116,12 @@ func intakeSlots(ctx context.Context, client *http.Client, base string, from, la
 		if to.Compare(last) > 0 {
 			to = last
 		}
-		a, _, err := getSlots(ctx, client, base, d, to)
+		a, _, err := getSlots(ctx, client, base, intakeType, d, to)
 		if err != nil {
 			return nil, err
 		}
 		for _, s := range a.Slots {
-			if t, err := time.Parse(time.RFC3339, s.Start); err == nil && t.Minute()%15 == 0 {
-				out = append(out, s.Start)
-			}
+			out = append(out, s.Start)
 		}
 	}
 	return out, nil
@@ -131,6 +134,8 @@ type intakeResult struct {
 	lat     latencies
 	other   map[int]int // status → count, for anything but 201
 	used    int         // slots taken from the list, warm-up included
+	// exhausted: the free slots ran out before the time did.
+	exhausted bool
 }
 
 // measureIntake books the listed slots with clients concurrent clients:
@@ -198,7 +203,7 @@ func cmpErr(first, err error) error {
 // postBooking books one slot as a client of the booking page would.
 func postBooking(ctx context.Context, client *http.Client, base, start string, i int) (int, error) {
 	body, _ := json.Marshal(map[string]string{
-		"type": sessionType, "start": start, "name": fmt.Sprintf("Intake Client %d", i),
+		"type": intakeType, "start": start, "name": fmt.Sprintf("Intake Client %d", i),
 		"email": fmt.Sprintf("intake%d@example.org", i), "timezone": "Europe/London",
 	})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/bookings", bytes.NewReader(body))

@@ -45,8 +45,8 @@ func parseFlags() (options, childArgs) {
 	flag.BoolVar(&o.quick, "quick", false, "a short run (about a minute): fewer bookings, 20k reminders over 24s")
 	flag.IntVar(&o.clients, "clients", 32, "concurrent intake clients, and enqueue-ceiling goroutines")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long the intake and the enqueue ceiling are measured")
-	flag.IntVar(&o.slotRequests, "slot-requests", 100, "sequential /api/slots requests for the availability row")
-	flag.IntVar(&o.workerBookings, "bookings", 5000, "held bookings the worker confirms (two messages each)")
+	flag.IntVar(&o.slotRequests, "slot-requests", 50, "sequential /api/slots requests for the availability row")
+	flag.IntVar(&o.workerBookings, "bookings", 3000, "held bookings the worker confirms (two messages each)")
 	flag.IntVar(&o.reminders, "reminders", 100_000, "reminders due over -window")
 	flag.DurationVar(&o.window, "window", 2*time.Minute, "the span the reminders are due over")
 	flag.DurationVar(&o.drain, "drain", 30*time.Second, "how long after the window a reminder may still arrive before it counts as lost")
@@ -63,11 +63,11 @@ func parseFlags() (options, childArgs) {
 	flag.Parse()
 	set := map[string]bool{}
 	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	o.warmup, o.engineBenchtime = time.Second, "2s"
+	o.warmup, o.engineBenchtime = time.Second, "1s"
 	if o.quick {
 		quick := map[string]func(){
 			"duration":      func() { o.duration = 3 * time.Second },
-			"slot-requests": func() { o.slotRequests = 30 },
+			"slot-requests": func() { o.slotRequests = 20 },
 			"bookings":      func() { o.workerBookings = 1000 },
 			"reminders":     func() { o.reminders = 20_000 },
 			"window":        func() { o.window = 24 * time.Second },

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,12 +21,14 @@ type reminderResult struct {
 	n, arrived, lost, dupes, enqueuedLate int
 	window                                time.Duration
 	lateness                              latencies
-	byTenth                               [10]latencies // lateness by due time, per tenth of the window
 	createRate                            float64
 	rss                                   []int64 // worker VmRSS samples during the window
 	heapLive                              []int64
 	cpu                                   cpuUse
+	cpuSamples                            []cpuSnap
 	roundTrips                            map[string]int
+	queuedAhead                           time.Duration // how long before the window the last reminder was queued
+	tenths                                [10]tenth
 }
 
 // runReminders confirms n bookings, schedules one reminder each with due
@@ -61,7 +61,8 @@ func (b *bench) runReminders(ctx context.Context, w *child, n int, window time.D
 	if r.enqueuedLate, err = b.scheduleReminders(ctx, ids, due); err != nil {
 		return r, err
 	}
-	stopSampling := b.sampleMemory(w, &r)
+	r.queuedAhead = time.Until(start)
+	stopSampling := b.sample(w, &r)
 	if b.opts.cpuProfileDir != "" {
 		time.Sleep(time.Until(start))
 		if _, err := w.call("cpu-start " + b.profilePath("worker-reminders", "worker-reminders")); err != nil {
@@ -83,7 +84,9 @@ func (b *bench) runReminders(ctx context.Context, w *child, n int, window time.D
 	if waitErr != nil && ctx.Err() != nil {
 		return r, ctx.Err()
 	}
-	r.tally(b.sink.since(c0), index, due)
+	arrivals := b.sink.since(c0)
+	r.tally(arrivals, index, due)
+	r.splitTenths(arrivals, start, window)
 	b.progress("reminders: counting Redis round trips per reminder")
 	const k = 100
 	r.roundTrips, _, err = b.workerRoundTrips(ctx, k, func() error {
@@ -129,56 +132,4 @@ func (b *bench) scheduleReminders(ctx context.Context, ids []string, due func(in
 		return err
 	})
 	return int(late.Load()), err
-}
-
-// tally matches arrivals to reminders by Message-ID
-// ("reminder-24h.<booking>.0@host").
-func (r *reminderResult) tally(arrivals []arrival, index map[string]int, due func(int) time.Time) {
-	seen := make([]bool, r.n)
-	var late []time.Duration
-	var tenths [10][]time.Duration
-	for _, a := range arrivals {
-		rest, ok := strings.CutPrefix(a.id, "reminder-"+reminderOffset+".")
-		id, _, _ := strings.Cut(rest, ".")
-		i, known := index[id]
-		if !ok || !known {
-			continue
-		}
-		if seen[i] {
-			r.dupes++
-			continue
-		}
-		seen[i] = true
-		r.arrived++
-		late = append(late, a.at.Sub(due(i)))
-		tenths[i*10/r.n] = append(tenths[i*10/r.n], a.at.Sub(due(i)))
-	}
-	for t := range tenths {
-		r.byTenth[t] = sortedLatencies(tenths[t])
-	}
-	r.lost = r.n - r.arrived
-	r.lateness = sortedLatencies(late)
-}
-
-// sampleMemory asks the worker for its memory every 2 seconds until the
-// returned function is called.
-func (b *bench) sampleMemory(w *child, r *reminderResult) func() {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(2 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				if m, err := w.mem(); err == nil {
-					r.rss = append(r.rss, m.rss)
-					r.heapLive = append(r.heapLive, m.heapLive)
-				}
-			}
-		}
-	})
-	return func() { close(done); wg.Wait() }
 }

@@ -126,7 +126,11 @@ func (r *report) print(out io.Writer, b *bench) {
 
 func (r *report) printNotes(out io.Writer, b *bench) {
 	w, wk, rm := r.web, r.worker, r.reminders
+	in := w.intake
 	fmt.Fprintln(out, "\nnotes")
+	if in.exhausted {
+		fmt.Fprintln(out, "  intake: the free slots ran out before the measuring time did (figures cover less time)")
+	}
 	if len(w.intake.other) > 0 {
 		fmt.Fprintf(out, "  intake answers other than 201: %v\n", w.intake.other)
 	}
@@ -136,6 +140,11 @@ func (r *report) printNotes(out io.Writer, b *bench) {
 	fmt.Fprintf(out, "  CPU, mail ceiling: %s\n", wk.ceilingCPU.describe("", wk.msgs))
 	fmt.Fprintf(out, "  CPU, reminders window: %s\n", rm.cpu.describe("worker", rm.arrived))
 	fmt.Fprintf(out, "  CPU, availability: %s\n", w.slotsCPU.describe("web", w.slots.lat.len()))
+	cores := float64(runtime.NumCPU())
+	fmt.Fprintf(out, "  CPU-bound estimate with every core for the run (cores / CPU per operation, load generator and mail sink included):\n"+
+		"    intake %.0f bookings/s, worker %.0f messages/s, reminders %.0f/s (due rate %.0f/s)\n",
+		cores/w.intakeCPU.perOp(in.created, true).Seconds(), cores/wk.workerCPU.perOp(wk.msgs, true).Seconds(),
+		cores/rm.cpu.perOp(rm.arrived, true).Seconds(), rate(rm.n, rm.window))
 	list, per := commandList(w.roundTrips, 20)
 	fmt.Fprintf(out, "  Redis round trips per booking request (web): %.1f: %s\n", per, list)
 	list, per = commandList(wk.roundTrips, 100)
@@ -149,11 +158,16 @@ func (r *report) printNotes(out io.Writer, b *bench) {
 		}
 		fmt.Fprintf(out, "    %7.0f B  %6d keys  %s\n", float64(c.bytes)/float64(wk.bookings), c.keys, c.pattern)
 	}
-	fmt.Fprint(out, "  reminders, lateness p50/p99 by tenth of the window:")
-	for _, t := range rm.byTenth {
-		fmt.Fprintf(out, " %.2f/%.2fs", t.at(.5).Seconds(), t.at(.99).Seconds())
+	fmt.Fprintln(out, "  reminders by tenth of the window: lateness p50/p99 (by due time); messages/s arrived, worker cores, other load (by time)")
+	for k, t := range rm.tenths {
+		cores := "worker -     other -"
+		if t.sampled {
+			cores = fmt.Sprintf("worker %.2f  other %.2f", t.workerCores, t.others)
+		}
+		fmt.Fprintf(out, "    %2d: %5.2f/%5.2f s  %5.0f/s  %s\n", k+1, t.lateness.at(.5).Seconds(), t.lateness.at(.99).Seconds(),
+			rate(t.arrived, rm.window/10), cores)
 	}
-	fmt.Fprintln(out)
+	fmt.Fprintf(out, "  reminders: the last was queued %.1f s before the window opened\n", rm.queuedAhead.Seconds())
 	fmt.Fprintf(out, "  reminders: %d bookings confirmed at %.0f/s beforehand; %d reminders queued after they were due\n",
 		rm.n, rm.createRate, rm.enqueuedLate)
 	if len(rm.heapLive) > 0 {
