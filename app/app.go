@@ -37,10 +37,11 @@ var AllRoles = Roles{Web: true, Worker: true, Scheduler: true}
 
 // App is one running consultd process.
 type App struct {
-	cfg    *config.Config
-	roles  Roles
-	logger *slog.Logger
-	now    func() time.Time
+	cfg        *config.Config // as started: what Redis, mail and listener were built with
+	configPath string
+	roles      Roles
+	logger     *slog.Logger
+	now        func() time.Time
 
 	rdb       redis.UniversalClient
 	mini      *miniredis.Miniredis
@@ -55,9 +56,11 @@ type App struct {
 
 	listener net.Listener
 	http     *http.Server
+	queues   http.Handler // the queue monitor, built once
+	webSwap  swapHandler  // the web handlers of the configuration in force
 
 	sender    mailer.Sender
-	mux       *asynq.ServeMux
+	taskSwap  swapTasks // the task handlers of the configuration in force
 	worker    *asynq.Server
 	scheduler *asynq.Scheduler
 
@@ -70,12 +73,15 @@ type App struct {
 type Options struct {
 	Logger *slog.Logger
 	Now    func() time.Time
+	// ConfigPath, when set, is watched: a valid edit is put in force
+	// without a restart (see Reload).
+	ConfigPath string
 }
 
 // New connects to Redis and builds the parts for the given roles; it binds
 // the listener when the web role is on, so Addr is known before Run.
 func New(ctx context.Context, cfg *config.Config, roles Roles, opts Options) (*App, error) {
-	a := &App{cfg: cfg, roles: roles, logger: opts.Logger, now: opts.Now}
+	a := &App{cfg: cfg, roles: roles, logger: opts.Logger, now: opts.Now, configPath: opts.ConfigPath}
 	if a.logger == nil {
 		a.logger = slog.Default()
 	}
@@ -137,24 +143,30 @@ func (a *App) buildWeb() error {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Listen, err)
 	}
 	a.listener = ln
-	srv := web.New(web.Deps{
-		Config:  a.cfg,
+	a.queues = a.queueMonitor()
+	a.webSwap.set(a.webHandler(a.cfg, a.templates, a.enqueuer, a.links))
+	a.http = web.HTTPServer(a.cfg.Listen, &a.webSwap)
+	return nil
+}
+
+// webHandler is the web server for one configuration.
+func (a *App) webHandler(cfg *config.Config, pages *templates.Set, enq *jobs.Enqueuer, links *jobs.Links) http.Handler {
+	return web.New(web.Deps{
+		Config:  cfg,
 		Busy:    busyTimes{a.store, a.feeds},
 		Feeds:   a.feeds,
 		Store:   a.store,
-		Queue:   a.enqueuer,
-		Links:   a.links,
+		Queue:   enq,
+		Links:   links,
 		Signer:  a.signer,
-		Pages:   a.templates,
-		Limiter: web.NewRateLimiter(a.rdb, a.cfg.Intake.RateLimitPerMinute, a.now),
+		Pages:   pages,
+		Limiter: web.NewRateLimiter(a.rdb, cfg.Intake.RateLimitPerMinute, a.now),
 		Ready:   func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
 		Now:     a.now,
 		Logger:  a.logger,
 		Metrics: a.metrics,
-		Queues:  a.queueMonitor(),
-	})
-	a.http = web.HTTPServer(a.cfg.Listen, srv.Handler())
-	return nil
+		Queues:  a.queues,
+	}).Handler()
 }
 
 // Addr is where the web role listens (useful with port 0).
@@ -170,7 +182,7 @@ func (a *App) Addr() string {
 func (a *App) Run(ctx context.Context) error {
 	errc := make(chan error, 2)
 	if a.worker != nil {
-		if err := a.worker.Start(a.mux); err != nil {
+		if err := a.worker.Start(&a.taskSwap); err != nil {
 			return fmt.Errorf("worker: %w", err)
 		}
 	}
@@ -180,6 +192,9 @@ func (a *App) Run(ctx context.Context) error {
 		}
 	}
 	a.startFeeds()
+	if err := a.watch(ctx); err != nil {
+		a.logger.Warn("configuration changes will need a restart", "err", err)
+	}
 	if a.http != nil {
 		go func() {
 			if err := a.http.Serve(a.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -84,11 +84,17 @@ func startEnv(t *testing.T, change func(*config.Config)) *env {
 	return e
 }
 
-func runApp(t *testing.T, cfg *config.Config, roles Roles, logs io.Writer) (*App, string) {
+// runApp runs one process of the service until the test ends; a config
+// path, when given, is watched for changes.
+func runApp(t *testing.T, cfg *config.Config, roles Roles, logs io.Writer, configPath ...string) (*App, string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a, err := New(ctx, cfg, roles, Options{Logger: logger})
+	opts := Options{Logger: logger}
+	if len(configPath) > 0 {
+		opts.ConfigPath = configPath[0]
+	}
+	a, err := New(ctx, cfg, roles, opts)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -148,4 +154,15 @@ func firstSlots(t *testing.T, base, typ string) slotsAnswer {
 		t.Fatal("no free slots in two weeks")
 	}
 	return got
+}
+
+// httpGet returns a page's body, whatever its status.
+func httpGet(url string) (string, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return string(body), err
 }

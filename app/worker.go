@@ -10,6 +10,7 @@ import (
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/jobs"
 	"github.com/consultd/consultd/mailer"
+	"github.com/consultd/consultd/templates"
 )
 
 // delayedCheck is how often scheduled tasks (reminders) are moved to the
@@ -38,16 +39,11 @@ func (a *App) buildWorker() error {
 		return fmt.Errorf("mail: %w", err)
 	}
 	a.sender = sender
-	compose, err := jobs.NewComposer(a.cfg, a.templates, a.links, a.now)
+	mux, err := a.taskMux(a.cfg, a.templates, a.enqueuer, a.links)
 	if err != nil {
 		return err
 	}
-	handlers := jobs.NewHandlers(jobs.HandlerDeps{
-		Store: a.store, Sender: sender, Compose: compose, Queue: a.enqueuer,
-		Config: a.cfg, Logger: a.logger, Now: a.now, Metrics: a.metrics,
-	})
-	a.mux = asynq.NewServeMux()
-	handlers.Register(a.mux)
+	a.taskSwap.set(mux)
 	a.worker = asynq.NewServerFromRedisClient(a.rdb, asynq.Config{
 		Concurrency:              a.cfg.Worker.Concurrency,
 		Queues:                   map[string]int{jobs.Queue: 1},
@@ -64,6 +60,21 @@ func (a *App) buildWorker() error {
 		}),
 	})
 	return nil
+}
+
+// taskMux routes every task type to the handlers of one configuration.
+func (a *App) taskMux(cfg *config.Config, set *templates.Set, enq *jobs.Enqueuer, links *jobs.Links) (*asynq.ServeMux, error) {
+	compose, err := jobs.NewComposer(cfg, set, links, a.now)
+	if err != nil {
+		return nil, err
+	}
+	handlers := jobs.NewHandlers(jobs.HandlerDeps{
+		Store: a.store, Sender: a.sender, Compose: compose, Queue: enq,
+		Config: cfg, Logger: a.logger, Now: a.now, Metrics: a.metrics,
+	})
+	mux := asynq.NewServeMux()
+	handlers.Register(mux)
+	return mux, nil
 }
 
 // buildScheduler enqueues the sweep every minute. Every process that runs

@@ -57,9 +57,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.PersistentFlags().StringVar(&configPath, "config", "", "YAML config file (default: built-in defaults plus CONSULTD_* environment)")
 	load := func() (*config.Config, error) { return config.Load(configPath) }
 	root.AddCommand(
-		serveCommand("serve", "Run web, worker and scheduler in one process", app.AllRoles, load),
-		serveCommand("web", "Run the HTTP server only", app.Roles{Web: true}, load),
-		serveCommand("worker", "Run the job worker and scheduler only", app.Roles{Worker: true, Scheduler: true}, load),
+		serveCommand("serve", "Run web, worker and scheduler in one process", app.AllRoles, load, &configPath),
+		serveCommand("web", "Run the HTTP server only", app.Roles{Web: true}, load, &configPath),
+		serveCommand("worker", "Run the job worker and scheduler only", app.Roles{Worker: true, Scheduler: true}, load, &configPath),
 		checkConfigCommand(load),
 		slotsCommand(load),
 		linkCommand(load),
@@ -69,7 +69,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	return root
 }
 
-func serveCommand(name, short string, roles app.Roles, load func() (*config.Config, error)) *cobra.Command {
+// serveCommand runs roles; the config file at *path (if any) is watched
+// and its valid edits are put in force without a restart.
+func serveCommand(name, short string, roles app.Roles, load func() (*config.Config, error), path *string) *cobra.Command {
 	return &cobra.Command{
 		Use:   name,
 		Short: short,
@@ -83,7 +85,7 @@ func serveCommand(name, short string, roles app.Roles, load func() (*config.Conf
 			app.RouteRedisLog(logger)
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			a, err := app.New(ctx, cfg, roles, app.Options{Logger: logger})
+			a, err := app.New(ctx, cfg, roles, app.Options{Logger: logger, ConfigPath: *path})
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,113 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/internal/testredis"
+	"github.com/consultd/consultd/internal/testsmtp"
+)
+
+// reloadConfig is a whole configuration file: London hours, no notice.
+func reloadConfig(rdb *testredis.Server, smtp *testsmtp.Server, hours, zone, tplDir string) string {
+	return fmt.Sprintf(`listen: 127.0.0.1:0
+base_url: https://book.riverside.example
+secret: test-secret-0123456789abcdef0123456789
+redis: {addr: %q}
+mail: {mode: smtp, smtp: {host: %q, port: %d, tls: none, timeout: 5s}}
+templates: {dir: %q}
+practice: {name: Riverside Practice}
+therapists:
+  - {id: default, name: Ada, email: ada@example.org, timezone: %q,
+     weekly: {monday: [%q], tuesday: [%q], wednesday: [%q], thursday: [%q], friday: [%q], saturday: [%q], sunday: [%q]}}
+booking: {min_notice: 0s, horizon: 30d, slot_step: 15m}
+intake: {rate_limit_per_minute: 0}
+`, rdb.Addr(), smtp.Host(), smtp.Port(), tplDir, zone, hours, hours, hours, hours, hours, hours, hours)
+}
+
+// firstLocalStart is the local clock time of the first free consultation
+// two days from now.
+func firstLocalStart(t *testing.T, base string) string {
+	t.Helper()
+	day := time.Now().AddDate(0, 0, 2).Format(time.DateOnly)
+	var got slotsAnswer
+	if code := do(t, "GET", base+"/api/slots?type=consultation&from="+day+"&to="+day, "", &got); code != 200 || len(got.Slots) == 0 {
+		return ""
+	}
+	start, _ := time.Parse(time.RFC3339, got.Slots[0].Start)
+	london, _ := time.LoadLocation("Europe/London")
+	return start.In(london).Format("15:04")
+}
+
+func waitUntil(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within 10 s: %s", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func TestConfigAndTemplateChangesApplyWithoutRestart(t *testing.T) {
+	rdb, smtp := testredis.Start(t), testsmtp.Start(t)
+	dir := t.TempDir()
+	tplDir := filepath.Join(dir, "templates")
+	if err := os.MkdirAll(filepath.Join(tplDir, "pages"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	errorPage := func(words string) {
+		page := `{{define "title"}}{{.Title}}{{end}}{{define "content"}}<h1>{{.Title}}</h1><p>` + words + `</p>{{end}}`
+		if err := os.WriteFile(filepath.Join(tplDir, "pages", "error.html"), []byte(page), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errorPage("first words")
+	path := filepath.Join(dir, "consultd.yaml")
+	write := func(body string) {
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(reloadConfig(rdb, smtp, "09:00-10:00", "Europe/London", tplDir))
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	a, base := runApp(t, cfg, AllRoles, logs, path)
+	_ = a
+	if got := firstLocalStart(t, base); got != "09:00" {
+		t.Fatalf("first slot at %q, want 09:00", got)
+	}
+
+	write(reloadConfig(rdb, smtp, "13:00-14:00", "Europe/London", tplDir))
+	waitUntil(t, "new hours in force", func() bool { return firstLocalStart(t, base) == "13:00" })
+
+	// A bad edit is refused with its key named; the hours in force stay.
+	write(reloadConfig(rdb, smtp, "15:00-16:00", "Mars/Base", tplDir))
+	waitUntil(t, "the refusal logged", func() bool { return strings.Contains(logs.String(), "therapists[0].timezone") })
+	if got := firstLocalStart(t, base); got != "13:00" {
+		t.Fatalf("after a bad edit the first slot is %q, want 13:00 still", got)
+	}
+
+	// A template edit in templates.dir applies too.
+	fetch := func() string {
+		resp, err := httpGet(base + "/m/not-a-token")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	if !strings.Contains(fetch(), "first words") {
+		t.Fatal("the template override is not in use")
+	}
+	errorPage("second words")
+	waitUntil(t, "the edited template in use", func() bool { return strings.Contains(fetch(), "second words") })
+}
