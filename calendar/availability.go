@@ -97,6 +97,10 @@ func LastDate(s Schedule, r Rules, now time.Time) Date {
 // therapist id, so a practice-wide listing is stable from one call to the next.
 // The result is never nil.
 func MergeSlots(lists ...[]Slot) []Slot {
+	// One therapist's list, as FreeSlots makes it, is already in order.
+	if len(lists) == 1 && lists[0] != nil && slices.IsSortedFunc(lists[0], compareSlots) {
+		return lists[0]
+	}
 	n := 0
 	for _, l := range lists {
 		n += len(l)
@@ -105,13 +109,15 @@ func MergeSlots(lists ...[]Slot) []Slot {
 	for _, l := range lists {
 		out = append(out, l...)
 	}
-	slices.SortStableFunc(out, func(a, b Slot) int {
-		if c := a.Start.Compare(b.Start); c != 0 {
-			return c
-		}
-		return strings.Compare(a.TherapistID, b.TherapistID)
-	})
+	slices.SortStableFunc(out, compareSlots)
 	return out
+}
+
+func compareSlots(a, b Slot) int {
+	if c := a.Start.Compare(b.Start); c != 0 {
+		return c
+	}
+	return strings.Compare(a.TherapistID, b.TherapistID)
 }
 
 // slotQuery holds what FreeSlots needs for every day it looks at.

@@ -146,7 +146,7 @@ func (c *Config) validateTherapists(p *problems) {
 		if _, err := mail.ParseAddress(t.Email); err != nil {
 			p.add(key+".email", "%q is not an email address", t.Email)
 		}
-		loc, err := time.LoadLocation(t.Timezone)
+		loc, err := calendar.LoadZone(t.Timezone)
 		if err != nil || t.Timezone == "" || strings.EqualFold(t.Timezone, "local") {
 			p.add(key+".timezone", "unknown time zone %q (use an IANA name such as Europe/London)", t.Timezone)
 			loc = nil

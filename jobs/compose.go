@@ -74,10 +74,7 @@ func (l *Links) Admin(bookingID string) string { return l.base + "/admin/booking
 func (c *Composer) facts(b booking.Booking) (templates.EmailData, config.Therapist, config.SessionType) {
 	th, _ := c.cfg.Therapist(b.TherapistID)
 	st, _ := c.cfg.SessionType(b.Type)
-	clientLoc := th.Location()
-	if loc, err := time.LoadLocation(b.TimeZone); err == nil && b.TimeZone != "" {
-		clientLoc = loc
-	}
+	clientLoc := calendar.ZoneOr(b.TimeZone, th.Location())
 	d := templates.EmailData{
 		Practice:      c.cfg.Practice.Name,
 		ClientName:    b.Name,

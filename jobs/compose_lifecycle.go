@@ -80,10 +80,7 @@ func (c *Composer) toTherapist(b booking.Booking, name string, prevStart time.Ti
 // (or the therapist's, when zone is empty).
 func (c *Composer) previous(b booking.Booking, prevStart time.Time, zone string) string {
 	th, _ := c.cfg.Therapist(b.TherapistID)
-	loc := th.Location()
-	if l, err := time.LoadLocation(zone); err == nil && zone != "" {
-		loc = l
-	}
+	loc := calendar.ZoneOr(zone, th.Location())
 	return FormatWhen(prevStart, prevStart.Add(b.End.Sub(b.Start)), loc)
 }
 

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
@@ -116,7 +115,7 @@ func (s *Server) adminBookingData(b booking.Booking) adminBookingPage {
 		DayURL:  "/admin/?date=" + calendar.DateOf(b.Start.In(loc)).String(),
 		Style:   assetURL("admin.css"),
 	}
-	if z, err := time.LoadLocation(b.TimeZone); err == nil && b.TimeZone != "" && z.String() != loc.String() {
+	if z := calendar.ZoneOr(b.TimeZone, loc); z.String() != loc.String() {
 		p.ClientWhen = jobs.FormatWhen(b.Start, b.End, z)
 	}
 	// The client may no longer cancel online; the practice still can.

@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/jobs"
 )
 
@@ -147,10 +147,7 @@ type bookedPage struct {
 func (s *Server) bookedPage(b booking.Booking) bookedPage {
 	th, _ := s.Config.Therapist(b.TherapistID)
 	st, _ := s.Config.SessionType(b.Type)
-	loc := th.Location()
-	if z, err := time.LoadLocation(b.TimeZone); err == nil && b.TimeZone != "" {
-		loc = z
-	}
+	loc := calendar.ZoneOr(b.TimeZone, th.Location())
 	return bookedPage{
 		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
 		When: jobs.FormatWhen(b.Start, b.End, loc), Email: b.Email,

@@ -129,10 +129,7 @@ func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int
 func (s *Server) managePageData(ctx context.Context, b booking.Booking) (managePage, error) {
 	th, _ := s.Config.Therapist(b.TherapistID)
 	st, _ := s.Config.SessionType(b.Type)
-	loc := th.Location()
-	if z, err := time.LoadLocation(b.TimeZone); err == nil && b.TimeZone != "" {
-		loc = z
-	}
+	loc := calendar.ZoneOr(b.TimeZone, th.Location())
 	p := managePage{
 		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
 		When: jobs.FormatWhen(b.Start, b.End, loc), Zone: loc.String(),

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/consultd/consultd/calendar"
 )
 
 // commonZones are offered by the zone picker, west to east; the
@@ -31,7 +33,7 @@ func zoneChoices(therapist *time.Location, chosen string) []zoneChoice {
 	// Only a real zone joins the list; a bad one is reported by validate.
 	if len(chosen) > maxTimezone || chosen == "Local" {
 		chosen = ""
-	} else if _, err := time.LoadLocation(chosen); err != nil {
+	} else if _, err := calendar.LoadZone(chosen); err != nil {
 		chosen = ""
 	}
 	for _, z := range []string{therapist.String(), chosen} {

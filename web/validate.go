@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
 )
 
@@ -57,7 +58,7 @@ func (s *Server) validate(req bookingRequest) (validRequest, map[string]string) 
 	checkText(f, "notes", req.Notes, maxNotes, false, true)
 	checkText(f, "idempotency_key", req.IdempotencyKey, maxIdemKey, false, false)
 	if checkText(f, "timezone", req.Timezone, maxTimezone, false, false) && req.Timezone != "" {
-		if _, err := time.LoadLocation(req.Timezone); err != nil || strings.EqualFold(req.Timezone, "local") {
+		if _, err := calendar.LoadZone(req.Timezone); err != nil {
 			f["timezone"] = "is not a known IANA time zone"
 		}
 	}
