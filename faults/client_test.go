@@ -33,6 +33,7 @@ func clientEmail(scenario string, i int) string {
 type bookResult struct {
 	code    int
 	id      string
+	outcome string // "unknown" on a 503 after which the booking may exist
 	elapsed time.Duration
 	err     error
 }
@@ -47,10 +48,11 @@ func (s *stack) book(start, email string) bookResult {
 	}
 	defer resp.Body.Close()
 	var out struct {
-		ID string `json:"id"`
+		ID      string `json:"id"`
+		Outcome string `json:"outcome"`
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return bookResult{code: resp.StatusCode, id: out.ID, elapsed: time.Since(began)}
+	return bookResult{code: resp.StatusCode, id: out.ID, outcome: out.Outcome, elapsed: time.Since(began)}
 }
 
 // mustBook books and fails the test unless the booking is created.

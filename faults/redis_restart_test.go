@@ -30,6 +30,7 @@ func TestRedisRestart(t *testing.T) {
 	// prompt scheduled, hours after the test ends.
 	var mu sync.Mutex
 	answered := map[string]string{} // booking → client address, for every 201
+	uncertain := map[string]bool{}  // clients told the outcome is unknown
 	for i, r := range s.bookAll(slots[:total], "aof", 0) {
 		if r.code != http.StatusCreated {
 			t.Fatalf("booking %d: POST = %d (%v), want 201", i, r.code, r.err)
@@ -55,6 +56,11 @@ func TestRedisRestart(t *testing.T) {
 				r := s.book(load[i], email)
 				started <- struct{}{}
 				if r.code != http.StatusCreated {
+					if r.outcome == "unknown" {
+						mu.Lock()
+						uncertain[email] = true
+						mu.Unlock()
+					}
 					return
 				}
 				mu.Lock()
@@ -116,7 +122,9 @@ func TestRedisRestart(t *testing.T) {
 	if lost > 0 {
 		t.Errorf("%d scheduled tasks were lost across the restart", lost)
 	}
-	s.checkHolds(ctx, answered)
+	report(t, "503s with an unknown outcome", "%d", len(uncertain))
+	s.checkHolds(ctx, answered, uncertain)
+	s.checkAlive()
 }
 
 // bookAll books every slot with four clients at once; the i-th booking is

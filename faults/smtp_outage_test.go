@@ -76,6 +76,7 @@ func TestSMTPOutage(t *testing.T) {
 	if n := len(invites(t, s.smtp.Messages())[refused]); n != 0 {
 		t.Errorf("%d invites reached the refused address", n)
 	}
+	s.checkAlive()
 }
 
 // bookTogether books slots[i] for emails[i], all at the same moment, and

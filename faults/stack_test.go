@@ -175,6 +175,17 @@ func (p *proc) exited() bool {
 	}
 }
 
+// checkAlive fails the test if the web or the current worker process has
+// exited: a fault must be ridden out, not end the process.
+func (s *stack) checkAlive() {
+	s.t.Helper()
+	for _, p := range []*proc{s.web, s.worker} {
+		if p.exited() {
+			s.t.Errorf("consultd %s exited during the test: %v", p.role, p.cmd.ProcessState)
+		}
+	}
+}
+
 // waitHealthy waits until the web process answers /healthz.
 func (s *stack) waitHealthy() {
 	s.t.Helper()
@@ -214,8 +225,8 @@ func (s *stack) checkLogs() {
 	}
 }
 
-// logTail is the last lines of one process log, without go-redis's own
-// connection messages.
+// logTail is the last lines of one process log, without go-redis's
+// repeated connection messages.
 func (s *stack) logTail(name string) string {
 	data, err := os.ReadFile(filepath.Join(s.logDir, name))
 	if err != nil {
@@ -223,7 +234,7 @@ func (s *stack) logTail(name string) string {
 	}
 	var lines []string
 	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		if !strings.HasPrefix(l, "redis: ") {
+		if !strings.HasPrefix(l, "redis: ") && !strings.Contains(l, "redis: connection pool") {
 			lines = append(lines, l)
 		}
 	}

@@ -94,6 +94,7 @@ func TestWorkerCrashes(t *testing.T) {
 			t.Errorf("booking %s: status %q (%v), want confirmed", r.id, b.Status, err)
 		}
 	}
+	s.checkAlive()
 }
 
 // killWorkerBusy SIGKILLs the worker, at a moment it holds tasks if that

@@ -14,6 +14,13 @@ var (
 	// errUnavailable is what a client sees when Redis or the queue cannot be
 	// reached: nothing was booked, and trying again later is safe.
 	errUnavailable = &apiError{Status: http.StatusServiceUnavailable, Msg: "booking is unavailable for a moment: nothing was booked, please try again shortly"}
+	// errUncertain is the 503 after a write was sent but no answer came
+	// back (Redis went away mid-request): the booking may exist. Saying
+	// "nothing was booked" could be false, so the client is told what is
+	// true and that a retry is safe (a repeat returns the same booking).
+	errUncertain = &apiError{Status: http.StatusServiceUnavailable, Outcome: outcomeUnknown,
+		Msg: "your booking could not be confirmed just now: if it went through, a confirmation email follows within minutes; " +
+			"sending the same request again is safe and never books twice"}
 )
 
 // book holds the slot for a valid request and queues its confirmation.
@@ -23,7 +30,11 @@ func (s *Server) book(ctx context.Context, v validRequest) (b booking.Booking, c
 	var eligible []string
 	var reason error
 	for _, t := range v.therapists {
-		err := calendar.CheckStart(t.Schedule(), v.sessionType.Calendar(), s.Config.Booking.Rules(), now, v.start)
+		sched, err := s.schedule(ctx, t)
+		if err != nil {
+			return b, false, s.unavailable(ctx, "time off", err)
+		}
+		err = calendar.CheckStart(sched, v.sessionType.Calendar(), s.Config.Booking.Rules(), now, v.start)
 		if err == nil {
 			eligible = append(eligible, t.ID)
 		} else if reason == nil {
@@ -50,7 +61,8 @@ func (s *Server) book(ctx context.Context, v validRequest) (b booking.Booking, c
 			continue
 		}
 		if err != nil {
-			return b, false, s.unavailable(ctx, "claim", err)
+			s.Logger.ErrorContext(ctx, "booking outcome unknown", "step", "claim", "err", err)
+			return b, false, errUncertain
 		}
 		b, err = s.queueConfirm(ctx, b, created)
 		return b, created, err
@@ -74,7 +86,11 @@ func (s *Server) queueConfirm(ctx context.Context, b booking.Booking, created bo
 		return b, nil
 	}
 	if rerr := s.Store.Release(context.WithoutCancel(ctx), b.ID); rerr != nil {
-		s.Logger.ErrorContext(ctx, "hold not released after a failed enqueue: the sweep will release it", "booking", b.ID, "err", rerr)
+		// The hold, and perhaps its task, may stand: the sweep confirms a
+		// hold it finds without a task, so the client must not be told
+		// that nothing was booked.
+		s.Logger.ErrorContext(ctx, "booking outcome unknown: enqueue and release failed", "booking", b.ID, "err", err, "release_err", rerr)
+		return booking.Booking{}, errUncertain
 	}
 	return booking.Booking{}, s.unavailable(ctx, "enqueue", err)
 }

@@ -87,6 +87,15 @@ func (s *Server) formProblem(w http.ResponseWriter, r *http.Request, st bookStat
 		if e == errNotFree {
 			st.problem = "That time is no longer available. Nothing was booked for you: please choose another time."
 		}
+	case http.StatusServiceUnavailable:
+		if e.Outcome == outcomeUnknown {
+			s.errorPage(w, r, e.Status, "We could not confirm your booking",
+				"Something went wrong while we held your time. If it went through, a confirmation email reaches you within a few minutes. "+
+					"If none comes, please book again: sending the form again never books twice. "+s.bookURL())
+			return
+		}
+		s.bookUnavailable(w, r)
+		return
 	default:
 		s.bookUnavailable(w, r)
 		return

@@ -12,7 +12,11 @@ type apiError struct {
 	Status int               `json:"-"`
 	Msg    string            `json:"error"`
 	Fields map[string]string `json:"fields,omitempty"`
+	// Outcome is "unknown" on a 503 after which the booking may exist.
+	Outcome string `json:"outcome,omitempty"`
 }
+
+const outcomeUnknown = "unknown"
 
 // Error lists the message and each field's problem, for command-line use.
 func (e *apiError) Error() string {
