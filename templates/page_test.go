@@ -119,6 +119,37 @@ func TestGoldenAdminPages(t *testing.T) {
 			"DayURL": "/admin/?date=2026-12-01", "Action": "/admin/bookings/default_abc/cancel", "CSRF": "csrf-token",
 			"Style": "/static/admin.css?v=test",
 		}},
+		// A run-time entry with a booking in it, one from the file, and a
+		// form sent back with a problem.
+		{"admin_timeoff", map[string]any{
+			"Practice": "Riverside Practice", "Notice": "The time off is saved: clients cannot book Thursday 24 December 2026.",
+			"Problem": "Nothing was saved: please check what is marked below.",
+			"Therapists": []map[string]any{{"ID": "default", "Name": "Dr. Ada Rivers", "Zone": "America/New_York", "Chosen": true,
+				"Entries": []map[string]any{
+					{"Days": "Thursday 24 December 2026 – Saturday 26 December 2026", "Source": "from the configuration file"},
+					{"ID": "abc", "Days": "Monday 3 August 2026", "Source": "added on 20 July 2026",
+						"Remove":   "/admin/timeoff/default/abc/remove",
+						"Warning":  "1 booking falls in this time off: review it.",
+						"Bookings": []map[string]any{row("Mon 3 Aug 09:00–09:15", "<b>Sam</b> Lee", "confirmed", "")}},
+				}}},
+			"Form":   map[string]any{"Therapist": "default", "From": "2026-08-10", "To": "2026-08-01"},
+			"Errors": map[string]string{"to": "The last day is before the first."},
+			"Action": "/admin/timeoff", "CSRF": "csrf-token", "Style": "/static/admin.css?v=test",
+		}},
+		{"admin_links", map[string]any{
+			"Practice": "Riverside Practice",
+			"Types": []map[string]any{
+				{"ID": "consultation", "Name": "Free consultation", "Length": "15 minutes", "Checked": true},
+				{"ID": "session", "Name": "Psychotherapy session", "Length": "50 minutes"},
+			},
+			"Form":    map[string]any{"Email": "sam@example.org", "Days": "14", "Types": []string{"consultation"}},
+			"Errors":  map[string]string{},
+			"Link":    "https://book.riverside.example/book/tok.en?x=<1>",
+			"Expires": "Tuesday 15 December 2026, 10:00 EST",
+			"Feeds": []map[string]any{{"ID": "default", "Name": "Dr. Ada Rivers",
+				"URL": "https://book.riverside.example/feed/tok.ics", "Rotate": "/admin/links/feed/default/rotate"}},
+			"Action": "/admin/links", "CSRF": "csrf-token", "Style": "/static/admin.css?v=test",
+		}},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {

@@ -74,6 +74,12 @@ func TestAdminAbsentWithoutPassword(t *testing.T) {
 		{"cancel", "POST", "/admin/bookings/" + b.ID + "/cancel", rightCredentials},
 		{"post to the list", "POST", "/admin/", nil},
 		{"other path", "GET", "/admin/static/x.css", nil},
+		{"time off", "GET", "/admin/timeoff", rightCredentials},
+		{"add time off", "POST", "/admin/timeoff", rightCredentials},
+		{"remove time off", "POST", "/admin/timeoff/default/x/remove", rightCredentials},
+		{"links", "GET", "/admin/links", rightCredentials},
+		{"make a link", "POST", "/admin/links", rightCredentials},
+		{"rotate a feed", "POST", "/admin/links/feed/default/rotate", rightCredentials},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

@@ -52,15 +52,7 @@ func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) {
 // cancels on the client's behalf, late or not, through the same path as
 // the client's own cancel, so the same emails go out.
 func (s *Server) adminCancel(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusRequestEntityTooLarge, "That was more than the form takes",
-			"Nothing was changed. Please open the booking again.")
-		return
-	}
-	if !s.checkCSRF(r) {
-		s.errorPage(w, r, http.StatusForbidden, "This form could not be checked",
-			"The page was open for more than two hours, or your browser did not send back its cookie. Nothing was changed. Please open the booking again and retry.")
+	if !s.adminForm(w, r, "Please open the booking again and retry.") {
 		return
 	}
 	b, ok := s.adminTarget(w, r)

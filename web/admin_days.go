@@ -77,11 +77,7 @@ func (s *Server) adminDate(q string) (calendar.Date, bool) {
 		d, err := calendar.ParseDate(q)
 		return d, err == nil
 	}
-	loc := time.UTC
-	if len(s.Config.Therapists) > 0 {
-		loc = zoneOf(s.Config.Therapists[0])
-	}
-	return calendar.DateOf(s.Now().In(loc)), true
+	return calendar.DateOf(s.Now().In(s.practiceZone())), true
 }
 
 // therapistDays lists the therapist's bookings that start on the shown

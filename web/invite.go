@@ -2,9 +2,12 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/mail"
 	"slices"
 	"time"
 
+	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/token"
 )
 
@@ -22,6 +25,37 @@ func InviteURL(signer *token.Signer, baseURL string, inv Invite, expires time.Ti
 		return "", err
 	}
 	return baseURL + "/book/" + signer.Sign(token.PurposeInvite, string(subject), expires), nil
+}
+
+// MaxInviteDays bounds an invite's life: a link in an old email should
+// not book forever.
+const MaxInviteDays = 365
+
+// InviteProblem is why an invite cannot be made. Field is "email", "type"
+// or "days"; Msg reads after the field's name or flag ("--days 0 is …").
+type InviteProblem struct{ Field, Msg string }
+
+// CheckInvite refuses what the booking page would refuse later, while the
+// therapist can still fix it; the problems come in the order email, type,
+// days. Both the link command and the admin page make links through it.
+func CheckInvite(cfg *config.Config, inv Invite, days int) []InviteProblem {
+	var out []InviteProblem
+	if a, err := mail.ParseAddress(inv.Email); err != nil || a.Address != inv.Email {
+		out = append(out, InviteProblem{"email", fmt.Sprintf("%q is not a plain email address such as sam@example.org", inv.Email)})
+	}
+	if len(inv.Types) == 0 {
+		out = append(out, InviteProblem{"type", "is missing: a link needs at least one"})
+	}
+	for _, id := range inv.Types {
+		if _, ok := cfg.SessionType(id); !ok {
+			out = append(out, InviteProblem{"type", fmt.Sprintf("%q is not a configured session type", id)})
+			break
+		}
+	}
+	if days < 1 || days > MaxInviteDays {
+		out = append(out, InviteProblem{"days", fmt.Sprintf("%d is not allowed: a link lasts from 1 to %d days", days, MaxInviteDays)})
+	}
+	return out
 }
 
 // readInvite checks an invite token and keeps only the session types that

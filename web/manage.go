@@ -83,7 +83,11 @@ func (s *Server) reschedule(ctx context.Context, b booking.Booking, start time.T
 	}
 	th, _ := s.Config.Therapist(b.TherapistID)
 	st, _ := s.Config.SessionType(b.Type)
-	if err := calendar.CheckStart(th.Schedule(), st.Calendar(), s.Config.Booking.Rules(), s.Now(), start); err != nil {
+	sched, err := s.schedule(ctx, th)
+	if err != nil {
+		return b, s.unavailable(ctx, "time off", err)
+	}
+	if err := calendar.CheckStart(sched, st.Calendar(), s.Config.Booking.Rules(), s.Now(), start); err != nil {
 		return b, invalid("that time cannot be booked", map[string]string{"start": err.Error()})
 	}
 	if free, err := s.freeInOwnCalendar(ctx, []string{b.TherapistID}, start, start.Add(st.Duration+st.Buffer)); err != nil {

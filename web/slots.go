@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/consultd/consultd/calendar"
@@ -120,7 +121,10 @@ func (s *Server) freeSlots(ctx context.Context, q slotsQuery) ([]calendar.Slot, 
 	now := s.Now()
 	lists := make([][]calendar.Slot, 0, len(q.Therapists))
 	for _, t := range q.Therapists {
-		sched := t.Schedule()
+		sched, err := s.schedule(ctx, t)
+		if err != nil {
+			return nil, err
+		}
 		// A day's margin each side covers sessions and buffers that cross midnight.
 		from := q.From.AddDays(-1).Midnight(sched.Location)
 		to := q.To.AddDays(2).Midnight(sched.Location)
@@ -131,4 +135,26 @@ func (s *Server) freeSlots(ctx context.Context, q slotsQuery) ([]calendar.Slot, 
 		lists = append(lists, calendar.FreeSlots(sched, q.Type.Calendar(), s.Config.Booking.Rules(), now, q.From, q.To, busy))
 	}
 	return calendar.MergeSlots(lists...), nil
+}
+
+// schedule is the therapist's working time with every day off: the
+// configuration's time_off and the time off added in the admin area.
+// Without a store (the slots command with no Redis) it is the
+// configuration's alone.
+func (s *Server) schedule(ctx context.Context, t config.Therapist) (calendar.Schedule, error) {
+	sched := t.Schedule()
+	if s.Store == nil {
+		return sched, nil
+	}
+	offs, err := s.Store.TimeOff(ctx, t.ID)
+	if err != nil {
+		return sched, err
+	}
+	// Clipped, so appending copies rather than writing into the spare
+	// capacity of the configuration's list, which every request shares.
+	sched.TimeOff = slices.Clip(sched.TimeOff)
+	for _, off := range offs {
+		sched.TimeOff = append(sched.TimeOff, off.Range())
+	}
+	return sched, nil
 }

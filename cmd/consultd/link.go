@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/mail"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,10 +11,6 @@ import (
 	"github.com/consultd/consultd/token"
 	"github.com/consultd/consultd/web"
 )
-
-// maxLinkDays bounds an invite's life: a link in an old email should not
-// book forever.
-const maxLinkDays = 365
 
 func linkCommand(load func() (*config.Config, error)) *cobra.Command {
 	var (
@@ -60,19 +55,11 @@ func linkCommand(load func() (*config.Config, error)) *cobra.Command {
 	return cmd
 }
 
-// checkInvite refuses what the booking page would refuse later, while the
-// therapist can still fix it.
+// checkInvite refuses what the booking page would refuse later (see
+// web.CheckInvite), naming the flag to fix.
 func checkInvite(cfg *config.Config, inv web.Invite, days int) error {
-	if a, err := mail.ParseAddress(inv.Email); err != nil || a.Address != inv.Email {
-		return fmt.Errorf("--email %q is not a plain email address such as sam@example.org", inv.Email)
-	}
-	for _, id := range inv.Types {
-		if _, ok := cfg.SessionType(id); !ok {
-			return fmt.Errorf("--type %q is not a configured session type", id)
-		}
-	}
-	if days < 1 || days > maxLinkDays {
-		return fmt.Errorf("--days %d: a link lasts from 1 to %d days", days, maxLinkDays)
+	if problems := web.CheckInvite(cfg, inv, days); len(problems) > 0 {
+		return fmt.Errorf("--%s %s", problems[0].Field, problems[0].Msg)
 	}
 	return nil
 }
