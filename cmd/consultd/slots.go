@@ -56,16 +56,17 @@ func printSlots(ctx context.Context, out io.Writer, cfg *config.Config, req web.
 			req.To = from.AddDays(6).String()
 		}
 	}
-	var busy web.BusyTimes = noBookings{}
+	deps := web.Deps{Config: cfg, Busy: noBookings{}, Now: func() time.Time { return now }}
 	if !cfg.Redis.Embedded() {
 		store, closer, err := app.OpenStore(cfg, newLogger(io.Discard, cfg.Log))
 		if err != nil {
 			return err
 		}
 		defer closer.Close()
-		busy = store
+		// The store brings the bookings and the time off added in the admin.
+		deps.Busy, deps.Store = store, store
 	}
-	srv := web.New(web.Deps{Config: cfg, Busy: busy, Now: func() time.Time { return now }})
+	srv := web.New(deps)
 	slots, err := srv.FreeSlots(ctx, req)
 	if err != nil {
 		return err
