@@ -30,7 +30,9 @@ var (
 // maxLen bounds what Verify reads, so a huge token costs nothing.
 const maxLen = 1024
 
-var enc = base64.RawURLEncoding
+// enc is strict: it refuses the spare bits a lax decoder ignores, so one token
+// has one spelling.
+var enc = base64.RawURLEncoding.Strict()
 
 // Signer makes and checks tokens with one key.
 type Signer struct {
@@ -52,7 +54,7 @@ func (s *Signer) Sign(purpose, subject string, expires time.Time) string {
 // Verify checks a token made for purpose and returns its subject. The MAC
 // is compared in constant time before anything else is trusted.
 func (s *Signer) Verify(purpose, tok string) (string, error) {
-	if len(tok) > maxLen {
+	if len(tok) > maxLen || !canonical(tok) {
 		return "", ErrInvalid
 	}
 	i := strings.LastIndexByte(tok, '.')
@@ -88,4 +90,17 @@ func (s *Signer) mac(purpose, body string) []byte {
 	m.Write([]byte{0})
 	m.Write([]byte(body))
 	return m.Sum(nil)
+}
+
+// canonical reports whether tok holds only what Sign writes: base64url
+// letters and dots. The base64 decoder skips line breaks, so without this
+// one token would have many spellings.
+func canonical(tok string) bool {
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
