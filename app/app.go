@@ -104,7 +104,7 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("redis (%s): %w", a.cfg.Redis.Where(), err)
 	}
-	a.signer = token.NewSigner(secret, a.now)
+	a.signer = token.NewSigner(secret, a.now).Accepting([]byte(a.cfg.SecretPrevious.Reveal()))
 	a.links = jobs.NewLinks(a.cfg, a.signer, a.now)
 	a.store = booking.NewStore(a.rdb, a.now)
 	a.buildFeeds()

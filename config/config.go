@@ -12,25 +12,28 @@ import (
 
 // Config is every setting of one consultd process.
 type Config struct {
-	Listen       string        `mapstructure:"listen"`
-	BaseURL      string        `mapstructure:"base_url"`
-	Secret       Secret        `mapstructure:"secret"`
-	Redis        Redis         `mapstructure:"redis"`
-	Mail         Mail          `mapstructure:"mail"`
-	Practice     Practice      `mapstructure:"practice"`
-	Therapists   []Therapist   `mapstructure:"therapists"`
-	SessionTypes []SessionType `mapstructure:"session_types"`
-	Booking      Booking       `mapstructure:"booking"`
-	Reminders    Reminders     `mapstructure:"reminders"`
-	Reflection   Reflection    `mapstructure:"reflection"`
-	Digest       Digest        `mapstructure:"digest"`
-	Feeds        Feeds         `mapstructure:"feeds"`
-	Cancellation Cancellation  `mapstructure:"cancellation"`
-	Intake       Intake        `mapstructure:"intake"`
-	Admin        Admin         `mapstructure:"admin"`
-	Worker       Worker        `mapstructure:"worker"`
-	Templates    Templates     `mapstructure:"templates"`
-	Log          Log           `mapstructure:"log"`
+	Listen  string `mapstructure:"listen"`
+	BaseURL string `mapstructure:"base_url"`
+	Secret  Secret `mapstructure:"secret"`
+	// SecretPrevious is still accepted for links (never used to sign), so
+	// rotating the secret does not break links already sent.
+	SecretPrevious Secret        `mapstructure:"secret_previous"`
+	Redis          Redis         `mapstructure:"redis"`
+	Mail           Mail          `mapstructure:"mail"`
+	Practice       Practice      `mapstructure:"practice"`
+	Therapists     []Therapist   `mapstructure:"therapists"`
+	SessionTypes   []SessionType `mapstructure:"session_types"`
+	Booking        Booking       `mapstructure:"booking"`
+	Reminders      Reminders     `mapstructure:"reminders"`
+	Reflection     Reflection    `mapstructure:"reflection"`
+	Digest         Digest        `mapstructure:"digest"`
+	Feeds          Feeds         `mapstructure:"feeds"`
+	Cancellation   Cancellation  `mapstructure:"cancellation"`
+	Intake         Intake        `mapstructure:"intake"`
+	Admin          Admin         `mapstructure:"admin"`
+	Worker         Worker        `mapstructure:"worker"`
+	Templates      Templates     `mapstructure:"templates"`
+	Log            Log           `mapstructure:"log"`
 }
 
 // Mail modes.

@@ -9,6 +9,7 @@ func defaults() map[string]any {
 		"listen":             "127.0.0.1:8080",
 		"base_url":           "http://127.0.0.1:8080",
 		"secret":             "",
+		"secret_previous":    "",
 		"redis.addr":         "",
 		"redis.password":     "",
 		"redis.db":           0,

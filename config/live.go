@@ -63,7 +63,7 @@ func RestartNeeded(old, new *Config) []string {
 		}
 	}
 	add(old.Listen != new.Listen, "listen")
-	add(old.Secret != new.Secret, "secret")
+	add(old.Secret != new.Secret || old.SecretPrevious != new.SecretPrevious, "secret")
 	add(!old.Redis.SameAs(new.Redis), "redis")
 	add(old.MailMode() != new.MailMode() || old.Mail.SMTP != new.Mail.SMTP || old.Mail.OutboxDir != new.Mail.OutboxDir, "mail.smtp")
 	add(old.Worker != new.Worker, "worker")

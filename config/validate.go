@@ -80,6 +80,9 @@ func (c *Config) validateServer(p *problems) {
 	if c.Secret.IsSet() && len(c.Secret.Reveal()) < 32 {
 		p.add("secret", "is too short: use at least 32 random characters (e.g. openssl rand -hex 32)")
 	}
+	if c.SecretPrevious.IsSet() && len(c.SecretPrevious.Reveal()) < 32 {
+		p.add("secret_previous", "is too short: it must be the 32+ character secret used before")
+	}
 	if c.Intake.RateLimitPerMinute < 0 {
 		p.add("intake.rate_limit_per_minute", "must be 0 (off) or more")
 	}

@@ -36,8 +36,9 @@ var enc = base64.RawURLEncoding.Strict()
 
 // Signer makes and checks tokens with one key.
 type Signer struct {
-	key []byte
-	now func() time.Time
+	key      []byte
+	previous [][]byte // keys still accepted, never used to sign
+	now      func() time.Time
 }
 
 // NewSigner uses key (at least 32 bytes of secret) and the clock now.
@@ -63,7 +64,7 @@ func (s *Signer) Verify(purpose, tok string) (string, error) {
 	}
 	body, sig := tok[:i], tok[i+1:]
 	got, err := enc.DecodeString(sig)
-	if err != nil || !hmac.Equal(got, s.mac(purpose, body)) {
+	if err != nil || !s.signedByAny(got, purpose, body) {
 		return "", ErrInvalid
 	}
 	subj64, exp36, ok := strings.Cut(body, ".")
@@ -82,6 +83,33 @@ func (s *Signer) Verify(purpose, tok string) (string, error) {
 		return "", ErrExpired
 	}
 	return string(subject), nil
+}
+
+// Accepting returns a signer that also accepts tokens signed with the
+// previous keys: after the secret is rotated, links already sent keep
+// working until they expire or the old key is dropped.
+func (s *Signer) Accepting(previous ...[]byte) *Signer {
+	out := *s
+	for _, k := range previous {
+		if len(k) > 0 {
+			out.previous = append(out.previous, k)
+		}
+	}
+	return &out
+}
+
+// signedByAny compares got with the MAC under every accepted key, each in
+// constant time.
+func (s *Signer) signedByAny(got []byte, purpose, body string) bool {
+	ok := hmac.Equal(got, s.mac(purpose, body))
+	for _, k := range s.previous {
+		ok = hmacWith(k, purpose, body, got) || ok
+	}
+	return ok
+}
+
+func hmacWith(key []byte, purpose, body string, got []byte) bool {
+	return hmac.Equal(got, (&Signer{key: key}).mac(purpose, body))
 }
 
 func (s *Signer) mac(purpose, body string) []byte {

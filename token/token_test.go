@@ -64,3 +64,21 @@ func TestSubjectsWithAnyCharacters(t *testing.T) {
 		}
 	}
 }
+
+func TestRotationKeepsOldLinks(t *testing.T) {
+	now := time.Now()
+	clock := func() time.Time { return now }
+	oldKey, newKey := []byte("the key used before the rotation, 32+"), []byte("the key in use after the rotation, 32+")
+	sent := NewSigner(oldKey, clock).Sign(PurposeManage, "default_abc", now.Add(time.Hour))
+	rotated := NewSigner(newKey, clock).Accepting(oldKey)
+	if got, err := rotated.Verify(PurposeManage, sent); err != nil || got != "default_abc" {
+		t.Fatalf("a link signed before the rotation: %q, %v", got, err)
+	}
+	if _, err := NewSigner(newKey, clock).Verify(PurposeManage, sent); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("without the previous key: %v, want ErrInvalid", err)
+	}
+	fresh := rotated.Sign(PurposeManage, "default_abc", now.Add(time.Hour))
+	if _, err := NewSigner(oldKey, clock).Verify(PurposeManage, fresh); !errors.Is(err, ErrInvalid) {
+		t.Fatal("new links are signed with the old key")
+	}
+}
