@@ -5,6 +5,7 @@ package config
 
 import (
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/consultd/consultd/calendar"
@@ -160,6 +161,33 @@ type Cancellation struct {
 // Intake limits what one client address may send.
 type Intake struct {
 	RateLimitPerMinute int `mapstructure:"rate_limit_per_minute"`
+	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
+	// whose X-Forwarded-For names the client; behind one, every client
+	// would otherwise share the proxy's address and its limit.
+	TrustedProxies []string `mapstructure:"trusted_proxies"`
+}
+
+// Proxies parses TrustedProxies (checked by Validate).
+func (i Intake) Proxies() []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range i.TrustedProxies {
+		if p, err := parseProxy(s); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// parseProxy reads "10.0.0.0/8" or a single address.
+func parseProxy(s string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
 }
 
 // Admin is the practice's credential for /admin/. Empty: no admin at all.

@@ -278,3 +278,15 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestTrustedProxies(t *testing.T) {
+	_, err := Load(writeFile(t, "intake: {trusted_proxies: [127.0.0.1, 10.0.0.0/8, nonsense]}"))
+	if err == nil || !strings.Contains(err.Error(), `intake.trusted_proxies[2]: "nonsense"`) {
+		t.Fatalf("err = %v", err)
+	}
+	t.Setenv("CONSULTD_INTAKE_TRUSTED_PROXIES", "127.0.0.1,::1")
+	cfg, err := Load("")
+	if err != nil || len(cfg.Intake.Proxies()) != 2 {
+		t.Fatalf("from the environment: %v, %v", cfg.Intake.Proxies(), err)
+	}
+}

@@ -83,6 +83,11 @@ func (c *Config) validateServer(p *problems) {
 	if c.SecretPrevious.IsSet() && len(c.SecretPrevious.Reveal()) < 32 {
 		p.add("secret_previous", "is too short: it must be the 32+ character secret used before")
 	}
+	for i, s := range c.Intake.TrustedProxies {
+		if _, err := parseProxy(s); err != nil {
+			p.add(fmt.Sprintf("intake.trusted_proxies[%d]", i), "%q is not an address or a CIDR range such as 10.0.0.0/8", s)
+		}
+	}
 	if c.Intake.RateLimitPerMinute < 0 {
 		p.add("intake.rate_limit_per_minute", "must be 0 (off) or more")
 	}

@@ -40,7 +40,7 @@ func (s *Server) admin(h http.HandlerFunc) http.Handler {
 // too many wrong ones.
 func (s *Server) adminAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		guard, addr := s.signInGuard(), clientAddr(r)
+		guard, addr := s.signInGuard(), s.clientAddr(r)
 		wait, err := guard.blocked(r.Context(), addr)
 		if err != nil {
 			_ = s.unavailable(r.Context(), "admin sign-in limit", err)

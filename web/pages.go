@@ -68,7 +68,7 @@ func (s *Server) allowPage(w http.ResponseWriter, r *http.Request) bool {
 	if s.Limiter == nil {
 		return true
 	}
-	ok, wait, err := s.Limiter.allow(r.Context(), clientAddr(r))
+	ok, wait, err := s.Limiter.allow(r.Context(), s.clientAddr(r))
 	if err != nil {
 		_ = s.unavailable(r.Context(), "rate limit", err)
 		s.bookUnavailable(w, r)

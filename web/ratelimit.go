@@ -4,7 +4,9 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -51,7 +53,7 @@ func (s *Server) limited(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, wait, err := s.Limiter.allow(r.Context(), clientAddr(r))
+		ok, wait, err := s.Limiter.allow(r.Context(), s.clientAddr(r))
 		if err != nil {
 			s.writeError(w, r, s.unavailable(r.Context(), "rate limit", err))
 			return
@@ -66,11 +68,41 @@ func (s *Server) limited(next http.Handler) http.Handler {
 	})
 }
 
-// clientAddr is the peer's IP address (the port differs per connection).
-func clientAddr(r *http.Request) string {
+// clientAddr is the client's IP address: the peer's, or, when the peer is
+// a trusted proxy, the nearest address in X-Forwarded-For that is not one
+// (read from the right: a client can write anything to its left).
+func (s *Server) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	proxies := s.Config.Intake.Proxies()
+	if !trusted(host, proxies) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(hop); err != nil {
+			break
+		}
+		if !trusted(hop, proxies) {
+			return hop
+		}
+		host = hop
 	}
 	return host
+}
+
+func trusted(addr string, proxies []netip.Prefix) bool {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	for _, p := range proxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
 }
