@@ -33,7 +33,15 @@ const maxOccurrences = 100_000
 // A malformed event fails the whole feed rather than being skipped: a feed
 // read in part would show the therapist free when they are not. Errors name
 // the event by its position, never by its content.
-func BusyFromICS(data []byte, loc *time.Location, from, to time.Time) (busy []Interval, err error) {
+func BusyFromICS(data []byte, loc *time.Location, from, to time.Time) ([]Interval, error) {
+	return BusyFromICSExcept(data, loc, from, to, "")
+}
+
+// BusyFromICSExcept is BusyFromICS leaving out the events whose UID ends in
+// "@"+ownHost: the practice's own bookings, which a therapist may have
+// subscribed to in the very calendar read here. Counting them would keep a
+// cancelled or moved booking's old time blocked.
+func BusyFromICSExcept(data []byte, loc *time.Location, from, to time.Time, ownHost string) (busy []Interval, err error) {
 	// go-ical's decoder panics on some malformed parameter lists.
 	defer func() {
 		if r := recover(); r != nil {
@@ -51,6 +59,9 @@ func BusyFromICS(data []byte, loc *time.Location, from, to time.Time) (busy []In
 		ev, err := readEvent(e, zones)
 		if err != nil {
 			return nil, fmt.Errorf("calendar: feed event %d: %w", i+1, err)
+		}
+		if ownHost != "" && strings.HasSuffix(strings.ToLower(ev.uid), "@"+strings.ToLower(ownHost)) {
+			continue
 		}
 		if ev.recurrenceID != "" {
 			if replaced[ev.uid] == nil {

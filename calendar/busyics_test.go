@@ -220,3 +220,21 @@ func TestBusyFromICSRefuses(t *testing.T) {
 		})
 	}
 }
+
+// The practice's own bookings, seen in the therapist's calendar through its
+// private feed, are not busy time of their own.
+func TestBusyFromICSSkipsOwnEvents(t *testing.T) {
+	feed := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n" +
+		"BEGIN:VEVENT\r\nUID:feed-default_abc@book.riverside.example\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261102T150000Z\r\nDTEND:20261102T160000Z\r\nEND:VEVENT\r\n" +
+		"BEGIN:VEVENT\r\nUID:dentist-1@calendar.example\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261102T170000Z\r\nDTEND:20261102T180000Z\r\nEND:VEVENT\r\n" +
+		"END:VCALENDAR\r\n"
+	from, to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC)
+	all, err := BusyFromICS([]byte(feed), time.UTC, from, to)
+	if err != nil || len(all) != 2 {
+		t.Fatalf("all events: %v, %v", all, err)
+	}
+	others, err := BusyFromICSExcept([]byte(feed), time.UTC, from, to, "Book.Riverside.Example")
+	if err != nil || len(others) != 1 || others[0].Start.Hour() != 17 {
+		t.Fatalf("without the practice's own: %v, %v", others, err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -178,7 +179,7 @@ func (r *Refresher) read(ctx context.Context, key string, source config.Secret, 
 		body = kept.body
 	}
 	const day = 24 * time.Hour
-	busy, err := calendar.BusyFromICS(body, loc, now.Add(-day), now.Add(r.cfg.Booking.Horizon+day))
+	busy, err := calendar.BusyFromICSExcept(body, loc, now.Add(-day), now.Add(r.cfg.Booking.Horizon+day), ownHost(r.cfg.BaseURL))
 	if err != nil {
 		return nil, false, err
 	}
@@ -192,4 +193,14 @@ func (r *Refresher) read(ctx context.Context, key string, source config.Secret, 
 		r.mu.Unlock()
 	}
 	return busy, f.notModified, nil
+}
+
+// ownHost is the host in the UIDs of the practice's own events (invites
+// and the private feed).
+func ownHost(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
