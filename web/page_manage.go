@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/mail"
+	"slices"
 	"time"
 
 	"github.com/consultd/consultd/booking"
@@ -148,10 +149,14 @@ func (s *Server) managePageData(ctx context.Context, b booking.Booking) (manageP
 	if to.Compare(last) > 0 {
 		to = last
 	}
-	slots, err := s.freeSlots(ctx, slotsQuery{Type: st, Therapists: []config.Therapist{th}, From: today, To: to})
+	start, end := b.Occupied()
+	slots, err := s.freeSlots(ctx, slotsQuery{Type: st, Therapists: []config.Therapist{th}, From: today, To: to,
+		Moving: &calendar.Interval{Start: start, End: end}})
 	if err != nil {
 		return p, err
 	}
+	// Its own time is no move at all.
+	slots = slices.DeleteFunc(slots, func(sl calendar.Slot) bool { return sl.Start.Equal(b.Start) })
 	p.Days = groupByDay(slots, loc, "")
 	return p, nil
 }

@@ -142,3 +142,38 @@ func TestLateCancelPolicy(t *testing.T) {
 		ts.Close()
 	}
 }
+
+// A session can move to a time that overlaps its own current one (a
+// quarter of an hour later): it does not stand in its own way.
+func TestManagePageOffersTimesNextToItself(t *testing.T) {
+	e := startPageEnv(t)
+	now := time.Now().UTC()
+	_, a, _ := e.api(t, "GET", "/api/slots?type=session&from="+now.Format(time.DateOnly)+"&to="+now.AddDate(0, 0, 7).Format(time.DateOnly), "")
+	free := map[string]bool{}
+	for _, sl := range a.Slots {
+		free[sl.Start] = true
+	}
+	start := ""
+	for _, sl := range a.Slots {
+		if free[shift(t, sl.Start, 15*time.Minute)] {
+			start = sl.Start
+			break
+		}
+	}
+	status, b, _ := e.api(t, "POST", "/api/bookings", strings.Replace(jsonBooking(start, "Sam Lee", "sam@example.org"), "consultation", "session", 1))
+	if status != 201 {
+		t.Fatalf("booking = %d", status)
+	}
+	u, _ := url.Parse(b.ManageURL)
+	p := e.get(t, u.Path)
+	offered := map[string]bool{}
+	for _, m := range manageSlotRe.FindAllStringSubmatch(p.body, -1) {
+		offered[m[1]] = true
+	}
+	if offered[start] {
+		t.Error("the booking's own time is offered as a move")
+	}
+	if later := shift(t, start, 15*time.Minute); !offered[later] {
+		t.Errorf("%s, a quarter of an hour later, is not offered", later)
+	}
+}

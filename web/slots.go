@@ -24,6 +24,9 @@ type slotsQuery struct {
 	Type       config.SessionType
 	Therapists []config.Therapist
 	From, To   calendar.Date
+	// Moving is the span of a booking being moved: it does not stand in
+	// its own way (the store's reschedule leaves it out the same way).
+	Moving *calendar.Interval
 }
 
 // SlotsRequest asks for free slots; every field is as a client wrote it.
@@ -131,6 +134,11 @@ func (s *Server) freeSlots(ctx context.Context, q slotsQuery) ([]calendar.Slot, 
 		busy, err := s.Busy.Busy(ctx, t.ID, from, to)
 		if err != nil {
 			return nil, fmt.Errorf("busy times of %s: %w", t.ID, err)
+		}
+		if q.Moving != nil {
+			busy = slices.DeleteFunc(busy, func(i calendar.Interval) bool {
+				return i.Start.Equal(q.Moving.Start) && i.End.Equal(q.Moving.End)
+			})
 		}
 		lists = append(lists, calendar.FreeSlots(sched, q.Type.Calendar(), s.Config.Booking.Rules(), now, q.From, q.To, busy))
 	}
