@@ -131,7 +131,7 @@ func TestIDs(t *testing.T) {
 	if got, err := TherapistOf(id); err != nil || got != "ada-2" {
 		t.Fatalf("TherapistOf(%q) = %q, %v", id, got, err)
 	}
-	if NewID("ada") == NewID("ada") {
+	if a, b := NewID("ada"), NewID("ada"); a == b {
 		t.Fatal("two equal ids")
 	}
 	for _, bad := range []string{"", "ada", "ada_short", "_" + id[6:], "a}b_" + id[6:], "ada_" + id[6:len(id)-1] + "!"} {

@@ -110,9 +110,8 @@ func readPage(t *testing.T, resp *http.Response) page {
 }
 
 var (
-	csrfRe  = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-	slotRe  = regexp.MustCompile(`name="start" id="[^"]+" value="([^"]+)"`)
-	inputRe = `<input[^>]*name="%s"[^>]*>`
+	csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+	slotRe = regexp.MustCompile(`name="start" id="[^"]+" value="([^"]+)"`)
 )
 
 // formOf reads the CSRF token and the first free start from a booking page.
