@@ -96,6 +96,13 @@ func TestConfigAndTemplateChangesApplyWithoutRestart(t *testing.T) {
 	if got := firstLocalStart(t, base); got != "13:00" {
 		t.Fatalf("after a bad edit the first slot is %q, want 13:00 still", got)
 	}
+	// An emptied file (an editor's first write) is refused too, not read as
+	// all defaults.
+	write("")
+	waitUntil(t, "the empty file refused", func() bool { return strings.Contains(logs.String(), "is empty") })
+	if got := firstLocalStart(t, base); got != "13:00" {
+		t.Fatalf("after emptying the file the first slot is %q, want 13:00 still", got)
+	}
 
 	// A template edit in templates.dir applies too.
 	fetch := func() string {

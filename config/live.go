@@ -2,7 +2,10 @@ package config
 
 import (
 	"log/slog"
+	"os"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/spf13/viper"
@@ -39,14 +42,27 @@ func Watch(path string, logger *slog.Logger, apply func(*Config) error, reject f
 	if err := v.ReadInConfig(); err != nil {
 		return err
 	}
-	v.OnConfigChange(func(fsnotify.Event) {
-		cfg, err := Load(path)
+	// An editor may save in several writes, the first of which empties
+	// the file: reload once the writes have settled, and never from an
+	// empty file (it would read as all defaults).
+	var mu sync.Mutex
+	var settle *time.Timer
+	reload := func() {
+		cfg, err := loadNonEmpty(path)
 		if err == nil {
 			err = apply(cfg)
 		}
 		if err != nil {
 			reject(err)
 		}
+	}
+	v.OnConfigChange(func(fsnotify.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		if settle != nil {
+			settle.Stop()
+		}
+		settle = time.AfterFunc(settleDelay, reload)
 	})
 	v.WatchConfig()
 	logger.Info("watching the configuration file for changes", "file", path)
@@ -69,4 +85,16 @@ func RestartNeeded(old, new *Config) []string {
 	add(old.Worker != new.Worker, "worker")
 	add(old.Log != new.Log, "log")
 	return keys
+}
+
+// settleDelay is how long a changed file must stay unchanged before it is
+// read again.
+const settleDelay = 300 * time.Millisecond
+
+// loadNonEmpty is Load that refuses an empty file.
+func loadNonEmpty(path string) (*Config, error) {
+	if info, err := os.Stat(path); err == nil && info.Size() == 0 {
+		return nil, Problems{{Key: "config", Msg: path + " is empty"}}
+	}
+	return Load(path)
 }
