@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
 )
 
 var (
@@ -26,30 +28,9 @@ var (
 // book holds the slot for a valid request and queues its confirmation.
 // With no therapist named, the first one free at that time gets it.
 func (s *Server) book(ctx context.Context, v validRequest) (b booking.Booking, created bool, err error) {
-	now := s.Now()
-	var eligible []string
-	var reason error
-	for _, t := range v.therapists {
-		sched, err := s.schedule(ctx, t)
-		if err != nil {
-			return b, false, s.unavailable(ctx, "time off", err)
-		}
-		err = calendar.CheckStart(sched, v.sessionType.Calendar(), s.Config.Booking.Rules(), now, v.start)
-		if err == nil {
-			eligible = append(eligible, t.ID)
-		} else if reason == nil {
-			reason = err
-		}
-	}
-	if len(eligible) == 0 {
-		return b, false, invalid("that time cannot be booked", map[string]string{"start": reason.Error()})
-	}
-	end := v.start.Add(v.sessionType.Duration + v.sessionType.Buffer)
-	if eligible, err = s.freeInOwnCalendar(ctx, eligible, v.start, end); err != nil {
-		return b, false, s.unavailable(ctx, "own calendar", err)
-	}
-	if len(eligible) == 0 {
-		return b, false, errNotFree
+	eligible, err := s.bookableWith(ctx, v.therapists, v.sessionType, v.start)
+	if err != nil {
+		return b, false, err
 	}
 	for _, id := range eligible {
 		b, created, err = s.Store.Claim(ctx, booking.Booking{
@@ -128,3 +109,41 @@ func (s *Server) bookingJSON(b booking.Booking, withLink bool) bookingJSON {
 }
 
 const timeFormat = "2006-01-02T15:04:05Z07:00"
+
+// bookableWith lists the therapists with whom a session of type st may
+// start at start: on the grid, in their hours, not on time off (the
+// configuration's, then the admin's, read only for a start that passed the
+// first), and free in their own calendars. The error says why nobody is:
+// invalid (422), not free (409) or unavailable (503). Bookings themselves
+// are checked by the store's claim, atomically.
+func (s *Server) bookableWith(ctx context.Context, therapists []config.Therapist, st config.SessionType, start time.Time) ([]string, error) {
+	now, rules := s.Now(), s.Config.Booking.Rules()
+	var eligible []string
+	var reason error
+	for _, t := range therapists {
+		err := calendar.CheckStart(t.Schedule(), st.Calendar(), rules, now, start)
+		if err == nil {
+			sched, serr := s.schedule(ctx, t)
+			if serr != nil {
+				return nil, s.unavailable(ctx, "time off", serr)
+			}
+			err = calendar.CheckStart(sched, st.Calendar(), rules, now, start)
+		}
+		if err == nil {
+			eligible = append(eligible, t.ID)
+		} else if reason == nil {
+			reason = err
+		}
+	}
+	if len(eligible) == 0 {
+		return nil, invalid("that time cannot be booked", map[string]string{"start": reason.Error()})
+	}
+	eligible, err := s.freeInOwnCalendar(ctx, eligible, start, start.Add(st.Duration+st.Buffer))
+	if err != nil {
+		return nil, s.unavailable(ctx, "own calendar", err)
+	}
+	if len(eligible) == 0 {
+		return nil, errNotFree
+	}
+	return eligible, nil
+}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/consultd/consultd/booking"
-	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/token"
 )
 
@@ -83,17 +83,8 @@ func (s *Server) reschedule(ctx context.Context, b booking.Booking, start time.T
 	}
 	th, _ := s.Config.Therapist(b.TherapistID)
 	st, _ := s.Config.SessionType(b.Type)
-	sched, err := s.schedule(ctx, th)
-	if err != nil {
-		return b, s.unavailable(ctx, "time off", err)
-	}
-	if err := calendar.CheckStart(sched, st.Calendar(), s.Config.Booking.Rules(), s.Now(), start); err != nil {
-		return b, invalid("that time cannot be booked", map[string]string{"start": err.Error()})
-	}
-	if free, err := s.freeInOwnCalendar(ctx, []string{b.TherapistID}, start, start.Add(st.Duration+st.Buffer)); err != nil {
-		return b, s.unavailable(ctx, "own calendar", err)
-	} else if len(free) == 0 {
-		return b, errNotFree
+	if _, err := s.bookableWith(ctx, []config.Therapist{th}, st, start); err != nil {
+		return b, err
 	}
 	moved, err := s.Store.Reschedule(ctx, b.ID, start, start.Add(st.Duration))
 	switch {
