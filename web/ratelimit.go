@@ -76,7 +76,7 @@ func (s *Server) clientAddr(r *http.Request) string {
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	proxies := s.Config.Intake.Proxies()
+	proxies := s.proxies
 	if !trusted(host, proxies) {
 		return host
 	}

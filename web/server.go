@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/consultd/consultd/booking"
@@ -56,6 +57,7 @@ type Deps struct {
 // Server holds the handlers.
 type Server struct {
 	Deps
+	proxies []netip.Prefix // intake.trusted_proxies, parsed once
 }
 
 // New builds the web server.
@@ -70,7 +72,11 @@ func New(d Deps) *Server {
 	if _, ok := d.Logger.Handler().(requestLog); !ok {
 		d.Logger = slog.New(requestLog{d.Logger.Handler()})
 	}
-	return &Server{Deps: d}
+	s := &Server{Deps: d}
+	if d.Config != nil {
+		s.proxies = d.Config.Intake.Proxies()
+	}
+	return s
 }
 
 // Handler routes every request the service answers. Each request gets an
