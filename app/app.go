@@ -16,6 +16,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/feeds"
@@ -151,22 +152,31 @@ func (a *App) buildWeb() error {
 
 // webHandler is the web server for one configuration.
 func (a *App) webHandler(cfg *config.Config, pages *templates.Set, enq *jobs.Enqueuer, links *jobs.Links) http.Handler {
+	logger := web.WithRequestIDs(a.logger)
 	return web.New(web.Deps{
-		Config:  cfg,
-		Busy:    busyTimes{a.store, a.feeds},
-		Feeds:   a.feeds,
-		Store:   a.store,
-		Queue:   enq,
-		Links:   links,
-		Signer:  a.signer,
-		Pages:   pages,
-		Limiter: web.NewRateLimiter(a.rdb, cfg.Intake.RateLimitPerMinute, a.now),
-		Ready:   func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
-		Now:     a.now,
-		Logger:  a.logger,
-		Metrics: a.metrics,
-		Queues:  a.queues,
+		Config:       cfg,
+		Appointments: a.appointments(cfg, enq, logger),
+		Feeds:        a.feeds,
+		Store:        a.store,
+		Links:        links,
+		Signer:       a.signer,
+		Pages:        pages,
+		Limiter:      web.NewRateLimiter(a.rdb, cfg.Intake.RateLimitPerMinute, a.now),
+		Ready:        func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
+		Now:          a.now,
+		Logger:       logger,
+		Metrics:      a.metrics,
+		Queues:       a.queues,
 	}).Handler()
+}
+
+// appointments applies the rules of cfg to the store, the therapists'
+// own calendars and the queue.
+func (a *App) appointments(cfg *config.Config, enq *jobs.Enqueuer, logger *slog.Logger) *appointments.Service {
+	return appointments.New(appointments.Deps{
+		Config: cfg, Store: a.store, Busy: busyTimes{a.store, a.feeds}, Own: a.feeds,
+		Queue: enq, Now: a.now, Logger: logger,
+	})
 }
 
 // Addr is where the web role listens (useful with port 0).

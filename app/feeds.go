@@ -4,15 +4,15 @@ import (
 	"context"
 	"time"
 
+	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/feeds"
-	"github.com/consultd/consultd/web"
 )
 
 // busyTimes is what the web takes out of working hours: the live bookings
 // and the therapists' own calendars. FreeSlots merges spans that overlap, so
 // the lists are simply joined.
-type busyTimes []web.BusyTimes
+type busyTimes []appointments.BusyTimes
 
 func (b busyTimes) Busy(ctx context.Context, therapistID string, from, to time.Time) ([]calendar.Interval, error) {
 	var out []calendar.Interval

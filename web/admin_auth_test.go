@@ -30,10 +30,11 @@ func (e *pageEnv) withAdmin(t *testing.T, change func(*Deps)) *pageEnv {
 	if change != nil {
 		change(&deps)
 	}
+	deps.Appointments = e.rules(deps.Config, deps.Now, e.queue)
 	srv := New(deps)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &pageEnv{srv: srv, ts: ts, client: e.client, redis: e.redis, store: e.store, cfg: &cfg, signer: e.signer}
+	return &pageEnv{srv: srv, ts: ts, client: e.client, redis: e.redis, store: e.store, cfg: &cfg, signer: e.signer, queue: e.queue}
 }
 
 // adminDo sends a request with the given credentials (and form, for a POST).

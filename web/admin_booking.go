@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/jobs"
@@ -52,16 +53,17 @@ func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) {
 // cancels on the client's behalf, late or not, through the same path as
 // the client's own cancel, so the same emails go out.
 func (s *Server) adminCancel(w http.ResponseWriter, r *http.Request) {
-	if !s.adminForm(w, r, "Please open the booking again and retry.") {
+	if !s.postedForm(w, r, adminFormTexts("Please open the booking again and retry.")) {
 		return
 	}
 	b, ok := s.adminTarget(w, r)
 	if !ok {
 		return
 	}
-	c, err := s.cancelAnyTime(r.Context(), b)
+	c, err := s.Appointments.CancelByPractice(r.Context(), b)
 	if err != nil {
-		s.adminUnavailable(w, r) // cancelAnyTime has logged the cause
+		s.classified(r.Context(), err) // logs the cause
+		s.adminUnavailable(w, r)
 		return
 	}
 	if b.Status.Live() && !c.Status.Live() {
@@ -72,15 +74,15 @@ func (s *Server) adminCancel(w http.ResponseWriter, r *http.Request) {
 
 // adminTarget reads the booking named in the path or answers with a page.
 func (s *Server) adminTarget(w http.ResponseWriter, r *http.Request) (booking.Booking, bool) {
-	b, err := s.Store.Get(r.Context(), r.PathValue("id"))
+	b, err := s.Appointments.Get(r.Context(), r.PathValue("id"))
 	switch {
 	case err == nil:
 		return b, true
-	case errors.Is(err, booking.ErrNotFound):
+	case errors.Is(err, appointments.ErrNotFound):
 		s.errorPage(w, r, http.StatusNotFound, "There is no such booking",
 			"No booking has this id. The list of bookings is at /admin/.")
 	default:
-		_ = s.unavailable(r.Context(), "admin get", err)
+		s.classified(r.Context(), err) // logs the cause
 		s.adminUnavailable(w, r)
 	}
 	return b, false
@@ -111,6 +113,6 @@ func (s *Server) adminBookingData(b booking.Booking) adminBookingPage {
 		p.ClientWhen = jobs.FormatWhen(b.Start, b.End, z)
 	}
 	// The client may no longer cancel online; the practice still can.
-	p.Locked = p.Live && s.lockedByPolicy(b)
+	p.Locked = p.Live && s.Appointments.LockedByPolicy(b)
 	return p
 }

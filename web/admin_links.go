@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/consultd/consultd/appointments"
 )
 
 // adminLinksPath is the page of booking links and calendar feeds; the form
@@ -66,7 +68,7 @@ func (s *Server) adminLinks(w http.ResponseWriter, r *http.Request) {
 // adminMakeLink answers POST /admin/links: a signed booking link for one
 // client, shown to be copied into an email. Nothing is stored.
 func (s *Server) adminMakeLink(w http.ResponseWriter, r *http.Request) {
-	if !s.adminForm(w, r, againLinks) {
+	if !s.postedForm(w, r, adminFormTexts(againLinks)) {
 		return
 	}
 	p := adminLinksPage{Form: inviteForm{
@@ -97,7 +99,7 @@ func (s *Server) adminMakeLink(w http.ResponseWriter, r *http.Request) {
 func (s *Server) checkInviteForm(f inviteForm) (Invite, int, map[string]string) {
 	inv := Invite{Email: f.Email, Types: f.Types}
 	fields := map[string]string{}
-	checkText(fields, "email", f.Email, maxEmail, true, false)
+	appointments.CheckText(fields, "email", f.Email, appointments.MaxEmail, true, false)
 	days, err := strconv.Atoi(f.Days)
 	if err != nil {
 		fields["days"] = "Please give a whole number of days, such as 30."
@@ -119,7 +121,7 @@ func (s *Server) checkInviteForm(f inviteForm) (Invite, int, map[string]string) 
 // adminRotateFeed answers POST /admin/links/feed/{therapist}/rotate: every
 // address of the therapist's feed made so far stops working.
 func (s *Server) adminRotateFeed(w http.ResponseWriter, r *http.Request) {
-	if !s.adminForm(w, r, againLinks) {
+	if !s.postedForm(w, r, adminFormTexts(againLinks)) {
 		return
 	}
 	th, ok := s.Config.Therapist(r.PathValue("therapist"))

@@ -69,7 +69,7 @@ func (s *Server) adminTimeOff(w http.ResponseWriter, r *http.Request) {
 // bookings at once; bookings already made on them stay, and the page lists
 // them for review.
 func (s *Server) adminAddTimeOff(w http.ResponseWriter, r *http.Request) {
-	if !s.adminForm(w, r, againTimeOff) {
+	if !s.postedForm(w, r, adminFormTexts(againTimeOff)) {
 		return
 	}
 	f := timeOffForm{
@@ -101,7 +101,7 @@ func (s *Server) adminAddTimeOff(w http.ResponseWriter, r *http.Request) {
 // adminRemoveTimeOff answers POST /admin/timeoff/{therapist}/{id}/remove.
 // An entry already gone (removed in another tab) ends the same way.
 func (s *Server) adminRemoveTimeOff(w http.ResponseWriter, r *http.Request) {
-	if !s.adminForm(w, r, againTimeOff) {
+	if !s.postedForm(w, r, adminFormTexts(againTimeOff)) {
 		return
 	}
 	th, ok := s.Config.Therapist(r.PathValue("therapist"))

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/config"
 )
 
@@ -30,15 +31,15 @@ func FuzzIntake(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	s := New(Deps{Config: cfg})
+	rules := appointments.New(appointments.Deps{Config: cfg})
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r := httptest.NewRequest(http.MethodPost, "/api/bookings", bytes.NewReader(body))
 		req, err := decodeStrict(httptest.NewRecorder(), r)
 		if err != nil {
 			return
 		}
-		v, fields := s.validate(req)
-		if len(fields) > 0 {
+		v, err := rules.Validate(req.request())
+		if err != nil {
 			return
 		}
 		for name, value := range map[string]string{"name": v.Name, "email": v.Email, "timezone": v.Timezone, "type": v.Type} {
@@ -68,14 +69,14 @@ func FuzzFormIntake(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	s := New(Deps{Config: cfg})
+	rules := appointments.New(appointments.Deps{Config: cfg})
 	f.Fuzz(func(t *testing.T, body string) {
 		values, err := url.ParseQuery(body)
 		if err != nil {
 			return
 		}
-		v, fields := s.validate(formValues(values).request())
-		if len(fields) > 0 {
+		v, err := rules.Validate(formValues(values).request())
+		if err != nil {
 			return
 		}
 		for _, c := range v.Name + v.Email + v.Timezone {

@@ -7,15 +7,40 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/booking"
 )
 
 // maxBody bounds a booking request: far above any honest one.
 const maxBody = 64 << 10
 
+// bookingRequest is a client's booking as sent to the JSON API.
+type bookingRequest struct {
+	Type           string `json:"type"`
+	Start          string `json:"start"`
+	Name           string `json:"name"`
+	Email          string `json:"email"`
+	Therapist      string `json:"therapist"`
+	Timezone       string `json:"timezone"`
+	Notes          string `json:"notes"`
+	IdempotencyKey string `json:"idempotency_key"`
+}
+
+func (b bookingRequest) request() appointments.Request {
+	return appointments.Request{
+		Type: b.Type, Start: b.Start, Name: b.Name, Email: b.Email, Therapist: b.Therapist,
+		Timezone: b.Timezone, Notes: b.Notes, IdempotencyKey: b.IdempotencyKey,
+	}
+}
+
 // apiBook answers POST /api/bookings.
 func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
-	b, created, err := s.apiBookRequest(w, r)
+	req, err := decodeStrict(w, r)
+	var b booking.Booking
+	var created bool
+	if err == nil {
+		b, created, err = s.Appointments.Book(r.Context(), req.request())
+	}
 	s.countBooking(created, err)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -24,18 +49,32 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, s.bookingJSON(b, created))
 }
 
-// apiBookRequest decodes, validates and books a JSON booking request.
-func (s *Server) apiBookRequest(w http.ResponseWriter, r *http.Request) (booking.Booking, bool, error) {
-	req, err := decodeStrict(w, r)
-	if err != nil {
-		return booking.Booking{}, false, err
-	}
-	v, fields := s.validate(req)
-	if len(fields) > 0 {
-		return booking.Booking{}, false, invalid("the booking request is invalid", fields)
-	}
-	return s.book(r.Context(), v)
+type bookingJSON struct {
+	ID        string `json:"id"`
+	Status    string `json:"status"`
+	Start     string `json:"start"`
+	End       string `json:"end"`
+	Type      string `json:"type"`
+	Therapist string `json:"therapist"`
+	ManageURL string `json:"manage_url,omitempty"`
 }
+
+// bookingJSON is the answer to a booking request. withLink adds the manage
+// link, which is a capability: a repeated request gets no link, since
+// anyone who knows a client's email and time could send that repeat (the
+// link is in the client's invite).
+func (s *Server) bookingJSON(b booking.Booking, withLink bool) bookingJSON {
+	out := bookingJSON{
+		ID: b.ID, Status: string(b.Status), Type: b.Type, Therapist: b.TherapistID,
+		Start: b.Start.UTC().Format(timeFormat), End: b.End.UTC().Format(timeFormat),
+	}
+	if withLink {
+		out.ManageURL = s.Links.Manage(b.ID)
+	}
+	return out
+}
+
+const timeFormat = "2006-01-02T15:04:05Z07:00"
 
 // decodeStrict reads exactly one JSON object with known fields only.
 func decodeStrict(w http.ResponseWriter, r *http.Request) (bookingRequest, error) {
@@ -47,10 +86,10 @@ func decodeStrict(w http.ResponseWriter, r *http.Request) (bookingRequest, error
 		if errors.As(err, &tooBig) {
 			return req, &apiError{Status: http.StatusRequestEntityTooLarge, Msg: fmt.Sprintf("the request body is larger than %d bytes", maxBody)}
 		}
-		return req, invalid("the body is not a valid booking request: "+jsonProblem(err), nil)
+		return req, badBody("the body is not a valid booking request: " + jsonProblem(err))
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return req, invalid("the body must hold a single JSON object", nil)
+		return req, badBody("the body must hold a single JSON object")
 	}
 	return req, nil
 }
@@ -72,4 +111,9 @@ func jsonProblem(err error) string {
 		// Unknown fields: "json: unknown field \"x\"" names only the key.
 		return err.Error()
 	}
+}
+
+// badBody is a body that is not a request at all (422, no fields).
+func badBody(msg string) *apiError {
+	return &apiError{Status: http.StatusUnprocessableEntity, Msg: msg}
 }

@@ -162,7 +162,7 @@ func TestBookingAPIReleasesTheHoldWhenTheQueueFails(t *testing.T) {
 	e := startPageEnv(t)
 	deps := e.srv.Deps
 	dead := asynq.RedisClientOpt{Addr: "127.0.0.1:1", DialTimeout: 200 * time.Millisecond}
-	deps.Queue = jobs.NewEnqueuer(asynq.NewClient(dead), asynq.NewInspector(dead), e.cfg, time.Now)
+	deps.Appointments = e.rules(e.cfg, time.Now, jobs.NewEnqueuer(asynq.NewClient(dead), asynq.NewInspector(dead), e.cfg, time.Now))
 	broken := httptest.NewServer(New(deps).Handler())
 	defer broken.Close()
 	free := e.freeStarts(t)[0]

@@ -16,7 +16,7 @@ type manageJSON struct {
 }
 
 func (s *Server) manageJSON(b booking.Booking) manageJSON {
-	out := manageJSON{bookingJSON: s.bookingJSON(b, false), Late: s.late(b)}
+	out := manageJSON{bookingJSON: s.bookingJSON(b, false), Late: s.Appointments.Late(b)}
 	if out.Late {
 		out.Policy = s.Config.Cancellation.Policy
 	}
@@ -37,7 +37,7 @@ func (s *Server) apiManage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
 	b, err := s.managedBooking(r.Context(), r.PathValue("token"))
 	if err == nil {
-		b, err = s.cancel(r.Context(), b)
+		b, err = s.Appointments.Cancel(r.Context(), b)
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -54,17 +54,17 @@ func (s *Server) apiReschedule(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		s.writeError(w, r, invalid("the body must be {\"start\": \"RFC 3339 time\"}", nil))
+		s.writeError(w, r, badBody("the body must be {\"start\": \"RFC 3339 time\"}"))
 		return
 	}
 	start, err := time.Parse(time.RFC3339, req.Start)
 	if err != nil {
-		s.writeError(w, r, invalid("invalid start", map[string]string{"start": "is not an RFC 3339 time such as 2026-12-01T14:00:00Z"}))
+		s.writeError(w, r, &apiError{Status: http.StatusUnprocessableEntity, Msg: "invalid start", Fields: map[string]string{"start": "is not an RFC 3339 time such as 2026-12-01T14:00:00Z"}})
 		return
 	}
 	b, err := s.managedBooking(r.Context(), r.PathValue("token"))
 	if err == nil {
-		b, err = s.reschedule(r.Context(), b, start.UTC())
+		b, err = s.Appointments.Reschedule(r.Context(), b, start.UTC())
 	}
 	if err != nil {
 		s.writeError(w, r, err)

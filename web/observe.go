@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -53,6 +52,15 @@ func safeRequestID(id string) bool {
 		}
 	}
 	return true
+}
+
+// WithRequestIDs makes every line logged with a request's context carry
+// its ID; the use cases log through it too.
+func WithRequestIDs(l *slog.Logger) *slog.Logger {
+	if _, ok := l.Handler().(requestLog); ok {
+		return l
+	}
+	return slog.New(requestLog{l.Handler()})
 }
 
 // requestLog adds the request's ID to every line logged with its context
@@ -126,17 +134,12 @@ func (s *Server) countBooking(created bool, err error) {
 }
 
 func bookingOutcome(created bool, err error) metrics.BookingOutcome {
-	var e *apiError
 	switch {
 	case err == nil && created:
 		return metrics.BookingCreated
 	case err == nil:
 		return metrics.BookingRepeat
-	case !errors.As(err, &e) || e.Status == http.StatusServiceUnavailable:
-		return metrics.BookingUnavailable
-	case e.Status == http.StatusConflict:
-		return metrics.BookingTaken
-	default: // 413, 422
-		return metrics.BookingInvalid
+	default:
+		return classify(err).outcome
 	}
 }

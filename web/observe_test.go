@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/metrics"
 	"github.com/consultd/consultd/templates"
@@ -124,10 +125,10 @@ func TestBookingOutcomes(t *testing.T) {
 	}{
 		{"new", true, nil, metrics.BookingCreated},
 		{"repeat", false, nil, metrics.BookingRepeat},
-		{"taken", false, errTaken, metrics.BookingTaken},
-		{"invalid", false, invalid("x", nil), metrics.BookingInvalid},
+		{"taken", false, appointments.ErrTaken, metrics.BookingTaken},
+		{"invalid", false, &appointments.InvalidError{Msg: "x"}, metrics.BookingInvalid},
 		{"too large", false, &apiError{Status: http.StatusRequestEntityTooLarge}, metrics.BookingInvalid},
-		{"redis down", false, errUnavailable, metrics.BookingUnavailable},
+		{"redis down", false, appointments.ErrUnavailable, metrics.BookingUnavailable},
 		{"unexpected", false, errors.New("boom"), metrics.BookingUnavailable},
 	}
 	for _, tt := range tests {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
 )
@@ -23,8 +24,8 @@ type bookForm struct {
 	Type, Start, Name, Email, Notes, Timezone string
 }
 
-func (f bookForm) request() bookingRequest {
-	return bookingRequest{Type: f.Type, Start: f.Start, Name: f.Name, Email: f.Email, Notes: f.Notes, Timezone: f.Timezone}
+func (f bookForm) request() appointments.Request {
+	return appointments.Request{Type: f.Type, Start: f.Start, Name: f.Name, Email: f.Email, Notes: f.Notes, Timezone: f.Timezone}
 }
 
 // bookPage is the data of templates/pages/book.html.
@@ -142,7 +143,7 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 	if later != "" {
 		p.Later = base + "?" + url.Values{"type": {session.ID}, "from": {later}}.Encode()
 	}
-	slots, err := s.FreeSlots(ctx, SlotsRequest{Type: session.ID, From: from.String(), To: to.String()})
+	slots, err := s.Appointments.FreeSlots(ctx, appointments.SlotsRequest{Type: session.ID, From: from.String(), To: to.String()})
 	if err != nil {
 		return p, err
 	}

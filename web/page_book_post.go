@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/jobs"
@@ -23,24 +24,11 @@ import (
 // A reload re-posts the same form, which the store recognises as a repeat
 // (same email, type and start) and answers with the same booking.
 func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
-	if !s.allowPage(w, r) {
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.tooLarge(w, r)
-			return
-		}
-		s.errorPage(w, r, http.StatusBadRequest, "The form could not be read", msgBookAgain+s.bookURL())
-		return
-	}
-	if !s.checkCSRF(r) {
-		s.csrfFailed(w, r)
+	if !s.allowPage(w, r) || !s.postedForm(w, r, s.bookFormTexts()) {
 		return
 	}
 	st := bookState{form: formValues(r.PostForm), from: r.PostForm.Get("from"), token: r.PostForm.Get("invite")}
+	req := st.form.request()
 	if st.token != "" {
 		inv, err := s.readInvite(st.token)
 		if err != nil {
@@ -48,18 +36,9 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		st.invite = inv
+		req.OnlyTypes = append([]string{}, inv.Types...)
 	}
-	v, fields := s.validate(st.form.request())
-	if _, bad := fields["type"]; !bad && !st.invite.allows(st.form.Type) {
-		fields["type"] = "is not offered by this booking link"
-	}
-	if len(fields) > 0 {
-		err := invalid("", fields)
-		s.countBooking(false, err)
-		s.formProblem(w, r, st, err)
-		return
-	}
-	b, created, err := s.book(r.Context(), v)
+	b, created, err := s.Appointments.Book(r.Context(), req)
 	s.countBooking(created, err)
 	if err != nil {
 		s.formProblem(w, r, st, err)
@@ -71,36 +50,30 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
 // formProblem answers a booking that did not happen: the form again for
 // what the client can fix, a page for what they cannot.
 func (s *Server) formProblem(w http.ResponseWriter, r *http.Request, st bookState, err error) {
-	var e *apiError
-	if !errors.As(err, &e) {
-		s.Logger.ErrorContext(r.Context(), "booking form failed", "err", err)
-		s.internalErrorPage(w, r)
-		return
-	}
-	switch e.Status {
-	case http.StatusUnprocessableEntity:
-		st.errors = fieldMessages(e.Fields)
+	a := s.classified(r.Context(), err)
+	switch {
+	case a.Status == http.StatusUnprocessableEntity:
+		st.errors = fieldMessages(a.Fields)
 		st.problem = "Nothing was booked yet: please check what is marked below."
-	case http.StatusConflict:
+	case errors.Is(err, appointments.ErrNotFree):
+		st.form.Start = ""
+		st.problem = "That time is no longer available. Nothing was booked for you: please choose another time."
+	case a.Status == http.StatusConflict:
 		st.form.Start = ""
 		st.problem = "Someone has just booked that time. Nothing was booked for you: please choose another time."
-		if e == errNotFree {
-			st.problem = "That time is no longer available. Nothing was booked for you: please choose another time."
-		}
-	case http.StatusServiceUnavailable:
-		if e.Outcome == outcomeUnknown {
-			s.errorPage(w, r, e.Status, "We could not confirm your booking",
-				"Something went wrong while we held your time. If it went through, a confirmation email reaches you within a few minutes. "+
-					"If none comes, please book again: sending the form again never books twice. "+s.bookURL())
-			return
-		}
+	case a.Outcome == outcomeUnknown:
+		s.errorPage(w, r, a.Status, "We could not confirm your booking",
+			"Something went wrong while we held your time. If it went through, a confirmation email reaches you within a few minutes. "+
+				"If none comes, please book again: sending the form again never books twice. "+s.bookURL())
+		return
+	case a.Status == http.StatusServiceUnavailable:
 		s.bookUnavailable(w, r)
 		return
 	default:
-		s.bookUnavailable(w, r)
+		s.internalErrorPage(w, r)
 		return
 	}
-	s.renderBook(w, r, e.Status, st)
+	s.renderBook(w, r, a.Status, st)
 }
 
 func formValues(f url.Values) bookForm {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/consultd/consultd/appointments"
 )
 
 func TestBookPageListsSlotsWithHeaders(t *testing.T) {
@@ -106,7 +108,7 @@ func TestBookFormShowsProblemsNextToFields(t *testing.T) {
 			[]string{`id="start-error">Please choose a time.</p>`, `aria-describedby="start-error"`}},
 		{"a start off the grid", func(f url.Values) { f.Set("start", offGrid(t, start)) },
 			[]string{`id="start-error">Start is not on the booking grid.</p>`}},
-		{"a note too long", func(f url.Values) { f.Set("notes", strings.Repeat("n", maxNotes+1)) },
+		{"a note too long", func(f url.Values) { f.Set("notes", strings.Repeat("n", appointments.MaxNotes+1)) },
 			[]string{`id="notes-error">The note is longer than 2000 characters.</p>`, `value="Sam Lee"`}},
 		{"an unknown zone", func(f url.Values) { f.Set("timezone", "Mars/Olympus") },
 			[]string{`id="timezone-error">The time zone is not a known IANA time zone.</p>`}},

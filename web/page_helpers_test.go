@@ -15,6 +15,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/internal/testredis"
@@ -35,6 +36,7 @@ type pageEnv struct {
 	store  *booking.Store
 	cfg    *config.Config
 	signer *token.Signer
+	queue  appointments.Queue
 }
 
 func startPageEnv(t *testing.T) *pageEnv {
@@ -59,11 +61,12 @@ func startPageEnv(t *testing.T) *pageEnv {
 	inspector := asynq.NewInspectorFromRedisClient(rdb)
 	signer := token.NewSigner([]byte(pageTestSecret), time.Now)
 	store := booking.NewStore(rdb, time.Now)
+	e := &pageEnv{redis: rs, store: store, cfg: cfg, signer: signer, queue: jobs.NewEnqueuer(queue, inspector, cfg, time.Now)}
 	srv := New(Deps{
-		Config: cfg, Busy: store, Store: store,
-		Queue: jobs.NewEnqueuer(queue, inspector, cfg, time.Now),
-		Links: jobs.NewLinks(cfg, signer, time.Now),
-		Pages: pages, Signer: signer,
+		Config: cfg, Store: store,
+		Appointments: e.rules(cfg, time.Now, e.queue),
+		Links:        jobs.NewLinks(cfg, signer, time.Now),
+		Pages:        pages, Signer: signer,
 		Ready:  func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
@@ -71,7 +74,16 @@ func startPageEnv(t *testing.T) *pageEnv {
 	t.Cleanup(ts.Close)
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &pageEnv{srv: srv, ts: ts, client: client, redis: rs, store: store, cfg: cfg, signer: signer}
+	e.srv, e.ts, e.client = srv, ts, client
+	return e
+}
+
+// rules are the use cases of cfg at the clock now, on the env's store.
+func (e *pageEnv) rules(cfg *config.Config, now func() time.Time, queue appointments.Queue) *appointments.Service {
+	return appointments.New(appointments.Deps{
+		Config: cfg, Store: e.store, Busy: e.store, Queue: queue, Now: now,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
 }
 
 // page is one answer, its body read.

@@ -2,15 +2,12 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/mail"
-	"slices"
 	"time"
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
-	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/jobs"
 )
 
@@ -38,7 +35,7 @@ func (s *Server) postManageCancel(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	c, err := s.cancel(r.Context(), b)
+	c, err := s.Appointments.Cancel(r.Context(), b)
 	if err != nil {
 		s.manageProblem(w, r, b, err)
 		return
@@ -57,7 +54,7 @@ func (s *Server) postManageReschedule(w http.ResponseWriter, r *http.Request) {
 		s.renderManage(w, r, http.StatusUnprocessableEntity, b, "", "Please choose a new time.")
 		return
 	}
-	moved, err := s.reschedule(r.Context(), b, start.UTC())
+	moved, err := s.Appointments.Reschedule(r.Context(), b, start.UTC())
 	if err != nil {
 		s.manageProblem(w, r, b, err)
 		return
@@ -68,14 +65,14 @@ func (s *Server) postManageReschedule(w http.ResponseWriter, r *http.Request) {
 // manageTarget resolves the link or answers with a clear page.
 func (s *Server) manageTarget(w http.ResponseWriter, r *http.Request) (booking.Booking, bool) {
 	b, err := s.managedBooking(r.Context(), r.PathValue("token"))
-	var e *apiError
-	switch {
-	case err == nil:
+	if err == nil {
 		return b, true
-	case errors.As(err, &e) && e.Status == http.StatusForbidden:
+	}
+	switch a := s.classified(r.Context(), err); a.Status {
+	case http.StatusForbidden:
 		s.errorPage(w, r, http.StatusForbidden, "This link has expired or is not valid",
 			"This link has expired or is not valid. Please use the link in your most recent email from the practice, or book again at "+s.bookURL())
-	case errors.As(err, &e) && e.Status == http.StatusNotFound:
+	case http.StatusNotFound:
 		s.errorPage(w, r, http.StatusNotFound, "This appointment no longer exists", "You can book a new time at "+s.bookURL())
 	default:
 		s.bookUnavailable(w, r)
@@ -85,14 +82,7 @@ func (s *Server) manageTarget(w http.ResponseWriter, r *http.Request) (booking.B
 
 // manageForm is manageTarget for a posted form, with its CSRF check.
 func (s *Server) manageForm(w http.ResponseWriter, r *http.Request) (booking.Booking, bool) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if err := r.ParseForm(); err != nil {
-		s.tooLarge(w, r)
-		return booking.Booking{}, false
-	}
-	if !s.checkCSRF(r) {
-		s.errorPage(w, r, http.StatusForbidden, "This form could not be checked",
-			"The page was open for more than two hours, or your browser did not send back its cookie. Nothing was changed. Please open the link in your email again.")
+	if !s.postedForm(w, r, s.manageFormTexts()) {
 		return booking.Booking{}, false
 	}
 	return s.manageTarget(w, r)
@@ -100,16 +90,16 @@ func (s *Server) manageForm(w http.ResponseWriter, r *http.Request) (booking.Boo
 
 // manageProblem re-renders the page with what went wrong.
 func (s *Server) manageProblem(w http.ResponseWriter, r *http.Request, b booking.Booking, err error) {
-	var e *apiError
-	if !errors.As(err, &e) || e.Status == http.StatusServiceUnavailable {
+	a := s.classified(r.Context(), err)
+	if a.Status >= 500 {
 		s.bookUnavailable(w, r)
 		return
 	}
-	msg := e.Msg
-	if start := e.Fields["start"]; start != "" {
+	msg := a.Msg
+	if start := a.Fields["start"]; start != "" {
 		msg = "That time cannot be booked: " + start + "."
 	}
-	s.renderManage(w, r, e.Status, b, "", msg)
+	s.renderManage(w, r, a.Status, b, "", msg)
 }
 
 func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int, b booking.Booking, notice, problem string) {
@@ -134,7 +124,7 @@ func (s *Server) managePageData(ctx context.Context, b booking.Booking) (manageP
 	p := managePage{
 		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
 		When: jobs.FormatWhen(b.Start, b.End, loc), Zone: loc.String(),
-		Cancelled: b.Status == booking.StatusCancelled, Late: s.late(b), Locked: s.lockedByPolicy(b),
+		Cancelled: b.Status == booking.StatusCancelled, Late: s.Appointments.Late(b), Locked: s.Appointments.LockedByPolicy(b),
 		Policy: s.Config.Cancellation.Policy, BookURL: s.bookURL(), Style: assetURL("book.css"),
 	}
 	if from, err := mail.ParseAddress(s.Config.Mail.From); err == nil {
@@ -143,20 +133,10 @@ func (s *Server) managePageData(ctx context.Context, b booking.Booking) (manageP
 	if p.Cancelled || p.Locked {
 		return p, nil
 	}
-	today := calendar.DateOf(s.Now().In(th.Location()))
-	last := calendar.LastDate(th.Schedule(), s.Config.Booking.Rules(), s.Now())
-	to := today.AddDays(windowDays - 1)
-	if to.Compare(last) > 0 {
-		to = last
-	}
-	start, end := b.Occupied()
-	slots, err := s.freeSlots(ctx, slotsQuery{Type: st, Therapists: []config.Therapist{th}, From: today, To: to,
-		Moving: &calendar.Interval{Start: start, End: end}})
+	slots, err := s.Appointments.MoveOptions(ctx, b)
 	if err != nil {
 		return p, err
 	}
-	// Its own time is no move at all.
-	slots = slices.DeleteFunc(slots, func(sl calendar.Slot) bool { return sl.Start.Equal(b.Start) })
 	p.Days = groupByDay(slots, loc, "")
 	return p, nil
 }

@@ -121,6 +121,7 @@ func TestLateCancelPolicy(t *testing.T) {
 		deps := e.srv.Deps
 		deps.Config = &cfg
 		deps.Now = func() time.Time { return b.Start.Add(-2 * time.Hour) }
+		deps.Appointments = e.rules(&cfg, deps.Now, e.queue)
 		ts := httptest.NewServer(New(deps).Handler())
 		p := (&pageEnv{ts: ts, client: e.client}).get(t, path)
 		contains(t, p, cfg.Cancellation.Policy)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/calendar"
 )
 
@@ -31,7 +32,7 @@ type zoneChoice struct {
 func zoneChoices(therapist *time.Location, chosen string) []zoneChoice {
 	zones := slices.Clone(commonZones)
 	// Only a real zone joins the list; a bad one is reported by validate.
-	if len(chosen) > maxTimezone || chosen == "Local" {
+	if len(chosen) > appointments.MaxTimezone || chosen == "Local" {
 		chosen = ""
 	} else if _, err := calendar.LoadZone(chosen); err != nil {
 		chosen = ""

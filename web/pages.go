@@ -33,12 +33,6 @@ const (
 	msgBookAgain = "Nothing was booked. Please open the booking page again and choose a time: "
 )
 
-func (s *Server) csrfFailed(w http.ResponseWriter, r *http.Request) {
-	s.errorPage(w, r, http.StatusForbidden, "This form could not be checked",
-		"The booking form was open for more than two hours, or your browser did not send back its cookie. "+
-			msgBookAgain+s.bookURL())
-}
-
 func (s *Server) inviteInvalid(w http.ResponseWriter, r *http.Request) {
 	s.errorPage(w, r, http.StatusForbidden, "This link has expired or is not valid",
 		"This booking link has expired or is not valid. You can still book at "+s.bookURL())
@@ -47,11 +41,6 @@ func (s *Server) inviteInvalid(w http.ResponseWriter, r *http.Request) {
 func (s *Server) bookUnavailable(w http.ResponseWriter, r *http.Request) {
 	s.errorPage(w, r, http.StatusServiceUnavailable, "Please try again in a moment",
 		"Booking is unavailable for a moment. Nothing was booked. Please try again in a few minutes: "+s.bookURL())
-}
-
-func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
-	s.errorPage(w, r, http.StatusRequestEntityTooLarge, "That was more than the form takes",
-		"The form was larger than it can take: perhaps a very long note. "+msgBookAgain+s.bookURL())
 }
 
 func (s *Server) internalErrorPage(w http.ResponseWriter, r *http.Request) {

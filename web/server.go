@@ -1,6 +1,7 @@
 // Package web is the HTTP face of the service: the JSON API, the booking
-// and manage pages, and health checks. Handlers are thin: they decode,
-// validate, call calendar/booking/jobs and answer.
+// and manage pages, the admin area and health checks. Handlers are thin:
+// they decode, call one use case of appointments, and answer; classify
+// maps every error to its status in one place.
 package web
 
 import (
@@ -10,8 +11,8 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/booking"
-	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/feeds"
 	"github.com/consultd/consultd/jobs"
@@ -20,22 +21,18 @@ import (
 	"github.com/consultd/consultd/token"
 )
 
-// BusyTimes tells which spans of a therapist's time are already taken,
-// buffers included.
-type BusyTimes interface {
-	Busy(ctx context.Context, therapistID string, from, to time.Time) ([]calendar.Interval, error)
-}
-
 // Deps is what the web server needs from the rest of the service.
 type Deps struct {
 	Config *config.Config
-	// Busy is every busy time: bookings and the therapists' own calendars.
-	Busy BusyTimes
-	// Feeds is the therapists' own calendars (busy_ics) alone, for the
-	// intake's check and /readyz (nil: none).
+	// Appointments applies the rules: every booking, cancel and move,
+	// and the free slots, go through it.
+	Appointments *appointments.Service
+	// Feeds is the therapists' own calendars (busy_ics), for /readyz
+	// (nil: none).
 	Feeds *feeds.Store
+	// Store is read for the admin pages and the feed; it is never written
+	// through here but for time off, feed rotation and opt-outs.
 	Store *booking.Store
-	Queue *jobs.Enqueuer
 	Links *jobs.Links
 	// Pages renders the HTML pages.
 	Pages  *templates.Set
@@ -68,10 +65,7 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	// Lines logged with a request's context carry its ID.
-	if _, ok := d.Logger.Handler().(requestLog); !ok {
-		d.Logger = slog.New(requestLog{d.Logger.Handler()})
-	}
+	d.Logger = WithRequestIDs(d.Logger)
 	s := &Server{Deps: d}
 	if d.Config != nil {
 		s.proxies = d.Config.Intake.Proxies()

@@ -9,13 +9,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/consultd/consultd/app"
+	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
-	"github.com/consultd/consultd/web"
 )
 
 func slotsCommand(load func() (*config.Config, error)) *cobra.Command {
-	var req web.SlotsRequest
+	var req appointments.SlotsRequest
 	cmd := &cobra.Command{
 		Use:   "slots",
 		Short: "Print free slots for a session type and date range, in the therapist's time zone",
@@ -35,15 +35,7 @@ func slotsCommand(load func() (*config.Config, error)) *cobra.Command {
 	return cmd
 }
 
-// noBookings stands in for the store when no Redis is configured: the
-// in-memory one of a running process is not reachable from here.
-type noBookings struct{}
-
-func (noBookings) Busy(context.Context, string, time.Time, time.Time) ([]calendar.Interval, error) {
-	return nil, nil
-}
-
-func printSlots(ctx context.Context, out io.Writer, cfg *config.Config, req web.SlotsRequest) error {
+func printSlots(ctx context.Context, out io.Writer, cfg *config.Config, req appointments.SlotsRequest) error {
 	now := time.Now()
 	if req.Type == "" {
 		req.Type = cfg.SessionTypes[0].ID
@@ -56,18 +48,12 @@ func printSlots(ctx context.Context, out io.Writer, cfg *config.Config, req web.
 			req.To = from.AddDays(6).String()
 		}
 	}
-	deps := web.Deps{Config: cfg, Busy: noBookings{}, Now: func() time.Time { return now }}
-	if !cfg.Redis.Embedded() {
-		store, closer, err := app.OpenStore(cfg, newLogger(io.Discard, cfg.Log))
-		if err != nil {
-			return err
-		}
-		defer closer.Close()
-		// The store brings the bookings and the time off added in the admin.
-		deps.Busy, deps.Store = store, store
+	rules, closer, err := app.OpenAppointments(cfg, newLogger(io.Discard, cfg.Log), func() time.Time { return now })
+	if err != nil {
+		return err
 	}
-	srv := web.New(deps)
-	slots, err := srv.FreeSlots(ctx, req)
+	defer closer.Close()
+	slots, err := rules.FreeSlots(ctx, req)
 	if err != nil {
 		return err
 	}

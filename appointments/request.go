@@ -1,0 +1,134 @@
+package appointments
+
+import (
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
+)
+
+// Field limits (the admin forms use them too); each is generous for real input and small enough that no
+// field can carry a payload.
+const (
+	MaxName     = 100
+	MaxEmail    = 254
+	MaxNotes    = 2000
+	MaxTimezone = 64
+	MaxIdemKey  = 128
+	MaxShort    = 64
+)
+
+// Request is a client's booking as they wrote it, through the JSON API or
+// the form. Errors name its fields as the API does.
+type Request struct {
+	Type, Start, Name, Email, Therapist, Timezone, Notes, IdempotencyKey string
+	// OnlyTypes, when set, are the session types the booking link offers
+	// (an invitation); any other type is refused.
+	OnlyTypes []string
+}
+
+// Valid is a request whose every field has been checked.
+type Valid struct {
+	Request
+	SessionType config.SessionType
+	Start       time.Time
+	Therapists  []config.Therapist
+}
+
+// Validate checks every field; an *InvalidError names each bad one.
+func (s *Service) Validate(req Request) (Valid, error) {
+	v := Valid{Request: req}
+	f := map[string]string{}
+	v.Name = strings.TrimSpace(req.Name)
+	v.Email = strings.TrimSpace(req.Email)
+	CheckText(f, "name", v.Name, MaxName, true, false)
+	if CheckText(f, "email", v.Email, MaxEmail, true, false) {
+		if a, err := mail.ParseAddress(v.Email); err != nil || a.Address != v.Email {
+			f["email"] = "is not a valid email address"
+		}
+	}
+	CheckText(f, "notes", req.Notes, MaxNotes, false, true)
+	CheckText(f, "idempotency_key", req.IdempotencyKey, MaxIdemKey, false, false)
+	if CheckText(f, "timezone", req.Timezone, MaxTimezone, false, false) && req.Timezone != "" {
+		if _, err := calendar.LoadZone(req.Timezone); err != nil {
+			f["timezone"] = "is not a known IANA time zone"
+		}
+	}
+	if CheckText(f, "type", req.Type, MaxShort, true, false) {
+		st, ok := s.cfg.SessionType(req.Type)
+		switch {
+		case !ok:
+			f["type"] = fmt.Sprintf("unknown session type %q", req.Type)
+		case req.OnlyTypes != nil && !slices.Contains(req.OnlyTypes, req.Type):
+			f["type"] = "is not offered by this booking link"
+		}
+		v.SessionType = st
+	}
+	if CheckText(f, "therapist", req.Therapist, MaxShort, false, false) {
+		ts, msg := s.pickTherapists(req.Therapist)
+		if msg != "" {
+			f["therapist"] = msg
+		}
+		v.Therapists = ts
+	}
+	if CheckText(f, "start", req.Start, MaxShort, true, false) {
+		t, err := time.Parse(time.RFC3339, req.Start)
+		if err != nil {
+			f["start"] = "is not an RFC 3339 time such as 2026-12-01T14:00:00Z"
+		}
+		v.Start = t.UTC()
+	}
+	if len(f) > 0 {
+		return v, invalid("the booking request is invalid", f)
+	}
+	return v, nil
+}
+
+// pickTherapists is the one asked for, or everyone when none is named.
+func (s *Service) pickTherapists(id string) ([]config.Therapist, string) {
+	if id == "" {
+		return s.cfg.Therapists, ""
+	}
+	t, ok := s.cfg.Therapist(id)
+	if !ok {
+		return nil, fmt.Sprintf("unknown therapist %q", id)
+	}
+	return []config.Therapist{t}, ""
+}
+
+// CheckText enforces presence, length and the absence of control
+// characters (which could split an email header); multiline allows line
+// breaks and tabs for free text that never reaches a header.
+func CheckText(f map[string]string, field, s string, max int, required, multiline bool) bool {
+	switch {
+	case required && strings.TrimSpace(s) == "":
+		f[field] = "is required"
+	case !utf8.ValidString(s):
+		f[field] = "is not valid UTF-8"
+	case utf8.RuneCountInString(s) > max:
+		f[field] = fmt.Sprintf("is longer than %d characters", max)
+	case hasControl(s, multiline):
+		f[field] = "contains control characters"
+	default:
+		return true
+	}
+	return false
+}
+
+func hasControl(s string, multiline bool) bool {
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,158 @@
+package appointments
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
+)
+
+// maxRangeDays bounds one slots query so a client cannot ask for years.
+const maxRangeDays = 92
+
+// moveWindowDays is how far ahead a booking's client is offered times to
+// move it to.
+const moveWindowDays = 14
+
+// SlotsRequest asks for free slots; every field is as a client wrote it.
+type SlotsRequest struct {
+	Type, Therapist, From, To string
+}
+
+type slotsQuery struct {
+	Type       config.SessionType
+	Therapists []config.Therapist
+	From, To   calendar.Date
+	// Moving is the span of a booking being moved: it does not stand in
+	// its own way (the store's reschedule leaves it out the same way).
+	Moving *calendar.Interval
+}
+
+// FreeSlots validates a request and lists the free slots it asks for,
+// merged by start; an *InvalidError names each bad field.
+func (s *Service) FreeSlots(ctx context.Context, req SlotsRequest) ([]calendar.Slot, error) {
+	q, err := s.parseSlotsQuery(req)
+	if err != nil {
+		return nil, err
+	}
+	return s.freeSlots(ctx, q)
+}
+
+// MoveOptions lists the times b could move to, from today over the next
+// two weeks (within the horizon); its own time is no move at all.
+func (s *Service) MoveOptions(ctx context.Context, b booking.Booking) ([]calendar.Slot, error) {
+	th, _ := s.cfg.Therapist(b.TherapistID)
+	st, _ := s.cfg.SessionType(b.Type)
+	now := s.now()
+	today := calendar.DateOf(now.In(th.Location()))
+	last := calendar.LastDate(th.Schedule(), s.cfg.Booking.Rules(), now)
+	to := today.AddDays(moveWindowDays - 1)
+	if to.Compare(last) > 0 {
+		to = last
+	}
+	start, end := b.Occupied()
+	slots, err := s.freeSlots(ctx, slotsQuery{Type: st, Therapists: []config.Therapist{th}, From: today, To: to,
+		Moving: &calendar.Interval{Start: start, End: end}})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(slots, func(sl calendar.Slot) bool { return sl.Start.Equal(b.Start) }), nil
+}
+
+func (s *Service) parseSlotsQuery(req SlotsRequest) (slotsQuery, error) {
+	fields := map[string]string{}
+	var q slotsQuery
+	typ, ok := s.cfg.SessionType(req.Type)
+	if !ok {
+		fields["type"] = fmt.Sprintf("unknown session type %q", req.Type)
+	}
+	q.Type = typ
+	therapists, msg := s.pickTherapists(req.Therapist)
+	if msg != "" {
+		fields["therapist"] = msg
+	}
+	q.Therapists = therapists
+	var errFrom, errTo error
+	if q.From, errFrom = calendar.ParseDate(req.From); errFrom != nil {
+		fields["from"] = errFrom.Error()
+	}
+	if q.To, errTo = calendar.ParseDate(req.To); errTo != nil {
+		fields["to"] = errTo.Error()
+	}
+	if errFrom == nil && errTo == nil {
+		if msg := s.checkRange(q); msg != "" {
+			fields["to"] = msg
+		}
+	}
+	if len(fields) > 0 {
+		return q, invalid("invalid slots query", fields)
+	}
+	return q, nil
+}
+
+func (s *Service) checkRange(q slotsQuery) string {
+	if q.To.Compare(q.From) < 0 {
+		return "is before from"
+	}
+	if q.To.Compare(q.From.AddDays(maxRangeDays-1)) > 0 {
+		return fmt.Sprintf("the range is longer than %d days", maxRangeDays)
+	}
+	now := s.now()
+	for _, t := range q.Therapists {
+		if last := calendar.LastDate(t.Schedule(), s.cfg.Booking.Rules(), now); q.To.Compare(last) > 0 {
+			return fmt.Sprintf("is past the booking horizon: the last bookable date is %s", last)
+		}
+	}
+	return ""
+}
+
+// freeSlots computes the free starts of every therapist in the query,
+// merged by start.
+func (s *Service) freeSlots(ctx context.Context, q slotsQuery) ([]calendar.Slot, error) {
+	now := s.now()
+	lists := make([][]calendar.Slot, 0, len(q.Therapists))
+	for _, t := range q.Therapists {
+		sched, err := s.schedule(ctx, t)
+		if err != nil {
+			return nil, failed(ErrUnavailable, "time off", err)
+		}
+		// A day's margin each side covers sessions and buffers that cross midnight.
+		from := q.From.AddDays(-1).Midnight(sched.Location)
+		to := q.To.AddDays(2).Midnight(sched.Location)
+		busy, err := s.busy.Busy(ctx, t.ID, from, to)
+		if err != nil {
+			return nil, failed(ErrUnavailable, "busy times of "+t.ID, err)
+		}
+		if q.Moving != nil {
+			busy = slices.DeleteFunc(busy, func(i calendar.Interval) bool {
+				return i.Start.Equal(q.Moving.Start) && i.End.Equal(q.Moving.End)
+			})
+		}
+		lists = append(lists, calendar.FreeSlots(sched, q.Type.Calendar(), s.cfg.Booking.Rules(), now, q.From, q.To, busy))
+	}
+	return calendar.MergeSlots(lists...), nil
+}
+
+// schedule is the therapist's working time with every day off: the
+// configuration's time_off and the time off added in the admin area.
+// Without a store (a tool with no Redis) it is the configuration's alone.
+func (s *Service) schedule(ctx context.Context, t config.Therapist) (calendar.Schedule, error) {
+	sched := t.Schedule()
+	if s.store == nil {
+		return sched, nil
+	}
+	offs, err := s.store.TimeOff(ctx, t.ID)
+	if err != nil {
+		return sched, err
+	}
+	// Clipped, so appending copies rather than writing into the spare
+	// capacity of the configuration's list, which every request shares.
+	sched.TimeOff = slices.Clip(sched.TimeOff)
+	for _, off := range offs {
+		sched.TimeOff = append(sched.TimeOff, off.Range())
+	}
+	return sched, nil
+}
