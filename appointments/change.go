@@ -60,9 +60,9 @@ func (s *Service) CancelByPractice(ctx context.Context, b booking.Booking) (book
 	return c, nil
 }
 
-// Reschedule moves a live booking to start: the new slot is claimed and
+// Move moves a live booking to start: the new slot is claimed and
 // the old one freed in one step, so at no moment are both or neither held.
-func (s *Service) Reschedule(ctx context.Context, b booking.Booking, start time.Time) (booking.Booking, error) {
+func (s *Service) Move(ctx context.Context, b booking.Booking, start time.Time) (booking.Booking, error) {
 	if !b.Status.Live() {
 		return b, ErrNotLive
 	}

@@ -64,7 +64,7 @@ func (s *Server) apiReschedule(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.managedBooking(r.Context(), r.PathValue("token"))
 	if err == nil {
-		b, err = s.Appointments.Reschedule(r.Context(), b, start.UTC())
+		b, err = s.Appointments.Move(r.Context(), b, start.UTC())
 	}
 	if err != nil {
 		s.writeError(w, r, err)

@@ -54,7 +54,7 @@ func (s *Server) postManageReschedule(w http.ResponseWriter, r *http.Request) {
 		s.renderManage(w, r, http.StatusUnprocessableEntity, b, "", "Please choose a new time.")
 		return
 	}
-	moved, err := s.Appointments.Reschedule(r.Context(), b, start.UTC())
+	moved, err := s.Appointments.Move(r.Context(), b, start.UTC())
 	if err != nil {
 		s.manageProblem(w, r, b, err)
 		return
