@@ -32,7 +32,7 @@ func feedLinkCommand(load func() (*config.Config, error)) *cobra.Command {
 			if _, ok := cfg.Therapist(therapist); !ok {
 				return fmt.Errorf("--therapist %q is not a configured therapist", therapist)
 			}
-			logger := newLogger(cmd.ErrOrStderr(), cfg.Log)
+			logger := app.NewLogger(cmd.ErrOrStderr(), cfg.Log)
 			store, closer, err := app.OpenStore(cfg, logger)
 			if err != nil {
 				return err

@@ -33,7 +33,7 @@ func linkCommand(load func() (*config.Config, error)) *cobra.Command {
 			if err := checkInvite(cfg, inv, days); err != nil {
 				return err
 			}
-			secret, err := app.LinkSecret(cmd.Context(), cfg, newLogger(cmd.ErrOrStderr(), cfg.Log))
+			secret, err := app.LinkSecret(cmd.Context(), cfg, app.NewLogger(cmd.ErrOrStderr(), cfg.Log))
 			if err != nil {
 				return err
 			}

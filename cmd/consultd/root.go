@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -81,7 +80,7 @@ func serveCommand(name, short string, roles app.Roles, load func() (*config.Conf
 			if err != nil {
 				return configError(cmd, err)
 			}
-			logger := newLogger(cmd.ErrOrStderr(), cfg.Log)
+			logger := app.NewLogger(cmd.ErrOrStderr(), cfg.Log)
 			app.RouteRedisLog(logger)
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -107,14 +106,6 @@ func configError(cmd *cobra.Command, err error) error {
 		fmt.Fprintln(cmd.ErrOrStderr(), "  "+err.Error())
 	}
 	return exitError{code: 1}
-}
-
-func newLogger(w io.Writer, c config.Log) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: c.Level}
-	if c.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 func versionCommand() *cobra.Command {

@@ -48,7 +48,7 @@ func printSlots(ctx context.Context, out io.Writer, cfg *config.Config, req appo
 			req.To = from.AddDays(6).String()
 		}
 	}
-	rules, closer, err := app.OpenAppointments(cfg, newLogger(io.Discard, cfg.Log), func() time.Time { return now })
+	rules, closer, err := app.OpenAppointments(cfg, app.NewLogger(io.Discard, cfg.Log), func() time.Time { return now })
 	if err != nil {
 		return err
 	}

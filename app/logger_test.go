@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 // while handling a request carries its request_id.
 func TestJSONLogsCarryRequestIDs(t *testing.T) {
 	var out bytes.Buffer
-	logger := newLogger(&out, config.Log{Format: "json", Level: slog.LevelInfo})
+	logger := NewLogger(&out, config.Log{Format: "json", Level: slog.LevelInfo})
 	srv := web.New(web.Deps{
 		Config: &config.Config{},
 		Ready:  func(context.Context) error { return errors.New("redis down") },
