@@ -26,7 +26,7 @@ func pastSession(t *testing.T, e *env, email string, start time.Time) booking.Bo
 	b, _, err := store.Claim(ctx, booking.Booking{
 		TherapistID: "default", Type: "session", Start: start, End: start.Add(50 * time.Minute),
 		Name: "Sam Lee", Email: email, TimeZone: "Europe/London",
-	}, "")
+	}, "", booking.Guard{})
 	if err != nil {
 		t.Fatal(err)
 	}

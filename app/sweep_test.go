@@ -22,7 +22,7 @@ func heldWithoutTask(t *testing.T, e *env, email string, start time.Time, flag s
 	b, _, err := past.Claim(ctx, booking.Booking{
 		TherapistID: "default", Type: "consultation", Start: start, End: start.Add(15 * time.Minute),
 		Name: "Sam Lee", Email: email,
-	}, "")
+	}, "", booking.Guard{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,10 @@
 package appointments
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"net"
 	"time"
 
 	"github.com/consultd/consultd/booking"
@@ -14,31 +16,86 @@ import (
 // With no therapist named, the first one free at that time gets it.
 // created is false for a repeat (the same idempotency key, or the same
 // email, type and start within minutes), which returns the first booking.
+// The schedule is checked here; other bookings, run-time time off and the
+// therapist's own calendars are checked by the claim, atomically.
 func (s *Service) Book(ctx context.Context, req Request) (b booking.Booking, created bool, err error) {
 	v, err := s.Validate(req)
 	if err != nil {
 		return b, false, err
 	}
-	eligible, err := s.bookableWith(ctx, v.Therapists, v.SessionType, v.Start)
+	eligible, err := s.onSchedule(v.Therapists, v.SessionType, v.Start)
 	if err != nil {
 		return b, false, err
 	}
-	for _, id := range eligible {
+	var refused refusals
+	for _, th := range eligible {
 		b, created, err = s.store.Claim(ctx, booking.Booking{
-			TherapistID: id, Type: v.SessionType.ID,
+			TherapistID: th.ID, Type: v.SessionType.ID,
 			Start: v.Start, End: v.Start.Add(v.SessionType.Duration), Buffer: v.SessionType.Buffer,
 			Name: v.Name, Email: v.Email, TimeZone: v.Timezone, Notes: v.Notes,
-		}, v.IdempotencyKey)
-		if errors.Is(err, booking.ErrSlotTaken) {
+		}, v.IdempotencyKey, s.guard(th, v.Start))
+		if refused.add(err) {
 			continue
 		}
 		if err != nil {
-			return b, false, failed(ErrOutcomeUnknown, "claim", err)
+			return b, false, claimFailed(err)
 		}
 		b, err = s.queueConfirm(ctx, b, created)
 		return b, created, err
 	}
-	return b, false, ErrTaken
+	return b, false, refused.reason(len(eligible))
+}
+
+// claimFailed tells apart a claim that never reached Redis (no connection
+// could be made: nothing was booked) from one whose answer was lost (it
+// may have gone through).
+func claimFailed(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return failed(ErrUnavailable, "claim", err)
+	}
+	return failed(ErrOutcomeUnknown, "claim", err)
+}
+
+// guard is what the claim of a start with th checks besides bookings.
+func (s *Service) guard(th config.Therapist, start time.Time) booking.Guard {
+	g := booking.Guard{Date: calendar.DateOf(start.In(th.Location()))}
+	if s.own != nil {
+		g.Feeds = s.own.FeedKeys(th.ID)
+	}
+	return g
+}
+
+// refusals counts why the claims of one start were refused.
+type refusals struct{ taken, off, busy int }
+
+// add counts err if it is a refusal.
+func (r *refusals) add(err error) bool {
+	switch {
+	case errors.Is(err, booking.ErrSlotTaken):
+		r.taken++
+	case errors.Is(err, booking.ErrTimeOff):
+		r.off++
+	case errors.Is(err, booking.ErrBusy):
+		r.busy++
+	default:
+		return false
+	}
+	return true
+}
+
+// reason is what the client is told when all n claims were refused: time
+// off only when everyone is away (as the schedule check says it), the own
+// calendar when nobody else has a booking then, else taken.
+func (r refusals) reason(n int) error {
+	switch {
+	case r.off == n:
+		return invalid("that time cannot be booked", map[string]string{"start": calendar.ErrTimeOff.Error()})
+	case r.off+r.busy == n:
+		return ErrNotFree
+	default:
+		return ErrTaken
+	}
 }
 
 // queueConfirm makes sure the booking's confirm task exists. A new hold
@@ -65,60 +122,23 @@ func (s *Service) queueConfirm(ctx context.Context, b booking.Booking, created b
 	return booking.Booking{}, failed(ErrUnavailable, "enqueue", err)
 }
 
-// bookableWith lists the therapists with whom a session of type st may
-// start at start: on the grid, in their hours, not on time off (the
-// configuration's, then the admin's, read only for a start that passed the
-// first), and free in their own calendars. The error says why nobody is:
-// invalid, not free or unavailable. Bookings themselves are checked by the
-// store's claim, atomically.
-func (s *Service) bookableWith(ctx context.Context, therapists []config.Therapist, st config.SessionType, start time.Time) ([]string, error) {
+// onSchedule lists the therapists with whom a session of type st may start
+// at start by the configuration: on the grid, in their hours, within notice
+// and horizon, not on the configuration's time off. The error says why
+// nobody may.
+func (s *Service) onSchedule(therapists []config.Therapist, st config.SessionType, start time.Time) ([]config.Therapist, error) {
 	now, rules := s.now(), s.cfg.Booking.Rules()
-	var eligible []string
+	var eligible []config.Therapist
 	var reason error
 	for _, t := range therapists {
-		err := calendar.CheckStart(t.Schedule(), st.Calendar(), rules, now, start)
-		if err == nil {
-			sched, serr := s.schedule(ctx, t)
-			if serr != nil {
-				return nil, failed(ErrUnavailable, "time off", serr)
-			}
-			err = calendar.CheckStart(sched, st.Calendar(), rules, now, start)
+		if err := calendar.CheckStart(t.Schedule(), st.Calendar(), rules, now, start); err != nil {
+			reason = cmp.Or(reason, err)
+			continue
 		}
-		if err == nil {
-			eligible = append(eligible, t.ID)
-		} else if reason == nil {
-			reason = err
-		}
+		eligible = append(eligible, t)
 	}
 	if len(eligible) == 0 {
 		return nil, invalid("that time cannot be booked", map[string]string{"start": reason.Error()})
 	}
-	eligible, err := s.freeInOwnCalendar(ctx, eligible, start, start.Add(st.Duration+st.Buffer))
-	if err != nil {
-		return nil, failed(ErrUnavailable, "own calendar", err)
-	}
-	if len(eligible) == 0 {
-		return nil, ErrNotFree
-	}
 	return eligible, nil
-}
-
-// freeInOwnCalendar keeps the therapists whose own calendars leave
-// [from, to) free. Bookings are not looked at here: the store's claim checks
-// them atomically.
-func (s *Service) freeInOwnCalendar(ctx context.Context, therapistIDs []string, from, to time.Time) ([]string, error) {
-	if s.own == nil {
-		return therapistIDs, nil
-	}
-	var free []string
-	for _, id := range therapistIDs {
-		busy, err := s.own.Overlaps(ctx, id, from, to)
-		if err != nil {
-			return nil, err
-		}
-		if !busy {
-			free = append(free, id)
-		}
-	}
-	return free, nil
 }

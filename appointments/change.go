@@ -71,13 +71,14 @@ func (s *Service) Move(ctx context.Context, b booking.Booking, start time.Time) 
 	}
 	th, _ := s.cfg.Therapist(b.TherapistID)
 	st, _ := s.cfg.SessionType(b.Type)
-	if _, err := s.bookableWith(ctx, []config.Therapist{th}, st, start); err != nil {
+	if _, err := s.onSchedule([]config.Therapist{th}, st, start); err != nil {
 		return b, err
 	}
-	moved, err := s.store.Reschedule(ctx, b.ID, start, start.Add(st.Duration))
+	moved, err := s.store.Reschedule(ctx, b.ID, start, start.Add(st.Duration), s.guard(th, start))
+	var refused refusals
 	switch {
-	case errors.Is(err, booking.ErrSlotTaken):
-		return b, ErrTaken
+	case refused.add(err):
+		return b, refused.reason(1)
 	case errors.Is(err, booking.ErrNotLive):
 		return b, ErrNotLive
 	case err != nil:

@@ -21,10 +21,10 @@ type BusyTimes interface {
 	Busy(ctx context.Context, therapistID string, from, to time.Time) ([]calendar.Interval, error)
 }
 
-// OwnCalendars tells whether the therapist's own calendars (busy_ics) make
-// a span busy.
+// OwnCalendars names the therapist's own calendars (busy_ics) whose stored
+// busy time the claim checks.
 type OwnCalendars interface {
-	Overlaps(ctx context.Context, therapistID string, from, to time.Time) (bool, error)
+	FeedKeys(therapistID string) []string
 }
 
 // Queue is the background work a change starts: the invite, the

@@ -17,7 +17,7 @@ func BenchmarkClaim(b *testing.B) {
 	for b.Loop() {
 		start := base.Add(time.Duration(i) * time.Hour)
 		i++
-		if _, created, err := s.Claim(ctx, session("ada", start, 50*time.Minute, 10*time.Minute), ""); err != nil || !created {
+		if _, created, err := s.Claim(ctx, session("ada", start, 50*time.Minute, 10*time.Minute), "", Guard{}); err != nil || !created {
 			b.Fatalf("claim: %v %v", created, err)
 		}
 	}
@@ -34,7 +34,7 @@ func BenchmarkClaimParallel(b *testing.B) {
 		for pb.Next() {
 			start := base.Add(time.Duration(i%2000) * 30 * time.Minute)
 			i++
-			if _, _, err := s.Claim(ctx, session("ada", start, 50*time.Minute, 10*time.Minute), ""); err != nil && !errors.Is(err, ErrSlotTaken) {
+			if _, _, err := s.Claim(ctx, session("ada", start, 50*time.Minute, 10*time.Minute), "", Guard{}); err != nil && !errors.Is(err, ErrSlotTaken) {
 				b.Fatal(err)
 			}
 		}

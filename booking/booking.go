@@ -44,6 +44,10 @@ func (b Booking) Occupied() (start, end time.Time) { return b.Start, b.End.Add(b
 var (
 	// ErrSlotTaken: the span meets another live booking of the therapist.
 	ErrSlotTaken = errors.New("booking: slot taken")
+	// ErrTimeOff: run-time time off covers the start's date.
+	ErrTimeOff = errors.New("booking: on time off")
+	// ErrBusy: the therapist's own calendar is busy then.
+	ErrBusy = errors.New("booking: busy in the therapist's own calendar")
 	// ErrNotFound: no booking with that id.
 	ErrNotFound = errors.New("booking: not found")
 	// ErrNotLive: the booking is cancelled and cannot change any more.

@@ -55,7 +55,7 @@ func TestClaimConflicts(t *testing.T) {
 				b.TherapistID = therapist
 				mustClaim(t, s, b)
 			}
-			_, created, err := s.Claim(ctx, session(therapist, at(tt.start), tt.dur, tt.buf), "")
+			_, created, err := s.Claim(ctx, session(therapist, at(tt.start), tt.dur, tt.buf), "", Guard{})
 			if !errors.Is(err, tt.want) || created != (tt.want == nil) {
 				t.Fatalf("claim: created=%v err=%v, want err %v", created, err, tt.want)
 			}
@@ -117,7 +117,7 @@ func TestClaimRejectsInvalid(t *testing.T) {
 		t.Run(tt.desc, func(t *testing.T) {
 			b := ok
 			tt.change(&b)
-			if _, _, err := s.Claim(context.Background(), b, ""); !errors.Is(err, ErrInvalid) {
+			if _, _, err := s.Claim(context.Background(), b, "", Guard{}); !errors.Is(err, ErrInvalid) {
 				t.Fatalf("err = %v, want ErrInvalid", err)
 			}
 		})
@@ -134,7 +134,7 @@ func TestClaimSameSlotConcurrently(t *testing.T) {
 	for range n {
 		wg.Go(func() {
 			<-start
-			_, c, err := s.Claim(context.Background(), session("ada", at("10:00"), 50*time.Minute, 10*time.Minute), "")
+			_, c, err := s.Claim(context.Background(), session("ada", at("10:00"), 50*time.Minute, 10*time.Minute), "", Guard{})
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -175,7 +175,7 @@ func TestClaimRandomSlotsConcurrently(t *testing.T) {
 	for i := range reqs {
 		wg.Go(func() {
 			<-start
-			_, made[i], errs[i] = s.Claim(context.Background(), reqs[i], "")
+			_, made[i], errs[i] = s.Claim(context.Background(), reqs[i], "", Guard{})
 		})
 	}
 	close(start)

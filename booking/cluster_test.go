@@ -18,11 +18,11 @@ func TestKeysShareSlotAndHideEmail(t *testing.T) {
 	ctx := context.Background()
 	req := session("ada", at("10:00"), time.Hour, 10*time.Minute)
 	req.Email = "Client.Person@Example.org"
-	b, _, err := s.Claim(ctx, req, "idem-1")
+	b, _, err := s.Claim(ctx, req, "idem-1", Guard{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Reschedule(ctx, b.ID, at("12:00"), at("13:00")); err != nil {
+	if _, err := s.Reschedule(ctx, b.ID, at("12:00"), at("13:00"), Guard{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.MarkSent(ctx, b.ID, "invite:1"); err != nil {
@@ -79,12 +79,12 @@ func TestOnCluster(t *testing.T) {
 	t.Cleanup(func() { _ = rdb.Close() })
 	s := NewStore(rdb, nil)
 
-	b, _, err := s.Claim(ctx, session("ada", at("10:00"), time.Hour, 10*time.Minute), "idem-1")
+	b, _, err := s.Claim(ctx, session("ada", at("10:00"), time.Hour, 10*time.Minute), "idem-1", Guard{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	steps := []func() error{
-		func() error { _, err := s.Reschedule(ctx, b.ID, at("12:00"), at("13:00")); return err },
+		func() error { _, err := s.Reschedule(ctx, b.ID, at("12:00"), at("13:00"), Guard{}); return err },
 		func() error { _, err := s.Confirm(ctx, b.ID, 1); return err },
 		func() error { return s.SetFlag(ctx, b.ID, "undeliverable") },
 		func() error { _, err := s.Busy(ctx, "ada", at("00:00"), at("23:00")); return err },

@@ -68,7 +68,7 @@ func session(therapist string, start time.Time, dur, buffer time.Duration) Booki
 // mustClaim claims b and fails the test unless a new booking was created.
 func mustClaim(t testing.TB, s *Store, b Booking) Booking {
 	t.Helper()
-	got, created, err := s.Claim(context.Background(), b, "")
+	got, created, err := s.Claim(context.Background(), b, "", Guard{})
 	if err != nil || !created {
 		t.Fatalf("claim %s–%s: created=%v err=%v", b.Start.Format("15:04"), b.End.Format("15:04"), created, err)
 	}

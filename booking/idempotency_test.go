@@ -11,20 +11,20 @@ import (
 func TestClaimIdempotencyKey(t *testing.T) {
 	s, clk := newStore(t)
 	ctx := context.Background()
-	first, created, err := s.Claim(ctx, session("ada", at("10:00"), time.Hour, 0), "key-1")
+	first, created, err := s.Claim(ctx, session("ada", at("10:00"), time.Hour, 0), "key-1", Guard{})
 	if err != nil || !created {
 		t.Fatalf("first claim: %v %v", created, err)
 	}
 	// A repeat with the key returns the first booking even if the body
 	// differs (a different email and start).
 	clk.advance(23 * time.Hour)
-	again, created, err := s.Claim(ctx, session("ada", at("14:00"), time.Hour, 0), "key-1")
+	again, created, err := s.Claim(ctx, session("ada", at("14:00"), time.Hour, 0), "key-1", Guard{})
 	if err != nil || created || again.ID != first.ID {
 		t.Fatalf("repeat within 24h: id %q created=%v err=%v; want %q", again.ID, created, err, first.ID)
 	}
 	// After 24 h the key is forgotten: the request is a new one.
 	clk.advance(2 * time.Hour)
-	later, created, err := s.Claim(ctx, session("ada", at("14:00"), time.Hour, 0), "key-1")
+	later, created, err := s.Claim(ctx, session("ada", at("14:00"), time.Hour, 0), "key-1", Guard{})
 	if err != nil || !created || later.ID == first.ID {
 		t.Fatalf("after 24h: id %q created=%v err=%v; want a new booking", later.ID, created, err)
 	}
@@ -57,7 +57,7 @@ func TestClaimDoubleSubmit(t *testing.T) {
 			if tt.change != nil {
 				tt.change(&b)
 			}
-			got, created, err := s.Claim(ctx, b, "")
+			got, created, err := s.Claim(ctx, b, "", Guard{})
 			switch {
 			case tt.wantSame && (err != nil || created || got.ID != first.ID):
 				t.Fatalf("id %q created=%v err=%v; want %q again", got.ID, created, err, first.ID)
@@ -78,7 +78,7 @@ func TestClaimDoubleSubmitAfterChange(t *testing.T) {
 		{"cancelled", func(s *Store, b Booking) error { _, _, err := s.Cancel(context.Background(), b.ID); return err }},
 		{"released", func(s *Store, b Booking) error { return s.Release(context.Background(), b.ID) }},
 		{"moved", func(s *Store, b Booking) error {
-			_, err := s.Reschedule(context.Background(), b.ID, at("14:00"), at("15:00"))
+			_, err := s.Reschedule(context.Background(), b.ID, at("14:00"), at("15:00"), Guard{})
 			return err
 		}},
 	}
@@ -101,14 +101,14 @@ func TestClaimIdempotencyKeyAfterRelease(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
 	req := session("ada", at("10:00"), time.Hour, 0)
-	first, _, err := s.Claim(ctx, req, "key-1")
+	first, _, err := s.Claim(ctx, req, "key-1", Guard{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Release(ctx, first.ID); err != nil {
 		t.Fatal(err)
 	}
-	got, created, err := s.Claim(ctx, req, "key-1")
+	got, created, err := s.Claim(ctx, req, "key-1", Guard{})
 	if err != nil || !created || got.ID == first.ID {
 		t.Fatalf("id %q created=%v err=%v; want a new booking", got.ID, created, err)
 	}
@@ -121,11 +121,11 @@ func TestClaimDoubleSubmitRemembersKey(t *testing.T) {
 	ctx := context.Background()
 	req := session("ada", at("10:00"), time.Hour, 0)
 	first := mustClaim(t, s, req)
-	if got, created, err := s.Claim(ctx, req, "key-2"); err != nil || created || got.ID != first.ID {
+	if got, created, err := s.Claim(ctx, req, "key-2", Guard{}); err != nil || created || got.ID != first.ID {
 		t.Fatalf("double submit with key: %q %v %v", got.ID, created, err)
 	}
 	clk.advance(time.Hour)
-	if got, created, err := s.Claim(ctx, req, "key-2"); err != nil || created || got.ID != first.ID {
+	if got, created, err := s.Claim(ctx, req, "key-2", Guard{}); err != nil || created || got.ID != first.ID {
 		t.Fatalf("retry with key after an hour: %q %v %v", got.ID, created, err)
 	}
 }
@@ -138,7 +138,7 @@ func TestClaimRetryWithSameID(t *testing.T) {
 	req.ID = NewID("ada")
 	first := mustClaim(t, s, req)
 	req.Email = "" // not a double submit: only the id matches
-	got, created, err := s.Claim(context.Background(), req, "")
+	got, created, err := s.Claim(context.Background(), req, "", Guard{})
 	if err != nil || created || got.ID != first.ID {
 		t.Fatalf("retry: %q %v %v", got.ID, created, err)
 	}

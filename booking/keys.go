@@ -34,6 +34,11 @@ func (k keys) live() string             { return k.prefix + "live" }
 func (k keys) all() string              { return k.prefix + "all" }
 func (k keys) held() string             { return k.prefix + "held" }
 func (k keys) span() string             { return k.prefix + "span" }
+
+// feedBusy is where the feeds package keeps the last good copy of each of
+// the therapist's own calendars (feed key → JSON {"busy": [[ms, ms]…]}),
+// read by the claim.
+func (k keys) feedBusy() string { return k.prefix + "feedbusy" }
 func (k keys) sent(id, what string) string {
 	return k.prefix + "sent:" + id + ":" + what
 }

@@ -79,7 +79,7 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("second cancel: seq %d changed=%v %v", again.Seq, changed, err)
 	}
 	mustClaim(t, s, session("ada", at("10:30"), time.Hour, 0)) // the slot is free
-	if _, err := s.Reschedule(ctx, b.ID, at("14:00"), at("15:00")); !errors.Is(err, ErrNotLive) {
+	if _, err := s.Reschedule(ctx, b.ID, at("14:00"), at("15:00"), Guard{}); !errors.Is(err, ErrNotLive) {
 		t.Fatalf("reschedule after cancel: %v, want ErrNotLive", err)
 	}
 	if _, _, err := s.Cancel(ctx, NewID("ada")); !errors.Is(err, ErrNotFound) {
@@ -109,7 +109,7 @@ func TestReschedule(t *testing.T) {
 			ctx := context.Background()
 			b := mustClaim(t, s, session("ada", at("10:00"), 50*m, 10*m))
 			mustClaim(t, s, session("ada", at("12:00"), 50*m, 10*m))
-			got, err := s.Reschedule(ctx, b.ID, at(tt.start), at(tt.end))
+			got, err := s.Reschedule(ctx, b.ID, at(tt.start), at(tt.end), Guard{})
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -136,7 +136,7 @@ func TestReschedule(t *testing.T) {
 func TestRescheduleFreesOldSlot(t *testing.T) {
 	s, _ := newStore(t)
 	b := mustClaim(t, s, session("ada", at("10:00"), time.Hour, 0))
-	if _, err := s.Reschedule(context.Background(), b.ID, at("14:00"), at("15:00")); err != nil {
+	if _, err := s.Reschedule(context.Background(), b.ID, at("14:00"), at("15:00"), Guard{}); err != nil {
 		t.Fatal(err)
 	}
 	mustClaim(t, s, session("ada", at("10:00"), time.Hour, 0))
@@ -156,7 +156,7 @@ func TestRescheduleConcurrently(t *testing.T) {
 		for i, id := range []string{a.ID, b.ID} {
 			wg.Go(func() {
 				<-start
-				_, errs[i] = s.Reschedule(ctx, id, at("14:00").Add(day), at("15:00").Add(day))
+				_, errs[i] = s.Reschedule(ctx, id, at("14:00").Add(day), at("15:00").Add(day), Guard{})
 			})
 		}
 		close(start)

@@ -13,6 +13,8 @@ import (
 var (
 	//go:embed lua/overlap.lua
 	overlapLua string
+	//go:embed lua/guard.lua
+	guardLua string
 	//go:embed lua/claim.lua
 	claimLua string
 	//go:embed lua/reschedule.lua
@@ -30,8 +32,8 @@ var (
 	//go:embed lua/fetch.lua
 	fetchLua string
 
-	claimScript      = redis.NewScript(overlapLua + claimLua)
-	rescheduleScript = redis.NewScript(overlapLua + rescheduleLua)
+	claimScript      = redis.NewScript(overlapLua + guardLua + claimLua)
+	rescheduleScript = redis.NewScript(overlapLua + guardLua + rescheduleLua)
 	releaseScript    = redis.NewScript(releaseLua)
 	confirmScript    = redis.NewScript(confirmLua)
 	cancelScript     = redis.NewScript(cancelLua)
@@ -43,6 +45,8 @@ var (
 // codeErrors maps the refusals scripts return to the package's errors.
 var codeErrors = map[string]error{
 	"taken":    ErrSlotTaken,
+	"off":      ErrTimeOff,
+	"busy":     ErrBusy,
 	"notfound": ErrNotFound,
 	"notlive":  ErrNotLive,
 	"notheld":  ErrNotHeld,

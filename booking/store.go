@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consultd/consultd/calendar"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -35,6 +36,25 @@ func NewStore(rdb redis.UniversalClient, now func() time.Time) *Store {
 	return &Store{rdb: rdb, now: now}
 }
 
+// Guard is what a claim or a move checks besides other bookings, in the
+// same script: the time off added at run time and the stored copies of the
+// therapist's own calendars. The zero Guard checks neither.
+type Guard struct {
+	// Date is the start's date in the therapist's zone; run-time time off
+	// covering it refuses the start with ErrTimeOff. Zero: not checked.
+	Date calendar.Date
+	// Feeds are the keys of the own calendars the configuration lists;
+	// one busy over the occupied span refuses it with ErrBusy.
+	Feeds []string
+}
+
+func (g Guard) date() string {
+	if g.Date == (calendar.Date{}) {
+		return ""
+	}
+	return g.Date.String()
+}
+
 // Claim holds b's slot for a new booking with status held, in one Redis
 // round trip. Claim sets ID (when empty), Status, Seq and the timestamps.
 //
@@ -44,8 +64,9 @@ func NewStore(rdb redis.UniversalClient, now func() time.Time) *Store {
 // is live and still at that start), or the same call retried after a lost
 // reply. A caller should make sure the confirm task exists in both cases;
 // task ids make that safe. ErrSlotTaken when the span
-// [Start, End+Buffer) meets another live booking of the therapist.
-func (s *Store) Claim(ctx context.Context, b Booking, idempotencyKey string) (got Booking, created bool, err error) {
+// [Start, End+Buffer) meets another live booking of the therapist, and
+// ErrTimeOff or ErrBusy when g refuses it.
+func (s *Store) Claim(ctx context.Context, b Booking, idempotencyKey string, g Guard) (got Booking, created bool, err error) {
 	if err := checkNew(b); err != nil {
 		return Booking{}, false, err
 	}
@@ -58,7 +79,7 @@ func (s *Store) Claim(ctx context.Context, b Booking, idempotencyKey string) (go
 	b.CreatedAt, b.UpdatedAt = now, now
 
 	k := keysFor(b.TherapistID)
-	keys := []string{k.bookingPrefix(), k.live(), k.all(), k.held(), k.span()}
+	keys := []string{k.bookingPrefix(), k.live(), k.all(), k.held(), k.span(), k.timeOff(), k.feedBusy()}
 	hasDup, hasIdem := "0", "0"
 	if strings.TrimSpace(b.Email) != "" {
 		keys, hasDup = append(keys, k.dup(b.Email, b.Type, b.Start)), "1"
@@ -71,8 +92,9 @@ func (s *Store) Claim(ctx context.Context, b Booking, idempotencyKey string) (go
 		b.ID, ms(b.Start), ms(occEnd), ms(now),
 		strconv.FormatInt(idemWindow.Milliseconds(), 10),
 		strconv.FormatInt(dupWindow.Milliseconds(), 10),
-		hasDup, hasIdem,
-	}, fields(b)...)
+		hasDup, hasIdem, g.date(), strconv.Itoa(len(g.Feeds)),
+	}, feedArgs(g.Feeds)...)
+	args = append(args, fields(b)...)
 
 	o, err := run(ctx, s.rdb, claimScript, keys, args...)
 	if err != nil {
@@ -144,8 +166,9 @@ func (s *Store) Cancel(ctx context.Context, id string) (b Booking, changed bool,
 // Reschedule moves a live booking to [start, end), keeping its buffer and
 // status, and raises its sequence. The new span is checked against every
 // other live booking in the same script. Moving it to where it already is
-// changes nothing. ErrSlotTaken when taken, ErrNotLive when cancelled.
-func (s *Store) Reschedule(ctx context.Context, id string, start, end time.Time) (Booking, error) {
+// changes nothing. ErrSlotTaken when taken, ErrNotLive when cancelled,
+// ErrTimeOff or ErrBusy when g refuses the new span.
+func (s *Store) Reschedule(ctx context.Context, id string, start, end time.Time, g Guard) (Booking, error) {
 	if err := checkSpan(start, end, 0); err != nil {
 		return Booking{}, err
 	}
@@ -153,8 +176,9 @@ func (s *Store) Reschedule(ctx context.Context, id string, start, end time.Time)
 	if err != nil {
 		return Booking{}, err
 	}
-	keys := []string{k.bookingPrefix(), k.live(), k.all(), k.span()}
-	o, err := run(ctx, s.rdb, rescheduleScript, keys, id, ms(start), ms(end), ms(s.now()))
+	keys := []string{k.bookingPrefix(), k.live(), k.all(), k.span(), k.timeOff(), k.feedBusy()}
+	args := append([]any{id, ms(start), ms(end), ms(s.now()), g.date()}, feedArgs(g.Feeds)...)
+	o, err := run(ctx, s.rdb, rescheduleScript, keys, args...)
 	if err != nil {
 		return Booking{}, fmt.Errorf("reschedule booking %s to %s: %w", id, start.UTC().Format(time.RFC3339), err)
 	}
@@ -179,4 +203,12 @@ func keysOf(id string) (keys, error) {
 		return keys{}, err
 	}
 	return keysFor(t), nil
+}
+
+func feedArgs(feeds []string) []any {
+	out := make([]any, len(feeds))
+	for i, f := range feeds {
+		out[i] = f
+	}
+	return out
 }

@@ -113,12 +113,6 @@ func (s *Store) Busy(ctx context.Context, therapistID string, from, to time.Time
 	return out, nil
 }
 
-// Overlaps reports whether [from, to) meets the therapist's own calendars.
-func (s *Store) Overlaps(ctx context.Context, therapistID string, from, to time.Time) (bool, error) {
-	busy, err := s.Busy(ctx, therapistID, from, to)
-	return len(busy) > 0, err
-}
-
 // status is the stored status of one feed (zero when there is none).
 func (s *Store) status(ctx context.Context, therapistID, key string) (Status, error) {
 	var st Status
@@ -184,4 +178,14 @@ func (s *Store) claimRun(ctx context.Context, now time.Time, every time.Duration
 	n := now.UnixNano() / int64(every)
 	key := fmt.Sprintf("consultd:feeds:run:%d", n)
 	return s.rdb.SetNX(ctx, key, now.UnixMilli(), every).Result()
+}
+
+// FeedKeys names the stored copies of the therapist's configured feeds, for
+// the booking claim to check their busy time.
+func (s *Store) FeedKeys(therapistID string) []string {
+	t, ok := s.cfg.Therapist(therapistID)
+	if !ok || len(t.BusyICS) == 0 {
+		return nil
+	}
+	return feedKeys(t)
 }

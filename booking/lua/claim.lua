@@ -3,18 +3,26 @@
 --
 -- KEYS[1] booking key prefix   KEYS[2] live (zset by start)
 -- KEYS[3] all (zset by start)  KEYS[4] held (set)  KEYS[5] span
+-- KEYS[6] run-time time off  KEYS[7] own calendars' busy copies
 -- then, in this order and only when present: the dup key (email, type,
 -- start) and the idempotency key.
 -- ARGV[1] id  ARGV[2] start ms  ARGV[3] occupied end ms (end + buffer)
 -- ARGV[4] now ms  ARGV[5] idempotency window ms  ARGV[6] dup window ms
 -- ARGV[7] '1' if a dup key is given  ARGV[8] '1' if an idempotency key is
--- given  ARGV[9..] the booking's HSET field/value pairs
--- Returns {'ok', created (0|1), HGETALL} or {'taken'}.
+-- given  ARGV[9] the start's local date ('' checks no time off)
+-- ARGV[10] how many own-calendar feed keys follow, then those keys, then
+-- the booking's HSET field/value pairs
+-- Returns {'ok', created (0|1), HGETALL}, {'taken'}, {'off'} or {'busy'}.
 
 local prefix, live, all, held, spankey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local id, start, occend, now = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local nfeeds = tonumber(ARGV[10])
+local feeds = {}
+for i = 1, nfeeds do
+  feeds[i] = ARGV[10 + i]
+end
 local idemkey, dupkey
-local n = 6
+local n = 8
 if ARGV[7] == '1' then
   dupkey, n = KEYS[n], n + 1
 end
@@ -64,9 +72,15 @@ end
 if conflict(prefix, live, spankey, start, occend, nil) then
   return {'taken'}
 end
+if daysoff(KEYS[6], ARGV[9]) then
+  return {'off'}
+end
+if ownbusy(KEYS[7], feeds, start, occend) then
+  return {'busy'}
+end
 
 local fields = {}
-for i = 9, #ARGV do
+for i = 11 + nfeeds, #ARGV do
   fields[#fields + 1] = ARGV[i]
 end
 redis.call('HSET', prefix .. id, unpack(fields))

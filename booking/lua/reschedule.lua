@@ -2,8 +2,12 @@
 -- checked against every other live booking and written in the same script.
 --
 -- KEYS[1] booking key prefix  KEYS[2] live  KEYS[3] all  KEYS[4] span
+-- KEYS[5] run-time time off  KEYS[6] own calendars' busy copies
 -- ARGV[1] id  ARGV[2] new start ms  ARGV[3] new end ms  ARGV[4] now ms
--- Returns {'ok', changed (0|1), HGETALL}, {'notfound'}, {'notlive'} or {'taken'}.
+-- ARGV[5] the new start's local date ('' checks no time off)  ARGV[6..]
+-- the own-calendar feed keys to check
+-- Returns {'ok', changed (0|1), HGETALL}, {'notfound'}, {'notlive'},
+-- {'taken'}, {'off'} or {'busy'}.
 
 local prefix, id = KEYS[1], ARGV[1]
 local key = prefix .. id
@@ -24,6 +28,16 @@ local start = tonumber(ARGV[2])
 local occend = tonumber(ARGV[3]) + tonumber(f[4])
 if conflict(prefix, KEYS[2], KEYS[4], start, occend, id) then
   return {'taken'}
+end
+if daysoff(KEYS[5], ARGV[5]) then
+  return {'off'}
+end
+local feeds = {}
+for i = 6, #ARGV do
+  feeds[#feeds + 1] = ARGV[i]
+end
+if ownbusy(KEYS[6], feeds, start, occend) then
+  return {'busy'}
 end
 redis.call('HSET', key, 'start', ARGV[2], 'end', ARGV[3], 'updated', ARGV[4])
 redis.call('HINCRBY', key, 'seq', 1)

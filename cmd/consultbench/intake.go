@@ -64,7 +64,7 @@ func (b *bench) placeBusy(ctx context.Context, n, days int) error {
 			return fmt.Errorf("placed only %d of %d busy bookings", placed, n)
 		}
 		start := first.Add(time.Duration(rng.IntN(quarters-8)) * 15 * time.Minute)
-		_, _, err := b.store.Claim(ctx, syntheticBooking(start, placed), "")
+		_, _, err := b.store.Claim(ctx, syntheticBooking(start, placed), "", booking.Guard{})
 		if errors.Is(err, booking.ErrSlotTaken) {
 			continue
 		}

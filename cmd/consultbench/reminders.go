@@ -9,6 +9,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/jobs"
 )
 
@@ -105,7 +106,7 @@ func (b *bench) runReminders(ctx context.Context, w *child, n int, window time.D
 func (b *bench) confirmed(ctx context.Context, from time.Time, n, seed int) ([]string, error) {
 	ids := make([]string, n)
 	err := forEach(n, 32, func(i int) error {
-		got, _, err := b.store.Claim(ctx, syntheticBooking(from.Add(time.Duration(i)*15*time.Minute), seed+i), "")
+		got, _, err := b.store.Claim(ctx, syntheticBooking(from.Add(time.Duration(i)*15*time.Minute), seed+i), "", booking.Guard{})
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/jobs"
 	"github.com/consultd/consultd/mailer"
 	"github.com/consultd/consultd/templates"
@@ -45,7 +46,7 @@ func forEach(n, goroutines int, fn func(i int) error) error {
 func (b *bench) preloadHeld(ctx context.Context, from time.Time, n, seed int) ([]string, error) {
 	ids := make([]string, n)
 	err := forEach(n, 32, func(i int) error {
-		got, _, err := b.store.Claim(ctx, syntheticBooking(from.Add(time.Duration(i)*15*time.Minute), seed+i), "")
+		got, _, err := b.store.Claim(ctx, syntheticBooking(from.Add(time.Duration(i)*15*time.Minute), seed+i), "", booking.Guard{})
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,42 @@
+-- Prepended to claim.lua and reschedule.lua: the checks besides other
+-- bookings, made in the same script so that time off or busy time written
+-- at the same moment as a claim is either seen by it or written after it.
+
+-- daysoff reports whether run-time time off (hash: id -> JSON {"from",
+-- "to"} of local dates, both included) covers date (YYYY-MM-DD, the
+-- start's date in the therapist's zone). ISO dates compare as strings.
+local function daysoff(key, date)
+  if date == '' then
+    return false
+  end
+  for _, v in ipairs(redis.call('HVALS', key)) do
+    local e = cjson.decode(v)
+    if e.from <= date and date <= e.to then
+      return true
+    end
+  end
+  return false
+end
+
+-- ownbusy reports whether a stored copy of one of the therapist's own
+-- calendars (hash: feed key -> JSON {"busy": [[start ms, end ms], ...]})
+-- meets [s, e). Only the feeds named are read: those the configuration
+-- lists.
+local function ownbusy(key, feeds, s, e)
+  if #feeds == 0 then
+    return false
+  end
+  for _, v in ipairs(redis.call('HMGET', key, unpack(feeds))) do
+    if v then
+      local c = cjson.decode(v)
+      if type(c.busy) == 'table' then
+        for _, b in ipairs(c.busy) do
+          if b[1] < e and b[2] > s then
+            return true
+          end
+        end
+      end
+    end
+  end
+  return false
+end
