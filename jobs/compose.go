@@ -9,9 +9,9 @@ import (
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/links"
 	"github.com/consultd/consultd/mailer"
 	"github.com/consultd/consultd/templates"
-	"github.com/consultd/consultd/token"
 )
 
 // Composer turns a booking into the emails about it. It holds no state
@@ -19,14 +19,14 @@ import (
 type Composer struct {
 	cfg       *config.Config
 	templates *templates.Set
-	links     *Links
+	links     *links.Links
 	now       func() time.Time
 	from      mailer.Address
 	host      string
 }
 
 // NewComposer checks the sender address and base URL once.
-func NewComposer(cfg *config.Config, set *templates.Set, links *Links, now func() time.Time) (*Composer, error) {
+func NewComposer(cfg *config.Config, set *templates.Set, l *links.Links, now func() time.Time) (*Composer, error) {
 	from, err := mail.ParseAddress(cfg.Mail.From)
 	if err != nil {
 		return nil, fmt.Errorf("mail.from: %w", err)
@@ -35,40 +35,9 @@ func NewComposer(cfg *config.Config, set *templates.Set, links *Links, now func(
 	if err != nil {
 		return nil, fmt.Errorf("base_url: %w", err)
 	}
-	return &Composer{cfg: cfg, templates: set, links: links, now: now,
+	return &Composer{cfg: cfg, templates: set, links: l, now: now,
 		from: mailer.Address{Name: from.Name, Email: from.Address}, host: u.Hostname()}, nil
 }
-
-// Links makes the signed URLs put in emails.
-type Links struct {
-	base   string
-	signer *token.Signer
-	ttl    time.Duration
-	now    func() time.Time
-}
-
-// NewLinks signs links that last the booking horizon plus a month, so a
-// link in any email stays good until well after the session.
-func NewLinks(cfg *config.Config, signer *token.Signer, now func() time.Time) *Links {
-	return &Links{base: cfg.BaseURL, signer: signer, ttl: cfg.Booking.Horizon + 30*24*time.Hour, now: now}
-}
-
-// Manage is the client's page to cancel or reschedule a booking.
-func (l *Links) Manage(bookingID string) string {
-	return l.base + "/m/" + l.signer.Sign(token.PurposeManage, bookingID, l.now().Add(l.ttl))
-}
-
-// Unsubscribe is the one-click opt-out from reflection prompts; it names
-// the booking, never the address, and lasts a year.
-func (l *Links) Unsubscribe(bookingID string) string {
-	return l.base + "/u/" + l.signer.Sign(token.PurposeUnsubscribe, bookingID, l.now().Add(365*24*time.Hour))
-}
-
-// Book is the public booking page.
-func (l *Links) Book() string { return l.base + "/book" }
-
-// Admin is the therapist's view of a booking.
-func (l *Links) Admin(bookingID string) string { return l.base + "/admin/bookings/" + bookingID }
 
 // facts gathers what every email of a booking says.
 func (c *Composer) facts(b booking.Booking) (templates.EmailData, config.Therapist, config.SessionType) {

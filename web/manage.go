@@ -8,7 +8,6 @@ import (
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/config"
-	"github.com/consultd/consultd/token"
 )
 
 var (
@@ -19,7 +18,7 @@ var (
 // managedBooking resolves a manage token to its booking: 403 for a forged
 // or expired link, 404 when the booking is gone.
 func (s *Server) managedBooking(ctx context.Context, tok string) (booking.Booking, error) {
-	id, err := s.Signer.Verify(token.PurposeManage, tok)
+	id, err := s.Links.VerifyManage(tok)
 	if err != nil {
 		return booking.Booking{}, &apiError{Status: http.StatusForbidden, Msg: err.Error()}
 	}

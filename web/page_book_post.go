@@ -33,7 +33,7 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
 			s.tooLarge(w, r)
 			return
 		}
-		s.errorPage(w, r, http.StatusBadRequest, "The form could not be read", msgBookAgain+s.bookURL())
+		s.errorPage(w, r, http.StatusBadRequest, "The form could not be read", msgBookAgain+s.Links.Book())
 		return
 	}
 	if !s.checkCSRF(r) {
@@ -42,7 +42,7 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
 	}
 	st := bookState{form: formValues(r.PostForm), from: r.PostForm.Get("from"), token: r.PostForm.Get("invite")}
 	if st.token != "" {
-		inv, err := s.readInvite(st.token)
+		inv, err := s.Links.VerifyInvite(st.token)
 		if err != nil {
 			s.inviteInvalid(w, r)
 			return
@@ -50,7 +50,7 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
 		st.invite = inv
 	}
 	v, fields := s.validate(st.form.request())
-	if _, bad := fields["type"]; !bad && !st.invite.allows(st.form.Type) {
+	if _, bad := fields["type"]; !bad && !st.invite.Allows(st.form.Type) {
 		fields["type"] = "is not offered by this booking link"
 	}
 	if len(fields) > 0 {
@@ -91,7 +91,7 @@ func (s *Server) formProblem(w http.ResponseWriter, r *http.Request, st bookStat
 		if e.Outcome == outcomeUnknown {
 			s.errorPage(w, r, e.Status, "We could not confirm your booking",
 				"Something went wrong while we held your time. If it went through, a confirmation email reaches you within a few minutes. "+
-					"If none comes, please book again: sending the form again never books twice. "+s.bookURL())
+					"If none comes, please book again: sending the form again never books twice. "+s.Links.Book())
 			return
 		}
 		s.bookUnavailable(w, r)
@@ -160,6 +160,6 @@ func (s *Server) bookedPage(b booking.Booking) bookedPage {
 	return bookedPage{
 		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
 		When: jobs.FormatWhen(b.Start, b.End, loc), Email: b.Email,
-		ManageURL: s.Links.Manage(b.ID), BookURL: s.bookURL(),
+		ManageURL: s.Links.Manage(b.ID), BookURL: s.Links.Book(),
 	}
 }

@@ -19,8 +19,8 @@ import (
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/internal/testredis"
 	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/links"
 	"github.com/consultd/consultd/templates"
-	"github.com/consultd/consultd/token"
 )
 
 const pageTestSecret = "page-test-secret-0123456789abcdef0123"
@@ -34,7 +34,8 @@ type pageEnv struct {
 	redis  *testredis.Server
 	store  *booking.Store
 	cfg    *config.Config
-	signer *token.Signer
+	signer *links.Signer
+	links  *links.Links
 }
 
 func startPageEnv(t *testing.T) *pageEnv {
@@ -57,13 +58,13 @@ func startPageEnv(t *testing.T) *pageEnv {
 	}
 	queue := asynq.NewClientFromRedisClient(rdb)
 	inspector := asynq.NewInspectorFromRedisClient(rdb)
-	signer := token.NewSigner([]byte(pageTestSecret), time.Now)
+	signer := links.NewSigner([]byte(pageTestSecret), time.Now)
+	l := links.New(cfg, signer, time.Now)
 	store := booking.NewStore(rdb, time.Now)
 	srv := New(Deps{
 		Config: cfg, Busy: store, Store: store,
 		Queue: jobs.NewEnqueuer(queue, inspector, cfg, time.Now),
-		Links: jobs.NewLinks(cfg, signer, time.Now),
-		Pages: pages, Signer: signer,
+		Links: l, Pages: pages,
 		Ready:  func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
@@ -71,7 +72,7 @@ func startPageEnv(t *testing.T) *pageEnv {
 	t.Cleanup(ts.Close)
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &pageEnv{srv: srv, ts: ts, client: client, redis: rs, store: store, cfg: cfg, signer: signer}
+	return &pageEnv{srv: srv, ts: ts, client: client, redis: rs, store: store, cfg: cfg, signer: signer, links: l}
 }
 
 // page is one answer, its body read.

@@ -15,9 +15,9 @@ import (
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/feeds"
 	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/links"
 	"github.com/consultd/consultd/metrics"
 	"github.com/consultd/consultd/templates"
-	"github.com/consultd/consultd/token"
 )
 
 // BusyTimes tells which spans of a therapist's time are already taken,
@@ -36,10 +36,10 @@ type Deps struct {
 	Feeds *feeds.Store
 	Store *booking.Store
 	Queue *jobs.Enqueuer
-	Links *jobs.Links
+	// Links makes and checks every signed URL.
+	Links *links.Links
 	// Pages renders the HTML pages.
-	Pages  *templates.Set
-	Signer *token.Signer
+	Pages *templates.Set
 	// Limiter counts booking requests per client address (nil: no limit).
 	Limiter *RateLimiter
 	// Ready reports whether the service can take bookings (Redis answers).
