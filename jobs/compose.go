@@ -15,7 +15,7 @@ import (
 )
 
 // Composer turns a booking into the emails about it. It holds no state
-// beyond the configuration, templates and link signer.
+// beyond the configuration, templates and links.
 type Composer struct {
 	cfg       *config.Config
 	templates *templates.Set
@@ -75,23 +75,6 @@ func FormatShort(start time.Time, loc *time.Location) string {
 	return start.In(loc).Format("Mon 2 Jan at 15:04")
 }
 
-// Invite is the client's email with the calendar event (REQUEST).
-func (c *Composer) Invite(b booking.Booking) (*mailer.Message, error) {
-	data, _, _ := c.facts(b)
-	return c.withEvent(b, "invite", data, calendar.MethodRequest)
-}
-
-// TherapistBooked tells the therapist of a new booking: when, which type, a
-// link to it. Never the client's note.
-func (c *Composer) TherapistBooked(b booking.Booking) (*mailer.Message, error) {
-	return c.toTherapist(b, "therapist_booked", time.Time{})
-}
-
-// TherapistFlagged tells the therapist a client's address refused mail.
-func (c *Composer) TherapistFlagged(b booking.Booking) (*mailer.Message, error) {
-	return c.toTherapist(b, "therapist_flagged", time.Time{})
-}
-
 func (c *Composer) withEvent(b booking.Booking, name string, data templates.EmailData, method calendar.Method) (*mailer.Message, error) {
 	m, err := c.plain(b, name, data, mailer.Address{Name: b.Name, Email: b.Email})
 	if err != nil {
@@ -145,4 +128,17 @@ func (c *Composer) plain(b booking.Booking, name string, data templates.EmailDat
 		}
 	}
 	return m, nil
+}
+
+// toTherapist is a notice to the therapist: times in their zone, and the
+// old time of a moved session when prevStart is set.
+func (c *Composer) toTherapist(b booking.Booking, name string, prevStart time.Time) (*mailer.Message, error) {
+	data, th, _ := c.facts(b)
+	data.When = FormatWhen(b.Start, b.End, th.Location())
+	data.WhenShort = FormatShort(b.Start, th.Location())
+	data.WhenTherapist = ""
+	if !prevStart.IsZero() {
+		data.PreviousWhen = c.previous(b, prevStart, "")
+	}
+	return c.plain(b, name, data, mailer.Address{Name: th.Name, Email: th.Email})
 }
