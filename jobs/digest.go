@@ -11,7 +11,6 @@ import (
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/mailer"
-	"github.com/consultd/consultd/metrics"
 	"github.com/consultd/consultd/templates"
 )
 
@@ -45,26 +44,13 @@ func (h *Handlers) handleDigest(ctx context.Context, t *asynq.Task) error {
 	if !ok || err != nil {
 		return fmt.Errorf("digest for unknown therapist or date: %w", asynq.SkipRetry)
 	}
-	what := "digest:" + p.Date
-	if sent, err := h.Store.TherapistSent(ctx, th.ID, what); err != nil || sent {
-		return err
-	}
 	day, err := h.sessionsOn(ctx, th, date)
 	if err != nil || len(day) == 0 {
 		return err
 	}
-	m, err := h.Compose.TherapistDigest(th, date, day)
-	if err != nil {
-		h.Metrics.Email(metrics.EmailDigest, metrics.EmailRefused)
-		return fmt.Errorf("compose digest: %v: %w", err, asynq.SkipRetry)
-	}
-	err = h.Sender.Send(ctx, m)
-	h.Metrics.Email(metrics.EmailDigest, sendResult(err))
-	if err != nil {
-		return fmt.Errorf("digest of %s: %w", th.ID, err)
-	}
-	h.Logger.Info("digest sent", "therapist", th.ID, "date", p.Date, "sessions", len(day))
-	return h.Store.MarkTherapistSent(ctx, th.ID, what)
+	return h.deliver(ctx, therapistMarker(th.ID, "digest:"+p.Date), func() (*mailer.Message, error) {
+		return h.Compose.TherapistDigest(th, date, day)
+	})
 }
 
 func (h *Handlers) sessionsOn(ctx context.Context, th config.Therapist, date calendar.Date) ([]booking.Booking, error) {

@@ -1,10 +1,17 @@
 package jobs
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"testing"
+	"time"
 
+	"github.com/hibiken/asynq"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/internal/testredis"
 	"github.com/consultd/consultd/mailer"
 	"github.com/consultd/consultd/metrics"
 )
@@ -48,5 +55,54 @@ func TestSendResults(t *testing.T) {
 		if got := sendResult(tt.err); got != tt.want {
 			t.Errorf("%s: %s, want %s", tt.desc, got, tt.want)
 		}
+	}
+}
+
+// countingSender counts the messages handed to it and answers err.
+type countingSender struct {
+	n   int
+	err error
+}
+
+func (s *countingSender) Send(context.Context, *mailer.Message) error { s.n++; return s.err }
+func (s *countingSender) Close() error                                { return nil }
+
+// Every email, a booking's or a therapist's digest, goes through one path:
+// sent once, its marker honoured, a message the sender refuses to build
+// never retried.
+func TestOneSendPath(t *testing.T) {
+	rdb := testredis.Start(t).Client(t)
+	store := booking.NewStore(rdb, time.Now)
+	msg := func() (*mailer.Message, error) { return &mailer.Message{}, nil }
+	tests := []struct {
+		desc   string
+		marker sentMarker
+	}{
+		{"a booking's email", bookingMarker("default_abcdefghijklmnopqrstuvwxyz", "invite:0")},
+		{"a therapist's digest", therapistMarker("default", "digest:2026-12-01")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			sender := &countingSender{}
+			h := NewHandlers(HandlerDeps{Store: store, Sender: sender, Logger: slog.New(slog.DiscardHandler)})
+			ctx := context.Background()
+			for range 2 {
+				if err := h.deliver(ctx, tt.marker, msg); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if sender.n != 1 {
+				t.Fatalf("sent %d times, want once", sender.n)
+			}
+			if sent, err := h.isSent(ctx, tt.marker); err != nil || !sent {
+				t.Fatalf("marker after the send: %v, %v", sent, err)
+			}
+			refusing := NewHandlers(HandlerDeps{Store: store, Sender: &countingSender{err: mailer.ErrInvalidMessage}, Logger: h.Logger})
+			other := tt.marker
+			other.what += ":other"
+			if err := refusing.deliver(ctx, other, msg); !errors.Is(err, asynq.SkipRetry) {
+				t.Fatalf("an invalid message: %v, want SkipRetry", err)
+			}
+		})
 	}
 }

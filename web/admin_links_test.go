@@ -55,7 +55,7 @@ func TestAdminMakesABookingLink(t *testing.T) {
 	}
 }
 
-// The command's rules (web.CheckInvite) hold on the form, each problem
+// The command's rules (links.CheckInvite) hold on the form, each problem
 // next to its field.
 func TestAdminLinkRefuses(t *testing.T) {
 	a := startPageEnv(t).withAdmin(t, nil)
