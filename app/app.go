@@ -21,10 +21,10 @@ import (
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/feeds"
 	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/links"
 	"github.com/consultd/consultd/mailer"
 	"github.com/consultd/consultd/metrics"
 	"github.com/consultd/consultd/templates"
-	"github.com/consultd/consultd/token"
 	"github.com/consultd/consultd/web"
 )
 
@@ -50,8 +50,8 @@ type App struct {
 	queue     *asynq.Client
 	inspector *asynq.Inspector
 	enqueuer  *jobs.Enqueuer
-	signer    *token.Signer
-	links     *jobs.Links
+	signer    *links.Signer
+	links     *links.Links
 	templates *templates.Set
 	metrics   *metrics.Metrics
 
@@ -101,12 +101,11 @@ func New(ctx context.Context, cfg *config.Config, roles Roles, opts Options) (*A
 }
 
 func (a *App) build(ctx context.Context) error {
-	secret, err := linkSecret(ctx, a.cfg, a.rdb, a.logger)
-	if err != nil {
+	var err error
+	if a.signer, err = LinkSigner(ctx, a.cfg, a.rdb, a.logger, a.now); err != nil {
 		return fmt.Errorf("redis (%s): %w", a.cfg.Redis.Where(), err)
 	}
-	a.signer = token.NewSigner(secret, a.now).Accepting([]byte(a.cfg.SecretPrevious.Reveal()))
-	a.links = jobs.NewLinks(a.cfg, a.signer, a.now)
+	a.links = links.New(a.cfg, a.signer, a.now)
 	a.store = booking.NewStore(a.rdb, a.now)
 	a.buildFeeds()
 	a.queue = asynq.NewClientFromRedisClient(a.rdb)
@@ -151,15 +150,14 @@ func (a *App) buildWeb() error {
 }
 
 // webHandler is the web server for one configuration.
-func (a *App) webHandler(cfg *config.Config, pages *templates.Set, enq *jobs.Enqueuer, links *jobs.Links) http.Handler {
+func (a *App) webHandler(cfg *config.Config, pages *templates.Set, enq *jobs.Enqueuer, l *links.Links) http.Handler {
 	logger := web.WithRequestIDs(a.logger)
 	return web.New(web.Deps{
 		Config:       cfg,
 		Appointments: a.appointments(cfg, enq, logger),
 		Feeds:        a.feeds,
 		Store:        a.store,
-		Links:        links,
-		Signer:       a.signer,
+		Links:        l,
 		Pages:        pages,
 		Limiter:      web.NewRateLimiter(a.rdb, cfg.Intake.RateLimitPerMinute, a.now),
 		Ready:        func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },

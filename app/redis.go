@@ -1,9 +1,6 @@
 package app
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"time"
@@ -85,30 +82,4 @@ func newClient(addr string, r config.Redis) *redis.Client {
 		ReadTimeout:   redisIOTimeout,
 		WriteTimeout:  redisIOTimeout,
 	})
-}
-
-// secretKey holds the link-signing key when none is configured, so every
-// process on one Redis signs and checks links alike.
-const secretKey = "consultd:secret"
-
-// linkSecret is the configured secret, or one made once and kept in Redis.
-func linkSecret(ctx context.Context, cfg *config.Config, rdb redis.UniversalClient, logger *slog.Logger) ([]byte, error) {
-	if cfg.Secret.IsSet() {
-		return []byte(cfg.Secret.Reveal()), nil
-	}
-	buf := make([]byte, 32)
-	if _, err := rand.Read(buf); err != nil {
-		return nil, err
-	}
-	if err := rdb.SetNX(ctx, secretKey, hex.EncodeToString(buf), 0).Err(); err != nil {
-		return nil, fmt.Errorf("store link secret: %w", err)
-	}
-	stored, err := rdb.Get(ctx, secretKey).Result()
-	if err != nil {
-		return nil, fmt.Errorf("read link secret: %w", err)
-	}
-	if !cfg.Redis.Embedded() {
-		logger.Warn("no secret set: links are signed with a key kept in Redis; set CONSULTD_SECRET to a long random value for production")
-	}
-	return []byte(stored), nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/links"
 	"github.com/consultd/consultd/templates"
 )
 
@@ -46,15 +47,15 @@ func (a *App) Reload(cfg *config.Config) error {
 		return fmt.Errorf("templates: %w", err)
 	}
 	enq := jobs.NewEnqueuer(a.queue, a.inspector, cfg, a.now)
-	links := jobs.NewLinks(cfg, a.signer, a.now)
+	l := links.New(cfg, a.signer, a.now)
 	var mux *asynq.ServeMux
 	if a.worker != nil {
-		if mux, err = a.taskMux(cfg, set, enq, links); err != nil {
+		if mux, err = a.taskMux(cfg, set, enq, l); err != nil {
 			return err
 		}
 	}
 	if a.http != nil {
-		a.webSwap.set(a.webHandler(cfg, set, enq, links))
+		a.webSwap.set(a.webHandler(cfg, set, enq, l))
 	}
 	if mux != nil {
 		a.taskSwap.set(mux)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/links"
 	"github.com/consultd/consultd/mailer"
 	"github.com/consultd/consultd/templates"
 )
@@ -63,8 +64,8 @@ func (a *App) buildWorker() error {
 }
 
 // taskMux routes every task type to the handlers of one configuration.
-func (a *App) taskMux(cfg *config.Config, set *templates.Set, enq *jobs.Enqueuer, links *jobs.Links) (*asynq.ServeMux, error) {
-	compose, err := jobs.NewComposer(cfg, set, links, a.now)
+func (a *App) taskMux(cfg *config.Config, set *templates.Set, enq *jobs.Enqueuer, l *links.Links) (*asynq.ServeMux, error) {
+	compose, err := jobs.NewComposer(cfg, set, l, a.now)
 	if err != nil {
 		return nil, err
 	}

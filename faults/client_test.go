@@ -108,7 +108,7 @@ func (s *stack) freeSlots(after time.Duration, n int) []string {
 // confirmTask is the state of a booking's confirm task; found is false
 // when there is none.
 func (s *stack) confirmTask(id string) (state asynq.TaskState, found bool, err error) {
-	info, err := s.insp.GetTaskInfo(jobs.Queue, "confirm:"+id)
+	info, err := s.insp.GetTaskInfo(jobs.Queue, jobs.ConfirmTaskID(id))
 	if errors.Is(err, asynq.ErrTaskNotFound) || errors.Is(err, asynq.ErrQueueNotFound) {
 		return 0, false, nil
 	}

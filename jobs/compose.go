@@ -9,24 +9,24 @@ import (
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/links"
 	"github.com/consultd/consultd/mailer"
 	"github.com/consultd/consultd/templates"
-	"github.com/consultd/consultd/token"
 )
 
 // Composer turns a booking into the emails about it. It holds no state
-// beyond the configuration, templates and link signer.
+// beyond the configuration, templates and links.
 type Composer struct {
 	cfg       *config.Config
 	templates *templates.Set
-	links     *Links
+	links     *links.Links
 	now       func() time.Time
 	from      mailer.Address
 	host      string
 }
 
 // NewComposer checks the sender address and base URL once.
-func NewComposer(cfg *config.Config, set *templates.Set, links *Links, now func() time.Time) (*Composer, error) {
+func NewComposer(cfg *config.Config, set *templates.Set, l *links.Links, now func() time.Time) (*Composer, error) {
 	from, err := mail.ParseAddress(cfg.Mail.From)
 	if err != nil {
 		return nil, fmt.Errorf("mail.from: %w", err)
@@ -35,40 +35,9 @@ func NewComposer(cfg *config.Config, set *templates.Set, links *Links, now func(
 	if err != nil {
 		return nil, fmt.Errorf("base_url: %w", err)
 	}
-	return &Composer{cfg: cfg, templates: set, links: links, now: now,
+	return &Composer{cfg: cfg, templates: set, links: l, now: now,
 		from: mailer.Address{Name: from.Name, Email: from.Address}, host: u.Hostname()}, nil
 }
-
-// Links makes the signed URLs put in emails.
-type Links struct {
-	base   string
-	signer *token.Signer
-	ttl    time.Duration
-	now    func() time.Time
-}
-
-// NewLinks signs links that last the booking horizon plus a month, so a
-// link in any email stays good until well after the session.
-func NewLinks(cfg *config.Config, signer *token.Signer, now func() time.Time) *Links {
-	return &Links{base: cfg.BaseURL, signer: signer, ttl: cfg.Booking.Horizon + 30*24*time.Hour, now: now}
-}
-
-// Manage is the client's page to cancel or reschedule a booking.
-func (l *Links) Manage(bookingID string) string {
-	return l.base + "/m/" + l.signer.Sign(token.PurposeManage, bookingID, l.now().Add(l.ttl))
-}
-
-// Unsubscribe is the one-click opt-out from reflection prompts; it names
-// the booking, never the address, and lasts a year.
-func (l *Links) Unsubscribe(bookingID string) string {
-	return l.base + "/u/" + l.signer.Sign(token.PurposeUnsubscribe, bookingID, l.now().Add(365*24*time.Hour))
-}
-
-// Book is the public booking page.
-func (l *Links) Book() string { return l.base + "/book" }
-
-// Admin is the therapist's view of a booking.
-func (l *Links) Admin(bookingID string) string { return l.base + "/admin/bookings/" + bookingID }
 
 // facts gathers what every email of a booking says.
 func (c *Composer) facts(b booking.Booking) (templates.EmailData, config.Therapist, config.SessionType) {
@@ -104,23 +73,6 @@ func FormatWhen(start, end time.Time, loc *time.Location) string {
 // FormatShort is the start in a subject line: "Tue 1 Dec at 09:00".
 func FormatShort(start time.Time, loc *time.Location) string {
 	return start.In(loc).Format("Mon 2 Jan at 15:04")
-}
-
-// Invite is the client's email with the calendar event (REQUEST).
-func (c *Composer) Invite(b booking.Booking) (*mailer.Message, error) {
-	data, _, _ := c.facts(b)
-	return c.withEvent(b, "invite", data, calendar.MethodRequest)
-}
-
-// TherapistBooked tells the therapist of a new booking: when, which type, a
-// link to it. Never the client's note.
-func (c *Composer) TherapistBooked(b booking.Booking) (*mailer.Message, error) {
-	return c.toTherapist(b, "therapist_booked", time.Time{})
-}
-
-// TherapistFlagged tells the therapist a client's address refused mail.
-func (c *Composer) TherapistFlagged(b booking.Booking) (*mailer.Message, error) {
-	return c.toTherapist(b, "therapist_flagged", time.Time{})
 }
 
 func (c *Composer) withEvent(b booking.Booking, name string, data templates.EmailData, method calendar.Method) (*mailer.Message, error) {
@@ -176,4 +128,17 @@ func (c *Composer) plain(b booking.Booking, name string, data templates.EmailDat
 		}
 	}
 	return m, nil
+}
+
+// toTherapist is a notice to the therapist: times in their zone, and the
+// old time of a moved session when prevStart is set.
+func (c *Composer) toTherapist(b booking.Booking, name string, prevStart time.Time) (*mailer.Message, error) {
+	data, th, _ := c.facts(b)
+	data.When = FormatWhen(b.Start, b.End, th.Location())
+	data.WhenShort = FormatShort(b.Start, th.Location())
+	data.WhenTherapist = ""
+	if !prevStart.IsZero() {
+		data.PreviousWhen = c.previous(b, prevStart, "")
+	}
+	return c.plain(b, name, data, mailer.Address{Name: th.Name, Email: th.Email})
 }

@@ -13,9 +13,9 @@ import (
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/links"
 	"github.com/consultd/consultd/mailer"
 	"github.com/consultd/consultd/templates"
-	"github.com/consultd/consultd/token"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -34,8 +34,8 @@ func testComposer(t *testing.T) *Composer {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return fixedNow }
-	links := NewLinks(cfg, token.NewSigner([]byte("golden-secret-0123456789abcdef012345"), now), now)
-	c, err := NewComposer(cfg, set, links, now)
+	l := links.New(cfg, links.NewSigner([]byte("golden-secret-0123456789abcdef012345"), now), now)
+	c, err := NewComposer(cfg, set, l, now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,31 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/hibiken/asynq"
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
-	"github.com/consultd/consultd/metrics"
+	"github.com/consultd/consultd/mailer"
+	"github.com/consultd/consultd/templates"
 )
-
-// TypeDigest is the therapist's evening list of the next day's sessions.
-const TypeDigest = "therapist:digest"
-
-type digestPayload struct {
-	Therapist string `json:"therapist"`
-	Date      string `json:"date"` // the day listed, in the therapist's zone
-}
-
-// Digest queues one therapist's digest of date; its task ID makes it once
-// per therapist and day, however many processes ask.
-func (e *Enqueuer) Digest(ctx context.Context, therapistID string, date calendar.Date) error {
-	body, _ := json.Marshal(digestPayload{Therapist: therapistID, Date: date.String()})
-	return e.enqueue(ctx, asynq.NewTask(TypeDigest, body), fmt.Sprintf("digest:%s:%s", therapistID, date),
-		asynq.Retention(48*time.Hour))
-}
 
 // queueDigests runs with every sweep: once a therapist's local clock has
 // passed digest.at, tomorrow's digest is queued (a no-op after the first).
@@ -51,7 +35,7 @@ func (h *Handlers) queueDigests(ctx context.Context) error {
 // handleDigest lists the day's live sessions to the therapist; a day with
 // none sends nothing.
 func (h *Handlers) handleDigest(ctx context.Context, t *asynq.Task) error {
-	var p digestPayload
+	var p DigestPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("bad digest payload: %w", asynq.SkipRetry)
 	}
@@ -60,26 +44,13 @@ func (h *Handlers) handleDigest(ctx context.Context, t *asynq.Task) error {
 	if !ok || err != nil {
 		return fmt.Errorf("digest for unknown therapist or date: %w", asynq.SkipRetry)
 	}
-	what := "digest:" + p.Date
-	if sent, err := h.Store.TherapistSent(ctx, th.ID, what); err != nil || sent {
-		return err
-	}
 	day, err := h.sessionsOn(ctx, th, date)
 	if err != nil || len(day) == 0 {
 		return err
 	}
-	m, err := h.Compose.TherapistDigest(th, date, day)
-	if err != nil {
-		h.Metrics.Email(metrics.EmailDigest, metrics.EmailRefused)
-		return fmt.Errorf("compose digest: %v: %w", err, asynq.SkipRetry)
-	}
-	err = h.Sender.Send(ctx, m)
-	h.Metrics.Email(metrics.EmailDigest, sendResult(err))
-	if err != nil {
-		return fmt.Errorf("digest of %s: %w", th.ID, err)
-	}
-	h.Logger.Info("digest sent", "therapist", th.ID, "date", p.Date, "sessions", len(day))
-	return h.Store.MarkTherapistSent(ctx, th.ID, what)
+	return h.deliver(ctx, therapistMarker(th.ID, "digest:"+p.Date), func() (*mailer.Message, error) {
+		return h.Compose.TherapistDigest(th, date, day)
+	})
 }
 
 func (h *Handlers) sessionsOn(ctx context.Context, th config.Therapist, date calendar.Date) ([]booking.Booking, error) {
@@ -95,4 +66,31 @@ func (h *Handlers) sessionsOn(ctx context.Context, th config.Therapist, date cal
 		}
 	}
 	return live, nil
+}
+
+// TherapistDigest lists a day's sessions to the therapist: times in their
+// zone, session type, client initials, a link to each.
+func (c *Composer) TherapistDigest(th config.Therapist, date calendar.Date, day []booking.Booking) (*mailer.Message, error) {
+	loc := th.Location()
+	data := templates.EmailData{
+		Practice: c.cfg.Practice.Name, TherapistName: th.Name,
+		When:      date.Midnight(loc).Format("Monday 2 January 2006"),
+		WhenShort: date.Midnight(loc).Format("Mon 2 Jan"),
+	}
+	for _, b := range day {
+		st, _ := c.cfg.SessionType(b.Type)
+		data.Sessions = append(data.Sessions, templates.DigestLine{
+			Time:    b.Start.In(loc).Format("15:04") + "–" + b.End.In(loc).Format("15:04"),
+			Session: st.Name, Client: calendar.Initials(b.Name), AdminURL: c.links.Admin(b.ID),
+		})
+	}
+	e, err := c.templates.Email(templates.EmailTherapistDigest, data)
+	if err != nil {
+		return nil, err
+	}
+	return &mailer.Message{
+		MessageID: fmt.Sprintf("digest.%s.%s@%s", th.ID, date, c.host),
+		From:      c.from, To: mailer.Address{Name: th.Name, Email: th.Email},
+		Subject: e.Subject, Text: e.Text, HTML: e.HTML, Date: c.now(),
+	}, nil
 }

@@ -4,14 +4,37 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/hibiken/asynq"
 
 	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
 )
+
+// Queue is the asynq queue every task of the service uses.
+const Queue = "default"
+
+// mailRetries bounds how often a mail task is tried: with retryDelay that
+// is about a day before a task is archived, long enough to ride out an
+// SMTP outage. Never 0: a killed worker's task comes back as a retry.
+const mailRetries = 25
+
+// retention keeps finished tasks (and so their IDs) for a while, so a
+// duplicate enqueue of the same work is refused rather than run twice.
+const retention = 24 * time.Hour
+
+// RetryDelay waits 5 s after the first failure and doubles up to 15
+// minutes: a passing SMTP hiccup is retried within seconds, a long outage
+// is not hammered.
+func RetryDelay(n int, _ error, _ *asynq.Task) time.Duration {
+	d := 5 * time.Second
+	for i := 0; i < n && d < 15*time.Minute; i++ {
+		d *= 2
+	}
+	return min(d, 15*time.Minute)
+}
 
 // Enqueuer puts tasks on the queue. Every task has a deterministic ID, so
 // enqueueing the same work twice (a retried request, the sweep, two
@@ -30,19 +53,18 @@ func NewEnqueuer(c *asynq.Client, i *asynq.Inspector, cfg *config.Config, now fu
 
 // Confirm queues the invite and notice of a new booking.
 func (e *Enqueuer) Confirm(ctx context.Context, bookingID string, seq int) error {
-	return e.enqueue(ctx, newTask(TypeConfirm, Payload{BookingID: bookingID, Seq: seq}), "confirm:"+bookingID)
+	return e.enqueue(ctx, NewConfirmTask(bookingID, seq), ConfirmTaskID(bookingID))
 }
 
 // Cancelled queues the emails for a cancelled booking (seq is the
 // booking's sequence after the cancel).
 func (e *Enqueuer) Cancelled(ctx context.Context, bookingID string, seq int) error {
-	return e.enqueue(ctx, newTask(TypeCancelled, Payload{BookingID: bookingID, Seq: seq}), fmt.Sprintf("cancel:%s:%d", bookingID, seq))
+	return e.enqueue(ctx, NewCancelledTask(bookingID, seq), CancelledTaskID(bookingID, seq))
 }
 
 // Updated queues the emails for a moved booking.
 func (e *Enqueuer) Updated(ctx context.Context, bookingID string, seq int, prevStart time.Time) error {
-	p := Payload{BookingID: bookingID, Seq: seq, PrevStart: prevStart.Unix()}
-	return e.enqueue(ctx, newTask(TypeUpdated, p), fmt.Sprintf("update:%s:%d", bookingID, seq))
+	return e.enqueue(ctx, NewUpdatedTask(bookingID, seq, prevStart), UpdatedTaskID(bookingID, seq))
 }
 
 // ScheduleFollowUps queues the reminders still ahead and the reflection
@@ -54,25 +76,24 @@ func (e *Enqueuer) ScheduleFollowUps(ctx context.Context, b booking.Booking) err
 		if !at.After(now) {
 			continue
 		}
-		p := Payload{BookingID: b.ID, Seq: b.Seq, Offset: FormatOffset(before)}
-		if err := e.enqueue(ctx, newTask(TypeReminder, p), reminderID(b.ID, b.Seq, before), asynq.ProcessAt(at)); err != nil {
+		err := e.enqueue(ctx, NewReminderTask(b.ID, b.Seq, before), ReminderTaskID(b.ID, b.Seq, before), asynq.ProcessAt(at))
+		if err != nil {
 			return err
 		}
 	}
 	if !e.cfg.Reflection.Enabled {
 		return nil
 	}
-	p := Payload{BookingID: b.ID, Seq: b.Seq}
-	return e.enqueue(ctx, newTask(TypeReflect, p), reflectID(b.ID, b.Seq), asynq.ProcessAt(b.End.Add(e.cfg.Reflection.After)))
+	return e.enqueue(ctx, NewReflectTask(b.ID, b.Seq), ReflectTaskID(b.ID, b.Seq), asynq.ProcessAt(b.End.Add(e.cfg.Reflection.After)))
 }
 
 // DropFollowUps deletes the reminders and prompt of one version of a
 // booking. Handlers would drop them anyway (they check the sequence); this
 // keeps the queue clean.
 func (e *Enqueuer) DropFollowUps(ctx context.Context, bookingID string, seq int) error {
-	ids := []string{reflectID(bookingID, seq)}
+	ids := []string{ReflectTaskID(bookingID, seq)}
 	for _, before := range e.cfg.Reminders.Before {
-		ids = append(ids, reminderID(bookingID, seq, before))
+		ids = append(ids, ReminderTaskID(bookingID, seq, before))
 	}
 	var errs []error
 	for _, id := range ids {
@@ -84,21 +105,23 @@ func (e *Enqueuer) DropFollowUps(ctx context.Context, bookingID string, seq int)
 	return errors.Join(errs...)
 }
 
-func reminderID(id string, seq int, before time.Duration) string {
-	return fmt.Sprintf("remind:%s:%d:%s", id, seq, FormatOffset(before))
+// Digest queues one therapist's digest of date; its task ID makes it once
+// per therapist and day, however many processes ask.
+func (e *Enqueuer) Digest(ctx context.Context, therapistID string, date calendar.Date) error {
+	return e.enqueue(ctx, NewDigestTask(therapistID, date), DigestTaskID(therapistID, date), asynq.Retention(48*time.Hour))
 }
 
-func reflectID(id string, seq int) string { return fmt.Sprintf("reflect:%s:%d", id, seq) }
-
-// FormatOffset writes a reminder offset compactly: 24h, 90m, 45s.
-func FormatOffset(d time.Duration) string {
-	switch {
-	case d%time.Hour == 0:
-		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
-	case d%time.Minute == 0:
-		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
+// confirmState is the state of a booking's confirm task, and whether there
+// is one.
+func (e *Enqueuer) confirmState(bookingID string) (asynq.TaskState, bool, error) {
+	info, err := e.inspector.GetTaskInfo(Queue, ConfirmTaskID(bookingID))
+	if errors.Is(err, asynq.ErrTaskNotFound) || errors.Is(err, asynq.ErrQueueNotFound) {
+		return 0, false, nil
 	}
-	return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+	if err != nil {
+		return 0, false, err
+	}
+	return info.State, true, nil
 }
 
 func (e *Enqueuer) enqueue(ctx context.Context, t *asynq.Task, id string, opts ...asynq.Option) error {

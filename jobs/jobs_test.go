@@ -36,12 +36,12 @@ func TestRetryDelay(t *testing.T) {
 
 func TestBadPayloadIsNeverRetried(t *testing.T) {
 	for _, body := range []string{"", "{", `{"booking_id":""}`, `{"booking_id":"x","seq":-1}`, `[]`} {
-		_, err := decodePayload(asynq.NewTask(TypeConfirm, []byte(body)))
+		_, err := decode[ConfirmPayload](asynq.NewTask(TypeConfirm, []byte(body)))
 		if !errors.Is(err, asynq.SkipRetry) {
 			t.Errorf("payload %q: err = %v, want SkipRetry", body, err)
 		}
 	}
-	p, err := decodePayload(newTask(TypeReminder, Payload{BookingID: "default_abc", Seq: 2, Offset: "24h"}))
+	p, err := decode[ReminderPayload](NewReminderTask("default_abc", 2, 24*time.Hour))
 	if err != nil || p.BookingID != "default_abc" || p.Seq != 2 || p.Offset != "24h" {
 		t.Errorf("round trip = %+v, %v", p, err)
 	}

@@ -4,37 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/hibiken/asynq"
 
 	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/mailer"
 )
 
 // sweepGrace leaves a new hold alone while its confirm task is on its way.
 const sweepGrace = 2 * time.Minute
-
-// SweepTaskID names one minute's sweep: every process's scheduler enqueues
-// it, and the ID lets only the first one in.
-func SweepTaskID(at time.Time) string {
-	return "sweep:" + strconv.FormatInt(at.Unix()/60, 10)
-}
-
-// NewSweepTask is the periodic task that repairs held bookings.
-func NewSweepTask() *asynq.Task { return asynq.NewTask(TypeSweep, nil) }
-
-// confirmState is the state of a booking's confirm task, or "" if none.
-func (e *Enqueuer) confirmState(bookingID string) (asynq.TaskState, bool, error) {
-	info, err := e.inspector.GetTaskInfo(Queue, "confirm:"+bookingID)
-	if errors.Is(err, asynq.ErrTaskNotFound) || errors.Is(err, asynq.ErrQueueNotFound) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, err
-	}
-	return info.State, true, nil
-}
 
 // handleSweep finds held bookings that would otherwise stay held for ever:
 // one whose confirm task is gone is queued again; one whose confirm failed
@@ -84,4 +63,10 @@ func (h *Handlers) release(ctx context.Context, b booking.Booking) error {
 	}
 	h.Logger.Warn("hold released: it could not be confirmed", "booking", b.ID)
 	return nil
+}
+
+// TherapistReleased tells the therapist a hold that could not be confirmed
+// was let go, so the time is free again.
+func (c *Composer) TherapistReleased(b booking.Booking) (*mailer.Message, error) {
+	return c.toTherapist(b, "therapist_released", time.Time{})
 }

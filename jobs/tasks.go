@@ -6,64 +6,157 @@ package jobs
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/hibiken/asynq"
+
+	"github.com/consultd/consultd/calendar"
 )
 
-// Task types.
+// Task types. Each has its payload, constructor and task ID below; the
+// task IDs are read by tools outside the service, so their form stays.
 const (
-	TypeConfirm   = "booking:confirm"
-	TypeReminder  = "booking:remind"
-	TypeReflect   = "booking:reflect"
-	TypeCancelled = "booking:cancelled"
-	TypeUpdated   = "booking:updated"
-	TypeSweep     = "maintenance:sweep"
+	TypeConfirm   = "booking:confirm"   // ConfirmPayload, NewConfirmTask, ConfirmTaskID
+	TypeReminder  = "booking:remind"    // ReminderPayload, NewReminderTask, ReminderTaskID
+	TypeReflect   = "booking:reflect"   // ReflectPayload, NewReflectTask, ReflectTaskID
+	TypeCancelled = "booking:cancelled" // CancelledPayload, NewCancelledTask, CancelledTaskID
+	TypeUpdated   = "booking:updated"   // UpdatedPayload, NewUpdatedTask, UpdatedTaskID
+	TypeDigest    = "therapist:digest"  // DigestPayload, NewDigestTask, DigestTaskID
+	TypeSweep     = "maintenance:sweep" // no payload, NewSweepTask, SweepTaskID
 )
 
-// Queue is the asynq queue every task of the service uses.
-const Queue = "default"
-
-// mailRetries bounds how often a mail task is tried: with retryDelay that
-// is about a day before a task is archived, long enough to ride out an
-// SMTP outage. Never 0: a killed worker's task comes back as a retry.
-const mailRetries = 25
-
-// retention keeps finished tasks (and so their IDs) for a while, so a
-// duplicate enqueue of the same work is refused rather than run twice.
-const retention = 24 * time.Hour
-
-// Payload names the booking a task is about, and the booking's sequence
+// BookingRef names the booking a task is about, and the booking's sequence
 // when the task was made, so a task for an older version can tell.
-type Payload struct {
+type BookingRef struct {
 	BookingID string `json:"booking_id"`
 	Seq       int    `json:"seq"`
-	// Offset is how long before the session a reminder is due ("24h").
+}
+
+func (r BookingRef) ref() BookingRef { return r }
+
+// ConfirmPayload: send the invite and the therapist's notice of a new
+// booking, then confirm it.
+type ConfirmPayload struct{ BookingRef }
+
+// NewConfirmTask confirms version seq of a held booking.
+func NewConfirmTask(bookingID string, seq int) *asynq.Task {
+	return newTask(TypeConfirm, ConfirmPayload{BookingRef{bookingID, seq}})
+}
+
+// ConfirmTaskID is one per booking: a booking is confirmed once.
+func ConfirmTaskID(bookingID string) string { return "confirm:" + bookingID }
+
+// ReminderPayload: remind the client, Offset before the session.
+type ReminderPayload struct {
+	BookingRef
+	// Offset is how long before the session the reminder is due ("24h").
 	Offset string `json:"offset,omitempty"`
-	// PrevStart is where an updated booking used to start (unix seconds).
+}
+
+// NewReminderTask reminds the client of version seq, before the session.
+func NewReminderTask(bookingID string, seq int, before time.Duration) *asynq.Task {
+	return newTask(TypeReminder, ReminderPayload{BookingRef{bookingID, seq}, FormatOffset(before)})
+}
+
+// ReminderTaskID is "remind:<booking>:<seq>:<offset>".
+func ReminderTaskID(bookingID string, seq int, before time.Duration) string {
+	return fmt.Sprintf("remind:%s:%d:%s", bookingID, seq, FormatOffset(before))
+}
+
+// ReflectPayload: the reflection prompt after the session.
+type ReflectPayload struct{ BookingRef }
+
+// NewReflectTask prompts the client after version seq's session.
+func NewReflectTask(bookingID string, seq int) *asynq.Task {
+	return newTask(TypeReflect, ReflectPayload{BookingRef{bookingID, seq}})
+}
+
+// ReflectTaskID is "reflect:<booking>:<seq>".
+func ReflectTaskID(bookingID string, seq int) string {
+	return fmt.Sprintf("reflect:%s:%d", bookingID, seq)
+}
+
+// CancelledPayload: tell the client and the therapist of a cancel; Seq is
+// the booking's sequence after it.
+type CancelledPayload struct{ BookingRef }
+
+// NewCancelledTask speaks for the cancel that made version seq.
+func NewCancelledTask(bookingID string, seq int) *asynq.Task {
+	return newTask(TypeCancelled, CancelledPayload{BookingRef{bookingID, seq}})
+}
+
+// CancelledTaskID is "cancel:<booking>:<seq>".
+func CancelledTaskID(bookingID string, seq int) string {
+	return fmt.Sprintf("cancel:%s:%d", bookingID, seq)
+}
+
+// UpdatedPayload: move the event in the client's calendar and tell the
+// therapist.
+type UpdatedPayload struct {
+	BookingRef
+	// PrevStart is where the booking used to start (unix seconds).
 	PrevStart int64 `json:"prev_start,omitempty"`
 }
 
-func decodePayload(t *asynq.Task) (Payload, error) {
-	var p Payload
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.BookingID == "" || p.Seq < 0 {
+// NewUpdatedTask speaks for the move that made version seq.
+func NewUpdatedTask(bookingID string, seq int, prevStart time.Time) *asynq.Task {
+	return newTask(TypeUpdated, UpdatedPayload{BookingRef{bookingID, seq}, prevStart.Unix()})
+}
+
+// UpdatedTaskID is "update:<booking>:<seq>".
+func UpdatedTaskID(bookingID string, seq int) string {
+	return fmt.Sprintf("update:%s:%d", bookingID, seq)
+}
+
+// DigestPayload: the therapist's evening list of the next day's sessions.
+type DigestPayload struct {
+	Therapist string `json:"therapist"`
+	Date      string `json:"date"` // the day listed, in the therapist's zone
+}
+
+// NewDigestTask lists the sessions of one therapist on date.
+func NewDigestTask(therapistID string, date calendar.Date) *asynq.Task {
+	return newTask(TypeDigest, DigestPayload{Therapist: therapistID, Date: date.String()})
+}
+
+// DigestTaskID is once per therapist and day, however many processes ask.
+func DigestTaskID(therapistID string, date calendar.Date) string {
+	return fmt.Sprintf("digest:%s:%s", therapistID, date)
+}
+
+// NewSweepTask is the periodic task that repairs held bookings and queues
+// the digests.
+func NewSweepTask() *asynq.Task { return asynq.NewTask(TypeSweep, nil) }
+
+// SweepTaskID names one minute's sweep: every process's scheduler enqueues
+// it, and the ID lets only the first one in.
+func SweepTaskID(at time.Time) string {
+	return "sweep:" + strconv.FormatInt(at.Unix()/60, 10)
+}
+
+func newTask(typ string, payload any) *asynq.Task {
+	body, _ := json.Marshal(payload) // plain strings and numbers: cannot fail
+	return asynq.NewTask(typ, body)
+}
+
+// decode reads the payload of a task about a booking. A payload that does
+// not decode, or names no booking, is never retried.
+func decode[P interface{ ref() BookingRef }](t *asynq.Task) (P, error) {
+	var p P
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.ref().BookingID == "" || p.ref().Seq < 0 {
 		return p, fmt.Errorf("bad %s payload: %w", t.Type(), asynq.SkipRetry)
 	}
 	return p, nil
 }
 
-func newTask(typ string, p Payload) *asynq.Task {
-	body, _ := json.Marshal(p) // two plain fields: cannot fail
-	return asynq.NewTask(typ, body)
-}
-
-// RetryDelay waits 5 s after the first failure and doubles up to 15
-// minutes: a passing SMTP hiccup is retried within seconds, a long outage
-// is not hammered.
-func RetryDelay(n int, _ error, _ *asynq.Task) time.Duration {
-	d := 5 * time.Second
-	for i := 0; i < n && d < 15*time.Minute; i++ {
-		d *= 2
+// FormatOffset writes a reminder offset compactly: 24h, 90m, 45s.
+func FormatOffset(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
+	case d%time.Minute == 0:
+		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
 	}
-	return min(d, 15*time.Minute)
+	return strconv.FormatInt(int64(d/time.Second), 10) + "s"
 }

@@ -43,7 +43,7 @@ func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) {
 		p.Notice = adminCancelledNotice
 	}
 	if p.Live {
-		p.Action = adminBookingPath(b.ID) + "/cancel"
+		p.Action = s.Links.AdminPath(b.ID) + "/cancel"
 		p.CSRF = s.csrfToken(w, r)
 	}
 	s.page(w, r, http.StatusOK, "admin_booking", p)
@@ -69,7 +69,7 @@ func (s *Server) adminCancel(w http.ResponseWriter, r *http.Request) {
 	if b.Status.Live() && !c.Status.Live() {
 		s.Logger.InfoContext(r.Context(), "booking cancelled from the admin area", "booking", c.ID)
 	}
-	http.Redirect(w, r, adminBookingPath(c.ID)+"?done=cancelled", http.StatusSeeOther)
+	http.Redirect(w, r, s.Links.AdminPath(c.ID)+"?done=cancelled", http.StatusSeeOther)
 }
 
 // adminTarget reads the booking named in the path or answers with a page.

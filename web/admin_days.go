@@ -105,7 +105,7 @@ func (s *Server) therapistDays(ctx context.Context, th config.Therapist, from ca
 func (s *Server) adminRow(b booking.Booking, loc *time.Location) adminRow {
 	start, end := b.Start.In(loc), b.End.In(loc)
 	return adminRow{
-		URL:  adminBookingPath(b.ID),
+		URL:  s.Links.AdminPath(b.ID),
 		Time: start.Format("15:04") + "–" + end.Format("15:04"), Session: s.sessionName(b.Type),
 		Client: b.Name, Status: string(b.Status), Flag: b.Flag,
 	}
@@ -128,8 +128,6 @@ func zoneOf(th config.Therapist) *time.Location {
 	}
 	return time.UTC
 }
-
-func adminBookingPath(id string) string { return "/admin/bookings/" + id }
 
 func dayLabel(d calendar.Date, layout string) string {
 	return d.Midnight(time.UTC).Format(layout)

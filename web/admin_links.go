@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/consultd/consultd/appointments"
+	"github.com/consultd/consultd/links"
 )
 
 // adminLinksPath is the page of booking links and calendar feeds; the form
@@ -82,7 +83,7 @@ func (s *Server) adminMakeLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	expires := s.Now().Add(time.Duration(days) * 24 * time.Hour)
-	link, err := InviteURL(s.Signer, s.Config.BaseURL, inv, expires)
+	link, err := s.Links.Invite(inv, expires)
 	if err != nil {
 		s.Logger.ErrorContext(r.Context(), "booking link not made", "err", err)
 		s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong",
@@ -96,15 +97,15 @@ func (s *Server) adminMakeLink(w http.ResponseWriter, r *http.Request) {
 
 // checkInviteForm applies the link command's rules (CheckInvite) to the
 // form, with a message per field.
-func (s *Server) checkInviteForm(f inviteForm) (Invite, int, map[string]string) {
-	inv := Invite{Email: f.Email, Types: f.Types}
+func (s *Server) checkInviteForm(f inviteForm) (links.Invite, int, map[string]string) {
+	inv := links.Invite{Email: f.Email, Types: f.Types}
 	fields := map[string]string{}
 	appointments.CheckText(fields, "email", f.Email, appointments.MaxEmail, true, false)
 	days, err := strconv.Atoi(f.Days)
 	if err != nil {
 		fields["days"] = "Please give a whole number of days, such as 30."
 	}
-	for _, p := range CheckInvite(s.Config, inv, days) {
+	for _, p := range links.CheckInvite(s.Config, inv, days) {
 		if fields[p.Field] == "" {
 			fields[p.Field] = p.Msg
 		}
@@ -167,7 +168,7 @@ func (s *Server) adminFeeds(ctx context.Context) ([]adminFeed, error) {
 			return nil, err
 		}
 		out = append(out, adminFeed{
-			ID: th.ID, Name: th.Name, URL: FeedURL(s.Signer, s.Config.BaseURL, th.ID, gen, s.Now()),
+			ID: th.ID, Name: th.Name, URL: s.Links.Feed(th.ID, gen),
 			Rotate: adminLinksPath + "/feed/" + url.PathEscape(th.ID) + "/rotate",
 		})
 	}

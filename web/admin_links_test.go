@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consultd/consultd/token"
+	"github.com/consultd/consultd/links"
 )
 
 var (
@@ -36,13 +36,13 @@ func TestAdminMakesABookingLink(t *testing.T) {
 	if !ok {
 		t.Fatalf("link %q is not under %s/book/", m[1], a.cfg.BaseURL)
 	}
-	subject, err := token.NewSigner([]byte(pageTestSecret), func() time.Time { return time.Now().Add(13 * 24 * time.Hour) }).
-		Verify(token.PurposeInvite, path)
+	subject, err := links.NewSigner([]byte(pageTestSecret), func() time.Time { return time.Now().Add(13 * 24 * time.Hour) }).
+		Verify(links.PurposeInvite, path)
 	if err != nil || subject != `{"e":"sam@example.org","t":["session"]}` {
 		t.Fatalf("link carries %q (%v)", subject, err)
 	}
-	if _, err := token.NewSigner([]byte(pageTestSecret), func() time.Time { return time.Now().Add(15 * 24 * time.Hour) }).
-		Verify(token.PurposeInvite, path); err == nil {
+	if _, err := links.NewSigner([]byte(pageTestSecret), func() time.Time { return time.Now().Add(15 * 24 * time.Hour) }).
+		Verify(links.PurposeInvite, path); err == nil {
 		t.Error("the link still works after 15 days, made for 14")
 	}
 	book := a.get(t, "/book/"+path)
@@ -55,7 +55,7 @@ func TestAdminMakesABookingLink(t *testing.T) {
 	}
 }
 
-// The command's rules (web.CheckInvite) hold on the form, each problem
+// The command's rules (links.CheckInvite) hold on the form, each problem
 // next to its field.
 func TestAdminLinkRefuses(t *testing.T) {
 	a := startPageEnv(t).withAdmin(t, nil)

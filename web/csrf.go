@@ -15,9 +15,8 @@ import (
 // (the browser does not send it) nor a token signed for its value, and no
 // process needs to remember anything, so any web process checks any form.
 const (
-	purposeCSRF = "csrf"
-	csrfTTL     = 2 * time.Hour
-	csrfField   = "csrf"
+	csrfTTL   = 2 * time.Hour
+	csrfField = "csrf"
 	// The __Host- prefix makes browsers refuse the cookie unless it is
 	// Secure, host-only and for path /, so a sibling subdomain cannot plant
 	// a value of its choosing; it needs https, hence the plain name on http.
@@ -42,7 +41,7 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 		Name: name, Value: nonce, Path: "/", MaxAge: int(csrfTTL.Seconds()),
 		HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode,
 	})
-	return s.Signer.Sign(purposeCSRF, nonce, s.Now().Add(csrfTTL))
+	return s.Links.Form(nonce, s.Now().Add(csrfTTL))
 }
 
 // checkCSRF reports whether the posted token is genuine, unexpired and
@@ -52,7 +51,7 @@ func (s *Server) checkCSRF(r *http.Request) bool {
 	if err != nil || !validNonce(c.Value) {
 		return false
 	}
-	subject, err := s.Signer.Verify(purposeCSRF, r.PostForm.Get(csrfField))
+	subject, err := s.Links.VerifyForm(r.PostForm.Get(csrfField))
 	if err != nil {
 		return false
 	}

@@ -7,24 +7,24 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consultd/consultd/token"
+	"github.com/consultd/consultd/links"
 )
 
 func TestBookFormRefusesBadCSRF(t *testing.T) {
 	e := startPageEnv(t)
 	csrf, start := formOf(t, e.get(t, "/book"))
 	nonce := e.cookie(t, csrfCookiePlain)
-	otherKey := token.NewSigner([]byte("another-secret-0123456789abcdef012345"), time.Now)
+	otherKey := links.NewSigner([]byte("another-secret-0123456789abcdef012345"), time.Now)
 	tests := []struct {
 		desc     string
 		token    string
 		noCookie bool
 	}{
 		{desc: "no token"},
-		{desc: "a token signed with another key", token: otherKey.Sign(purposeCSRF, nonce, time.Now().Add(time.Hour))},
-		{desc: "an expired token", token: e.signer.Sign(purposeCSRF, nonce, time.Now().Add(-time.Minute))},
-		{desc: "a token for another browser's cookie", token: e.signer.Sign(purposeCSRF, newNonce(), time.Now().Add(time.Hour))},
-		{desc: "a token made for another purpose", token: e.signer.Sign(token.PurposeManage, nonce, time.Now().Add(time.Hour))},
+		{desc: "a token signed with another key", token: otherKey.Sign(links.PurposeCSRF, nonce, time.Now().Add(time.Hour))},
+		{desc: "an expired token", token: e.signer.Sign(links.PurposeCSRF, nonce, time.Now().Add(-time.Minute))},
+		{desc: "a token for another browser's cookie", token: e.signer.Sign(links.PurposeCSRF, newNonce(), time.Now().Add(time.Hour))},
+		{desc: "a token made for another purpose", token: e.signer.Sign(links.PurposeManage, nonce, time.Now().Add(time.Hour))},
 		{desc: "a token cut short", token: csrf[:len(csrf)-2]},
 		{desc: "a good token without its cookie", token: csrf, noCookie: true},
 	}

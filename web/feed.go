@@ -1,28 +1,14 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
-	"github.com/consultd/consultd/token"
 )
-
-// feedTTL: a feed link lasts until it is revoked, in practice.
-const feedTTL = 10 * 365 * 24 * time.Hour
-
-// FeedURL is the therapist's private calendar address for generation gen.
-// Anyone with it sees initials and session types only; rotating the
-// generation (consultd feed-link --rotate) revokes it.
-func FeedURL(signer *token.Signer, baseURL, therapistID string, gen int64, now time.Time) string {
-	subject := therapistID + "." + strconv.FormatInt(gen, 10)
-	return strings.TrimRight(baseURL, "/") + "/feed/" + signer.Sign(token.PurposeFeed, subject, now.Add(feedTTL)) + ".ics"
-}
 
 // feed answers GET /feed/{file}: the practice's bookings of one therapist
 // as a subscribable calendar. Anything but a current link is 404, so a
@@ -73,16 +59,12 @@ func (s *Server) feedTherapist(r *http.Request) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	subject, err := s.Signer.Verify(token.PurposeFeed, tok)
+	tid, gen, err := s.Links.VerifyFeed(tok)
 	if err != nil {
 		return "", false
 	}
-	tid, genText, ok := strings.Cut(subject, ".")
-	if _, known := s.Config.Therapist(tid); !ok || !known {
-		return "", false
-	}
-	gen, err := s.Store.FeedGeneration(r.Context(), tid)
-	if err != nil || fmt.Sprint(gen) != genText {
+	current, err := s.Store.FeedGeneration(r.Context(), tid)
+	if err != nil || current != gen {
 		return "", false
 	}
 	return tid, true

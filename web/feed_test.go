@@ -10,7 +10,7 @@ import (
 
 func (e *pageEnv) feedPath(t *testing.T, gen int64) string {
 	t.Helper()
-	u, err := url.Parse(FeedURL(e.signer, e.cfg.BaseURL, "default", gen, time.Now()))
+	u, err := url.Parse(e.links.Feed("default", gen))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,15 +20,15 @@ const staleForm = "The page was open for more than two hours, or your browser di
 
 func (s *Server) bookFormTexts() formTexts {
 	return formTexts{
-		tooLarge:   "The form was larger than it can take: perhaps a very long note. " + msgBookAgain + s.bookURL(),
-		unreadable: msgBookAgain + s.bookURL(),
-		stale:      "The booking form was open for more than two hours, or your browser did not send back its cookie. " + msgBookAgain + s.bookURL(),
+		tooLarge:   "The form was larger than it can take: perhaps a very long note. " + msgBookAgain + s.Links.Book(),
+		unreadable: msgBookAgain + s.Links.Book(),
+		stale:      "The booking form was open for more than two hours, or your browser did not send back its cookie. " + msgBookAgain + s.Links.Book(),
 	}
 }
 
 func (s *Server) manageFormTexts() formTexts {
 	return formTexts{
-		tooLarge: "The form was larger than it can take: perhaps a very long note. " + msgBookAgain + s.bookURL(),
+		tooLarge: "The form was larger than it can take: perhaps a very long note. " + msgBookAgain + s.Links.Book(),
 		stale:    staleForm + "Nothing was changed. Please open the link in your email again.",
 	}
 }

@@ -6,13 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consultd/consultd/token"
+	"github.com/consultd/consultd/links"
 )
 
 // invitePath signs an invite and returns its path under the test server.
-func (e *pageEnv) invitePath(t *testing.T, inv Invite, expires time.Time) string {
+func (e *pageEnv) invitePath(t *testing.T, inv links.Invite, expires time.Time) string {
 	t.Helper()
-	u, err := InviteURL(e.signer, e.cfg.BaseURL, inv, expires)
+	u, err := e.links.Invite(inv, expires)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,7 +21,7 @@ func (e *pageEnv) invitePath(t *testing.T, inv Invite, expires time.Time) string
 
 func TestInvitePrefillsAndLimitsTypes(t *testing.T) {
 	e := startPageEnv(t)
-	path := e.invitePath(t, Invite{Email: "sam@example.org", Types: []string{"session"}}, time.Now().Add(30*24*time.Hour))
+	path := e.invitePath(t, links.Invite{Email: "sam@example.org", Types: []string{"session"}}, time.Now().Add(30*24*time.Hour))
 	p := e.get(t, path)
 	if p.status != http.StatusOK {
 		t.Fatalf("GET %s = %d:\n%s", path, p.status, p.body)
@@ -56,15 +56,15 @@ func TestInvitePrefillsAndLimitsTypes(t *testing.T) {
 func TestInviteRefusesBadLinks(t *testing.T) {
 	e := startPageEnv(t)
 	week := time.Now().Add(7 * 24 * time.Hour)
-	otherKey := token.NewSigner([]byte("another-secret-0123456789abcdef012345"), time.Now)
-	good := e.invitePath(t, Invite{Email: "sam@example.org", Types: []string{"consultation"}}, week)
+	otherKey := links.NewSigner([]byte("another-secret-0123456789abcdef012345"), time.Now)
+	good := e.invitePath(t, links.Invite{Email: "sam@example.org", Types: []string{"consultation"}}, week)
 	tests := []struct{ desc, path string }{
-		{"expired", e.invitePath(t, Invite{Email: "sam@example.org", Types: []string{"consultation"}}, time.Now().Add(-time.Minute))},
-		{"signed with another key", "/book/" + otherKey.Sign(token.PurposeInvite, `{"e":"sam@example.org","t":["consultation"]}`, week)},
+		{"expired", e.invitePath(t, links.Invite{Email: "sam@example.org", Types: []string{"consultation"}}, time.Now().Add(-time.Minute))},
+		{"signed with another key", "/book/" + otherKey.Sign(links.PurposeInvite, `{"e":"sam@example.org","t":["consultation"]}`, week)},
 		{"altered", good[:len(good)-3] + "abc"},
-		{"a manage token", "/book/" + e.signer.Sign(token.PurposeManage, `{"e":"x@example.org","t":["consultation"]}`, week)},
-		{"not JSON", "/book/" + e.signer.Sign(token.PurposeInvite, "sam@example.org", week)},
-		{"only types no longer offered", e.invitePath(t, Invite{Email: "sam@example.org", Types: []string{"retired"}}, week)},
+		{"a manage token", "/book/" + e.signer.Sign(links.PurposeManage, `{"e":"x@example.org","t":["consultation"]}`, week)},
+		{"not JSON", "/book/" + e.signer.Sign(links.PurposeInvite, "sam@example.org", week)},
+		{"only types no longer offered", e.invitePath(t, links.Invite{Email: "sam@example.org", Types: []string{"retired"}}, week)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {

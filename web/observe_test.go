@@ -12,9 +12,9 @@ import (
 
 	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/links"
 	"github.com/consultd/consultd/metrics"
 	"github.com/consultd/consultd/templates"
-	"github.com/consultd/consultd/token"
 )
 
 // observedServer is the web server without Redis: enough for health,
@@ -31,7 +31,7 @@ func observedServer(t *testing.T, logs *strings.Builder) *Server {
 	}
 	return New(Deps{
 		Config: cfg, Pages: pages, Metrics: metrics.New(),
-		Signer: token.NewSigner([]byte("observe-test-secret-0123456789abcdef"), time.Now),
+		Links:  links.New(cfg, links.NewSigner([]byte("observe-test-secret-0123456789abcdef"), time.Now), time.Now),
 		Ready:  func(ctx context.Context) error { return errors.New("redis down") },
 		Logger: slog.New(slog.NewTextHandler(logs, nil)),
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/links"
 )
 
 // windowDays is how many days the booking page lists at once; later days
@@ -74,7 +75,7 @@ func (s *Server) getBook(w http.ResponseWriter, r *http.Request) {
 // getInvite answers GET /book/{token}: the booking page of a therapist's
 // invite, with the email filled in and only the types it allows.
 func (s *Server) getInvite(w http.ResponseWriter, r *http.Request) {
-	inv, err := s.readInvite(r.PathValue("token"))
+	inv, err := s.Links.VerifyInvite(r.PathValue("token"))
 	if err != nil {
 		s.inviteInvalid(w, r)
 		return
@@ -82,7 +83,7 @@ func (s *Server) getInvite(w http.ResponseWriter, r *http.Request) {
 	s.showBook(w, r, inv)
 }
 
-func (s *Server) showBook(w http.ResponseWriter, r *http.Request, inv *Invite) {
+func (s *Server) showBook(w http.ResponseWriter, r *http.Request, inv *links.Invite) {
 	q := r.URL.Query()
 	form := bookForm{Type: q.Get("type")}
 	if inv != nil {
@@ -93,7 +94,7 @@ func (s *Server) showBook(w http.ResponseWriter, r *http.Request, inv *Invite) {
 
 // bookState is everything a rendering of the booking page depends on.
 type bookState struct {
-	invite  *Invite
+	invite  *links.Invite
 	token   string // the invite token as received
 	form    bookForm
 	from    string
@@ -153,9 +154,9 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 
 // allowedTypes is every configured type, or those the invite names, in the
 // configured order.
-func (s *Server) allowedTypes(inv *Invite) []config.SessionType {
+func (s *Server) allowedTypes(inv *links.Invite) []config.SessionType {
 	return slices.DeleteFunc(slices.Clone(s.Config.SessionTypes), func(t config.SessionType) bool {
-		return !inv.allows(t.ID)
+		return !inv.Allows(t.ID)
 	})
 }
 

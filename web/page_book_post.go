@@ -30,7 +30,7 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
 	st := bookState{form: formValues(r.PostForm), from: r.PostForm.Get("from"), token: r.PostForm.Get("invite")}
 	req := st.form.request()
 	if st.token != "" {
-		inv, err := s.readInvite(st.token)
+		inv, err := s.Links.VerifyInvite(st.token)
 		if err != nil {
 			s.inviteInvalid(w, r)
 			return
@@ -64,7 +64,7 @@ func (s *Server) formProblem(w http.ResponseWriter, r *http.Request, st bookStat
 	case a.Outcome == outcomeUnknown:
 		s.errorPage(w, r, a.Status, "We could not confirm your booking",
 			"Something went wrong while we held your time. If it went through, a confirmation email reaches you within a few minutes. "+
-				"If none comes, please book again: sending the form again never books twice. "+s.bookURL())
+				"If none comes, please book again: sending the form again never books twice. "+s.Links.Book())
 		return
 	case a.Status == http.StatusServiceUnavailable:
 		s.bookUnavailable(w, r)
@@ -133,6 +133,6 @@ func (s *Server) bookedPage(b booking.Booking) bookedPage {
 	return bookedPage{
 		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
 		When: jobs.FormatWhen(b.Start, b.End, loc), Email: b.Email,
-		ManageURL: s.Links.Manage(b.ID), BookURL: s.bookURL(),
+		ManageURL: s.Links.Manage(b.ID), BookURL: s.Links.Book(),
 	}
 }

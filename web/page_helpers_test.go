@@ -20,8 +20,8 @@ import (
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/internal/testredis"
 	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/links"
 	"github.com/consultd/consultd/templates"
-	"github.com/consultd/consultd/token"
 )
 
 const pageTestSecret = "page-test-secret-0123456789abcdef0123"
@@ -35,7 +35,8 @@ type pageEnv struct {
 	redis  *testredis.Server
 	store  *booking.Store
 	cfg    *config.Config
-	signer *token.Signer
+	signer *links.Signer
+	links  *links.Links
 	queue  appointments.Queue
 }
 
@@ -59,14 +60,14 @@ func startPageEnv(t *testing.T) *pageEnv {
 	}
 	queue := asynq.NewClientFromRedisClient(rdb)
 	inspector := asynq.NewInspectorFromRedisClient(rdb)
-	signer := token.NewSigner([]byte(pageTestSecret), time.Now)
+	signer := links.NewSigner([]byte(pageTestSecret), time.Now)
+	l := links.New(cfg, signer, time.Now)
 	store := booking.NewStore(rdb, time.Now)
-	e := &pageEnv{redis: rs, store: store, cfg: cfg, signer: signer, queue: jobs.NewEnqueuer(queue, inspector, cfg, time.Now)}
+	e := &pageEnv{redis: rs, store: store, cfg: cfg, signer: signer, links: l, queue: jobs.NewEnqueuer(queue, inspector, cfg, time.Now)}
 	srv := New(Deps{
 		Config: cfg, Store: store,
 		Appointments: e.rules(cfg, time.Now, e.queue),
-		Links:        jobs.NewLinks(cfg, signer, time.Now),
-		Pages:        pages, Signer: signer,
+		Links:        l, Pages: pages,
 		Ready:  func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

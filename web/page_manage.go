@@ -71,9 +71,9 @@ func (s *Server) manageTarget(w http.ResponseWriter, r *http.Request) (booking.B
 	switch a := s.classified(r.Context(), err); a.Status {
 	case http.StatusForbidden:
 		s.errorPage(w, r, http.StatusForbidden, "This link has expired or is not valid",
-			"This link has expired or is not valid. Please use the link in your most recent email from the practice, or book again at "+s.bookURL())
+			"This link has expired or is not valid. Please use the link in your most recent email from the practice, or book again at "+s.Links.Book())
 	case http.StatusNotFound:
-		s.errorPage(w, r, http.StatusNotFound, "This appointment no longer exists", "You can book a new time at "+s.bookURL())
+		s.errorPage(w, r, http.StatusNotFound, "This appointment no longer exists", "You can book a new time at "+s.Links.Book())
 	default:
 		s.bookUnavailable(w, r)
 	}
@@ -125,7 +125,7 @@ func (s *Server) managePageData(ctx context.Context, b booking.Booking) (manageP
 		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
 		When: jobs.FormatWhen(b.Start, b.End, loc), Zone: loc.String(),
 		Cancelled: b.Status == booking.StatusCancelled, Late: s.Appointments.Late(b), Locked: s.Appointments.LockedByPolicy(b),
-		Policy: s.Config.Cancellation.Policy, BookURL: s.bookURL(), Style: assetURL("book.css"),
+		Policy: s.Config.Cancellation.Policy, BookURL: s.Links.Book(), Style: assetURL("book.css"),
 	}
 	if from, err := mail.ParseAddress(s.Config.Mail.From); err == nil {
 		p.Contact = from.Address

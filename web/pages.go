@@ -35,21 +35,18 @@ const (
 
 func (s *Server) inviteInvalid(w http.ResponseWriter, r *http.Request) {
 	s.errorPage(w, r, http.StatusForbidden, "This link has expired or is not valid",
-		"This booking link has expired or is not valid. You can still book at "+s.bookURL())
+		"This booking link has expired or is not valid. You can still book at "+s.Links.Book())
 }
 
 func (s *Server) bookUnavailable(w http.ResponseWriter, r *http.Request) {
 	s.errorPage(w, r, http.StatusServiceUnavailable, "Please try again in a moment",
-		"Booking is unavailable for a moment. Nothing was booked. Please try again in a few minutes: "+s.bookURL())
+		"Booking is unavailable for a moment. Nothing was booked. Please try again in a few minutes: "+s.Links.Book())
 }
 
 func (s *Server) internalErrorPage(w http.ResponseWriter, r *http.Request) {
 	s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong",
-		"Something went wrong on our side. Please try again in a few minutes: "+s.bookURL())
+		"Something went wrong on our side. Please try again in a few minutes: "+s.Links.Book())
 }
-
-// bookURL is the public booking page, for messages that send a visitor back.
-func (s *Server) bookURL() string { return s.Config.BaseURL + "/book" }
 
 // allowPage applies the per-address limit to a form post and answers 429
 // itself, as a page, when over it.

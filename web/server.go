@@ -15,10 +15,9 @@ import (
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/feeds"
-	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/links"
 	"github.com/consultd/consultd/metrics"
 	"github.com/consultd/consultd/templates"
-	"github.com/consultd/consultd/token"
 )
 
 // Deps is what the web server needs from the rest of the service.
@@ -33,10 +32,10 @@ type Deps struct {
 	// Store is read for the admin pages and the feed; it is never written
 	// through here but for time off, feed rotation and opt-outs.
 	Store *booking.Store
-	Links *jobs.Links
+	// Links makes and checks every signed URL.
+	Links *links.Links
 	// Pages renders the HTML pages.
-	Pages  *templates.Set
-	Signer *token.Signer
+	Pages *templates.Set
 	// Limiter counts booking requests per client address (nil: no limit).
 	Limiter *RateLimiter
 	// Ready reports whether the service can take bookings (Redis answers).

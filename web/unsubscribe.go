@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/consultd/consultd/booking"
-	"github.com/consultd/consultd/token"
 )
 
 type unsubscribePage struct {
@@ -16,7 +15,7 @@ type unsubscribePage struct {
 // unsubscribeForm answers GET /u/{token}: a page that asks before it acts,
 // since link checkers and previews open GET links on their own.
 func (s *Server) unsubscribeForm(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.Signer.Verify(token.PurposeUnsubscribe, r.PathValue("token")); err != nil {
+	if _, err := s.Links.VerifyUnsubscribe(r.PathValue("token")); err != nil {
 		s.unsubscribeInvalid(w, r)
 		return
 	}
@@ -28,7 +27,7 @@ func (s *Server) unsubscribeForm(w http.ResponseWriter, r *http.Request) {
 // token: the signed link is the credential). It stops reflection prompts
 // for the client's address from now on.
 func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
-	id, err := s.Signer.Verify(token.PurposeUnsubscribe, r.PathValue("token"))
+	id, err := s.Links.VerifyUnsubscribe(r.PathValue("token"))
 	if err != nil {
 		s.unsubscribeInvalid(w, r)
 		return

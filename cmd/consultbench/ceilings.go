@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -38,9 +37,8 @@ func (b *bench) enqueueCeiling(ctx context.Context, goroutines int, duration tim
 		wg.Go(func() {
 			for time.Now().Before(end) {
 				id := booking.NewID("default")
-				body, _ := json.Marshal(jobs.Payload{BookingID: id, Seq: 0})
-				_, err := client.EnqueueContext(ctx, asynq.NewTask(jobs.TypeConfirm, body),
-					asynq.TaskID("confirm:"+id), asynq.Queue(ceilingQueue), asynq.MaxRetry(25), asynq.Retention(24*time.Hour))
+				_, err := client.EnqueueContext(ctx, jobs.NewConfirmTask(id, 0),
+					asynq.TaskID(jobs.ConfirmTaskID(id)), asynq.Queue(ceilingQueue), asynq.MaxRetry(25), asynq.Retention(24*time.Hour))
 				if err != nil {
 					firstErr.set(err)
 					return

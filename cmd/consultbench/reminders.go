@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -15,7 +13,7 @@ import (
 
 // reminderOffset is the offset the synthetic reminders carry; the bench
 // chooses their due times itself, spread evenly over the window.
-const reminderOffset = "24h"
+const reminderOffset = 24 * time.Hour
 
 // reminderResult is row 3 and the worker half of row 4.
 type reminderResult struct {
@@ -123,9 +121,8 @@ func (b *bench) confirmed(ctx context.Context, from time.Time, n, seed int) ([]s
 func (b *bench) scheduleReminders(ctx context.Context, ids []string, due func(int) time.Time) (int, error) {
 	var late atomic.Int64
 	err := forEach(len(ids), 32, func(i int) error {
-		body, _ := json.Marshal(jobs.Payload{BookingID: ids[i], Seq: 0, Offset: reminderOffset})
-		_, err := b.queue.EnqueueContext(ctx, asynq.NewTask(jobs.TypeReminder, body),
-			asynq.TaskID(fmt.Sprintf("remind:%s:0:%s", ids[i], reminderOffset)), asynq.Queue(jobs.Queue),
+		_, err := b.queue.EnqueueContext(ctx, jobs.NewReminderTask(ids[i], 0, reminderOffset),
+			asynq.TaskID(jobs.ReminderTaskID(ids[i], 0, reminderOffset)), asynq.Queue(jobs.Queue),
 			asynq.MaxRetry(25), asynq.Retention(24*time.Hour), asynq.ProcessAt(due(i)))
 		if time.Now().After(due(i)) {
 			late.Add(1)

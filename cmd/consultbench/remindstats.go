@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/consultd/consultd/jobs"
 )
 
 // tenth is one tenth of the reminder window: how late the reminders due in
@@ -23,7 +25,7 @@ func (r *reminderResult) tally(arrivals []arrival, index map[string]int, due fun
 	var late []time.Duration
 	var byDue [10][]time.Duration
 	for _, a := range arrivals {
-		rest, ok := strings.CutPrefix(a.id, "reminder-"+reminderOffset+".")
+		rest, ok := strings.CutPrefix(a.id, "reminder-"+jobs.FormatOffset(reminderOffset)+".")
 		id, _, _ := strings.Cut(rest, ".")
 		i, known := index[id]
 		if !ok || !known {

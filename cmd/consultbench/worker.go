@@ -9,9 +9,9 @@ import (
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/links"
 	"github.com/consultd/consultd/mailer"
 	"github.com/consultd/consultd/templates"
-	"github.com/consultd/consultd/token"
 )
 
 // farDay is where a phase's synthetic bookings start, days ahead: each
@@ -67,8 +67,8 @@ func (b *bench) composeInvite(ctx context.Context, id string) (*mailer.Message, 
 	if err != nil {
 		return nil, err
 	}
-	links := jobs.NewLinks(b.cfg, token.NewSigner([]byte(benchSecret), time.Now), time.Now)
-	c, err := jobs.NewComposer(b.cfg, set, links, time.Now)
+	l := links.New(b.cfg, links.NewSigner([]byte(benchSecret), time.Now), time.Now)
+	c, err := jobs.NewComposer(b.cfg, set, l, time.Now)
 	if err != nil {
 		return nil, err
 	}

@@ -8,8 +8,7 @@ import (
 
 	"github.com/consultd/consultd/app"
 	"github.com/consultd/consultd/config"
-	"github.com/consultd/consultd/token"
-	"github.com/consultd/consultd/web"
+	"github.com/consultd/consultd/links"
 )
 
 func feedLinkCommand(load func() (*config.Config, error)) *cobra.Command {
@@ -38,7 +37,7 @@ func feedLinkCommand(load func() (*config.Config, error)) *cobra.Command {
 				return err
 			}
 			defer closer.Close()
-			secret, err := app.LinkSecret(cmd.Context(), cfg, logger)
+			signer, err := app.LinkSigner(cmd.Context(), cfg, nil, logger, time.Now)
 			if err != nil {
 				return err
 			}
@@ -49,7 +48,7 @@ func feedLinkCommand(load func() (*config.Config, error)) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), web.FeedURL(token.NewSigner(secret, time.Now), cfg.BaseURL, therapist, gen, time.Now()))
+			fmt.Fprintln(cmd.OutOrStdout(), links.New(cfg, signer, time.Now).Feed(therapist, gen))
 			return nil
 		},
 	}

@@ -8,8 +8,7 @@ import (
 
 	"github.com/consultd/consultd/app"
 	"github.com/consultd/consultd/config"
-	"github.com/consultd/consultd/token"
-	"github.com/consultd/consultd/web"
+	"github.com/consultd/consultd/links"
 )
 
 func linkCommand(load func() (*config.Config, error)) *cobra.Command {
@@ -29,16 +28,16 @@ func linkCommand(load func() (*config.Config, error)) *cobra.Command {
 			if err != nil {
 				return configError(cmd, err)
 			}
-			inv := web.Invite{Email: email, Types: types}
+			inv := links.Invite{Email: email, Types: types}
 			if err := checkInvite(cfg, inv, days); err != nil {
 				return err
 			}
-			secret, err := app.LinkSecret(cmd.Context(), cfg, app.NewLogger(cmd.ErrOrStderr(), cfg.Log))
+			signer, err := app.LinkSigner(cmd.Context(), cfg, nil, app.NewLogger(cmd.ErrOrStderr(), cfg.Log), time.Now)
 			if err != nil {
 				return err
 			}
 			expires := time.Now().Add(time.Duration(days) * 24 * time.Hour)
-			u, err := web.InviteURL(token.NewSigner(secret, time.Now), cfg.BaseURL, inv, expires)
+			u, err := links.New(cfg, signer, time.Now).Invite(inv, expires)
 			if err != nil {
 				return err
 			}
@@ -56,9 +55,9 @@ func linkCommand(load func() (*config.Config, error)) *cobra.Command {
 }
 
 // checkInvite refuses what the booking page would refuse later (see
-// web.CheckInvite), naming the flag to fix.
-func checkInvite(cfg *config.Config, inv web.Invite, days int) error {
-	if problems := web.CheckInvite(cfg, inv, days); len(problems) > 0 {
+// links.CheckInvite), naming the flag to fix.
+func checkInvite(cfg *config.Config, inv links.Invite, days int) error {
+	if problems := links.CheckInvite(cfg, inv, days); len(problems) > 0 {
 		return fmt.Errorf("--%s %s", problems[0].Field, problems[0].Msg)
 	}
 	return nil

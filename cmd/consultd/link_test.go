@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/consultd/consultd/internal/testredis"
-	"github.com/consultd/consultd/token"
+	"github.com/consultd/consultd/links"
 )
 
 const linkTestSecret = "link-test-secret-0123456789abcdef01234"
@@ -31,7 +31,7 @@ func subjectOf(t *testing.T, out string, key []byte) string {
 	if !ok {
 		t.Fatalf("printed %q, want a link under https://book.example.org/book/", out)
 	}
-	subject, err := token.NewSigner(key, time.Now).Verify(token.PurposeInvite, tok)
+	subject, err := links.NewSigner(key, time.Now).Verify(links.PurposeInvite, tok)
 	if err != nil {
 		t.Fatalf("the printed link does not verify: %v", err)
 	}

@@ -1,7 +1,4 @@
-// Package token signs and checks the links sent to clients: a token names a
-// purpose (manage a booking, book from an invitation), a subject and an
-// expiry, and carries an HMAC-SHA256 over all three.
-package token
+package links
 
 import (
 	"crypto/hmac"
@@ -19,6 +16,7 @@ const (
 	PurposeInvite      = "invite"
 	PurposeUnsubscribe = "unsubscribe"
 	PurposeFeed        = "feed"
+	PurposeCSRF        = "csrf"
 )
 
 // Errors a client may be told about.
@@ -34,7 +32,9 @@ const maxLen = 1024
 // has one spelling.
 var enc = base64.RawURLEncoding.Strict()
 
-// Signer makes and checks tokens with one key.
+// Signer makes and checks tokens with one key. A token names a purpose
+// (manage a booking, book from an invitation), a subject and an expiry,
+// and carries an HMAC-SHA256 over all three.
 type Signer struct {
 	key      []byte
 	previous [][]byte // keys still accepted, never used to sign

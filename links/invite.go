@@ -1,4 +1,4 @@
-package web
+package links
 
 import (
 	"encoding/json"
@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/consultd/consultd/config"
-	"github.com/consultd/consultd/token"
 )
 
 // Invite is what a therapist's booking link carries: the client's email,
@@ -18,13 +17,41 @@ type Invite struct {
 	Types []string `json:"t"`
 }
 
-// InviteURL signs inv into a booking link under baseURL valid until expires.
-func InviteURL(signer *token.Signer, baseURL string, inv Invite, expires time.Time) (string, error) {
+// Allows reports whether a client may book type id; nil (the public page)
+// allows every type.
+func (inv *Invite) Allows(id string) bool {
+	return inv == nil || slices.Contains(inv.Types, id)
+}
+
+// Invite signs inv into a booking link valid until expires.
+func (l *Links) Invite(inv Invite, expires time.Time) (string, error) {
 	subject, err := json.Marshal(inv)
 	if err != nil {
 		return "", err
 	}
-	return baseURL + "/book/" + signer.Sign(token.PurposeInvite, string(subject), expires), nil
+	return l.cfg.BaseURL + "/book/" + l.signer.Sign(PurposeInvite, string(subject), expires), nil
+}
+
+// VerifyInvite checks an invite token and keeps only the session types
+// that are still configured; a link that allows none of them is as good as
+// invalid.
+func (l *Links) VerifyInvite(tok string) (*Invite, error) {
+	subject, err := l.signer.Verify(PurposeInvite, tok)
+	if err != nil {
+		return nil, err
+	}
+	var inv Invite
+	if err := json.Unmarshal([]byte(subject), &inv); err != nil {
+		return nil, ErrInvalid
+	}
+	inv.Types = slices.DeleteFunc(inv.Types, func(id string) bool {
+		_, ok := l.cfg.SessionType(id)
+		return !ok
+	})
+	if len(inv.Types) == 0 {
+		return nil, ErrInvalid
+	}
+	return &inv, nil
 }
 
 // MaxInviteDays bounds an invite's life: a link in an old email should
@@ -56,32 +83,4 @@ func CheckInvite(cfg *config.Config, inv Invite, days int) []InviteProblem {
 		out = append(out, InviteProblem{"days", fmt.Sprintf("%d is not allowed: a link lasts from 1 to %d days", days, MaxInviteDays)})
 	}
 	return out
-}
-
-// readInvite checks an invite token and keeps only the session types that
-// are still configured; a link that allows none of them is as good as
-// invalid.
-func (s *Server) readInvite(tok string) (*Invite, error) {
-	subject, err := s.Signer.Verify(token.PurposeInvite, tok)
-	if err != nil {
-		return nil, err
-	}
-	var inv Invite
-	if err := json.Unmarshal([]byte(subject), &inv); err != nil {
-		return nil, token.ErrInvalid
-	}
-	inv.Types = slices.DeleteFunc(inv.Types, func(id string) bool {
-		_, ok := s.Config.SessionType(id)
-		return !ok
-	})
-	if len(inv.Types) == 0 {
-		return nil, token.ErrInvalid
-	}
-	return &inv, nil
-}
-
-// allows reports whether a client may book type id; nil (the public page)
-// allows every type.
-func (inv *Invite) allows(id string) bool {
-	return inv == nil || slices.Contains(inv.Types, id)
 }
