@@ -65,6 +65,14 @@ func TestBookNamesEveryBadField(t *testing.T) {
 		{"off the grid", request("2026-12-09T14:07:00Z", "sam@example.org"), "start"},
 		{"a Saturday", request("2026-12-12T14:00:00Z", "sam@example.org"), "start"},
 		{"inside the notice", request("2026-12-08T14:00:00Z", "sam@example.org"), "start"},
+		{"a link in the name", named("URGENT: verify at http://evil.example/login"), "name"},
+		{"a bare www address in the name", named("see www.evil.example"), "name"},
+		{"an address in the name", named("write to x@evil.example"), "name"},
+		{"an encoded word in the name", named("=?UTF-8?Q?Adm=C3=ADn?="), "name"},
+		{"a right-to-left override in the name", named("Sam \u202eeeL"), "name"},
+		{"a zero-width space in the name", named("Sa\u200bm"), "name"},
+		{"an address literal", request("2026-12-09T14:00:00Z", "a@[127.0.0.1]"), "email"},
+		{"a quoted local part", request("2026-12-09T14:00:00Z", "\"a b\"@example.org"), "email"},
 		{"not offered by the link", Request{Type: "consultation", Start: "2026-12-09T14:00:00Z", Name: "Sam", Email: "sam@example.org",
 			OnlyTypes: []string{"session"}}, "type"},
 	}
@@ -76,6 +84,43 @@ func TestBookNamesEveryBadField(t *testing.T) {
 				t.Fatalf("err = %v, want one naming %s", err, tt.field)
 			}
 		})
+	}
+}
+
+func named(name string) Request {
+	r := request("2026-12-09T14:00:00Z", "sam@example.org")
+	r.Name = name
+	return r
+}
+
+// Names in every script and with accents, apostrophes and hyphens book.
+func TestBookTakesRealNames(t *testing.T) {
+	e := newEnv(t, nil)
+	for i, name := range []string{"María José García-Núñez", "李小龍", "Zoë O'Brien", "Ngũgĩ wa Thiong'o"} {
+		start := time.Date(2026, 12, 9, 14, 15*i, 0, 0, time.UTC).Format(time.RFC3339)
+		b, created, err := e.svc.Book(context.Background(), Request{Type: "consultation", Start: start, Name: name, Email: "c" + string(rune('a'+i)) + "@example.org"})
+		if err != nil || !created || b.Name != name {
+			t.Errorf("%s: %+v %v %v", name, b, created, err)
+		}
+	}
+}
+
+// An idempotency key answers only the client who made it.
+func TestIdempotencyKeyOfAnotherClient(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	mine := request("2026-12-09T14:00:00Z", "sam@example.org")
+	mine.IdempotencyKey = "k-1"
+	first, _, err := e.svc.Book(ctx, mine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := request("2026-12-09T15:00:00Z", "mallory@example.org")
+	theirs.IdempotencyKey = "k-1"
+	got, created, err := e.svc.Book(ctx, theirs)
+	var bad *InvalidError
+	if !errors.As(err, &bad) || bad.Fields["idempotency_key"] == "" || created || got.ID != "" {
+		t.Fatalf("another client's key: %+v %v %v, want a 422 naming idempotency_key and nothing of %s", got, created, err, first.ID)
 	}
 }
 

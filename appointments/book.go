@@ -37,6 +37,10 @@ func (s *Service) Book(ctx context.Context, req Request) (b booking.Booking, cre
 		if refused.add(err) {
 			continue
 		}
+		if errors.Is(err, booking.ErrKeyReused) {
+			return b, false, invalid("the booking request is invalid",
+				map[string]string{"idempotency_key": "was already used for another booking request: make a new one"})
+		}
 		if err != nil {
 			return b, false, claimFailed(err)
 		}

@@ -47,10 +47,14 @@ func (s *Service) Validate(req Request) (Valid, error) {
 	f := map[string]string{}
 	v.Name = strings.TrimSpace(req.Name)
 	v.Email = strings.TrimSpace(req.Email)
-	CheckText(f, "name", v.Name, MaxName, true, false)
+	if CheckText(f, "name", v.Name, MaxName, true, false) {
+		if msg := nameProblem(v.Name); msg != "" {
+			f["name"] = msg
+		}
+	}
 	if CheckText(f, "email", v.Email, MaxEmail, true, false) {
-		if a, err := mail.ParseAddress(v.Email); err != nil || a.Address != v.Email {
-			f["email"] = "is not a valid email address"
+		if msg := emailProblem(v.Email); msg != "" {
+			f["email"] = msg
 		}
 	}
 	CheckText(f, "notes", req.Notes, MaxNotes, false, true)
@@ -88,6 +92,37 @@ func (s *Service) Validate(req Request) (Valid, error) {
 		return v, invalid("the booking request is invalid", f)
 	}
 	return v, nil
+}
+
+// nameProblem refuses what a person's name never holds but a message to a
+// stranger would: a link, an address, an RFC 2047 encoded word (which a
+// mail program would decode into anything), or an invisible format
+// character (bidi overrides, zero-width joiners: category Cf), which can
+// make a name read as something else. Accents and every script pass.
+func nameProblem(name string) string {
+	lower := strings.ToLower(name)
+	for _, bad := range []string{"://", "www.", "@", "=?"} {
+		if strings.Contains(lower, bad) {
+			return "must be a name only, without links, addresses or encoded text"
+		}
+	}
+	for _, r := range name {
+		if unicode.Is(unicode.Cf, r) {
+			return "contains invisible formatting characters"
+		}
+	}
+	return ""
+}
+
+// emailProblem refuses anything but a plain address: display names, IP
+// address literals (a@[127.0.0.1]) and quoted local parts ("a b"@x), which
+// real clients do not use and some mail systems treat oddly.
+func emailProblem(email string) string {
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || strings.ContainsAny(email, "\"[]") {
+		return "is not a valid email address"
+	}
+	return ""
 }
 
 // pickTherapists is the one asked for, or everyone when none is named.

@@ -48,6 +48,8 @@ var (
 	ErrTimeOff = errors.New("booking: on time off")
 	// ErrBusy: the therapist's own calendar is busy then.
 	ErrBusy = errors.New("booking: busy in the therapist's own calendar")
+	// ErrKeyReused: the idempotency key was made with another email.
+	ErrKeyReused = errors.New("booking: idempotency key used by another client")
 	// ErrNotFound: no booking with that id.
 	ErrNotFound = errors.New("booking: not found")
 	// ErrNotLive: the booking is cancelled and cannot change any more.

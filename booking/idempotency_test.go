@@ -15,12 +15,19 @@ func TestClaimIdempotencyKey(t *testing.T) {
 	if err != nil || !created {
 		t.Fatalf("first claim: %v %v", created, err)
 	}
-	// A repeat with the key returns the first booking even if the body
-	// differs (a different email and start).
+	// A repeat with the key from the same client returns the first booking
+	// even if the rest of the body differs (another start).
 	clk.advance(23 * time.Hour)
-	again, created, err := s.Claim(ctx, session("ada", at("14:00"), time.Hour, 0), "key-1", Guard{})
+	repeat := session("ada", at("14:00"), time.Hour, 0)
+	repeat.Email = strings.ToUpper(first.Email)
+	again, created, err := s.Claim(ctx, repeat, "key-1", Guard{})
 	if err != nil || created || again.ID != first.ID {
 		t.Fatalf("repeat within 24h: id %q created=%v err=%v; want %q", again.ID, created, err, first.ID)
+	}
+	// The same key from another client answers nothing about the booking.
+	stranger, created, err := s.Claim(ctx, session("ada", at("14:00"), time.Hour, 0), "key-1", Guard{})
+	if !errors.Is(err, ErrKeyReused) || created || stranger.ID != "" {
+		t.Fatalf("another email with the key: id %q created=%v err=%v; want ErrKeyReused and nothing", stranger.ID, created, err)
 	}
 	// After 24 h the key is forgotten: the request is a new one.
 	clk.advance(2 * time.Hour)
@@ -45,7 +52,9 @@ func TestClaimDoubleSubmit(t *testing.T) {
 	}{
 		{desc: "same request", wantSame: true},
 		{desc: "email differs in case and spaces", change: func(b *Booking) { b.Email = "  " + strings.ToUpper(b.Email) + " " }, wantSame: true},
-		{desc: "other name, same email", change: func(b *Booking) { b.Name = "Other" }, wantSame: true},
+		// Only the whole request is a repeat: one who knows a client's
+		// email and time learns nothing of their booking.
+		{desc: "other name, same email", change: func(b *Booking) { b.Name = "Other" }, wantErrSlot: true},
 		{desc: "other type", change: func(b *Booking) { b.Type = "consultation" }, wantErrSlot: true},
 		{desc: "other email", change: func(b *Booking) { b.Email = "someone@example.org" }, wantErrSlot: true},
 		{desc: "after 10 minutes", after: 10*time.Minute + time.Second, wantErrSlot: true},

@@ -44,13 +44,14 @@ var (
 
 // codeErrors maps the refusals scripts return to the package's errors.
 var codeErrors = map[string]error{
-	"taken":    ErrSlotTaken,
-	"off":      ErrTimeOff,
-	"busy":     ErrBusy,
-	"notfound": ErrNotFound,
-	"notlive":  ErrNotLive,
-	"notheld":  ErrNotHeld,
-	"stale":    ErrStale,
+	"taken":     ErrSlotTaken,
+	"off":       ErrTimeOff,
+	"busy":      ErrBusy,
+	"keyreused": ErrKeyReused,
+	"notfound":  ErrNotFound,
+	"notlive":   ErrNotLive,
+	"notheld":   ErrNotHeld,
+	"stale":     ErrStale,
 }
 
 // outcome is a writing script's reply {'ok', changed, record} or {code}.

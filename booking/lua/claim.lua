@@ -12,7 +12,8 @@
 -- given  ARGV[9] the start's local date ('' checks no time off)
 -- ARGV[10] how many own-calendar feed keys follow, then those keys, then
 -- the booking's HSET field/value pairs
--- Returns {'ok', created (0|1), HGETALL}, {'taken'}, {'off'} or {'busy'}.
+-- Returns {'ok', created (0|1), HGETALL}, {'taken'}, {'off'}, {'busy'} or
+-- {'keyreused'}.
 
 local prefix, live, all, held, spankey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local id, start, occend, now = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -20,6 +21,11 @@ local nfeeds = tonumber(ARGV[10])
 local feeds = {}
 for i = 1, nfeeds do
   feeds[i] = ARGV[10 + i]
+end
+-- The new record, by field, to compare a repeat with.
+local rec = {}
+for i = 11 + nfeeds, #ARGV, 2 do
+  rec[ARGV[i]] = ARGV[i + 1]
 end
 local idemkey, dupkey
 local n = 8
@@ -35,26 +41,32 @@ local function found(bid)
 end
 
 -- A repeat with the same idempotency key gets the first booking back,
--- whatever has happened to it since, as long as it still exists.
+-- whatever has happened to it since, as long as it still exists; but only
+-- for the client who made it: the same key with another email is refused
+-- without a word about the booking it names.
 if idemkey then
   local bid = redis.call('GET', idemkey)
   if bid then
-    local created = redis.call('HGET', prefix .. bid, 'created')
-    if created and now - tonumber(created) < tonumber(ARGV[5]) then
+    local f = redis.call('HMGET', prefix .. bid, 'created', 'email')
+    if f[1] and now - tonumber(f[1]) < tonumber(ARGV[5]) then
+      if string.lower(f[2]) ~= string.lower(rec.email or '') then
+        return {'keyreused'}
+      end
       return found(bid)
     end
   end
 end
 
--- A double submit (same email, type and start, shortly after) gets the
--- first booking too, but only while it still holds that very slot: after a
--- cancel or a move the client means a new booking.
+-- A double submit (the same request: email, name, type and start, shortly
+-- after) gets the first booking too, but only while it still holds that
+-- very slot: after a cancel or a move the client means a new booking. One
+-- who knows only a client's email and time gets no answer about it.
 if dupkey then
   local bid = redis.call('GET', dupkey)
   if bid then
-    local f = redis.call('HMGET', prefix .. bid, 'created', 'status', 'start')
+    local f = redis.call('HMGET', prefix .. bid, 'created', 'status', 'start', 'name')
     if f[1] and now - tonumber(f[1]) < tonumber(ARGV[6])
-        and f[2] ~= 'cancelled' and tonumber(f[3]) == start then
+        and f[2] ~= 'cancelled' and tonumber(f[3]) == start and f[4] == rec.name then
       if idemkey then
         redis.call('SET', idemkey, bid, 'PX', ARGV[5])
       end
