@@ -24,9 +24,28 @@ func pageHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		// For browsers that predate CSP's frame-ancestors.
+		h.Set("X-Frame-Options", "DENY")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// hstsValue keeps browsers on https for a year once they have seen the
+// service there. No includeSubDomains: the practice's other hosts are not
+// this service's to promise.
+const hstsValue = "max-age=31536000"
+
+// strictTransport adds HSTS to every answer when the service is reached
+// over https (base_url says so; TLS ends at a proxy in front).
+func strictTransport(baseURL string, next http.Handler) http.Handler {
+	if !strings.HasPrefix(strings.ToLower(baseURL), "https://") {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", hstsValue)
 		next.ServeHTTP(w, r)
 	})
 }

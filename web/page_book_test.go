@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,6 +12,23 @@ import (
 
 	"github.com/consultd/consultd/appointments"
 )
+
+// HSTS is on every answer when base_url is https, and on none when it is
+// plain http (a browser would then refuse the service for a year).
+func TestStrictTransportFollowsTheBaseURL(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
+	for base, want := range map[string]string{
+		"https://book.riverside.example": hstsValue,
+		"HTTPS://book.riverside.example": hstsValue,
+		"http://127.0.0.1:8080":          "",
+	} {
+		rec := httptest.NewRecorder()
+		strictTransport(base, ok).ServeHTTP(rec, httptest.NewRequest("GET", "/api/slots", nil))
+		if got := rec.Header().Get("Strict-Transport-Security"); got != want {
+			t.Errorf("base_url %s: HSTS %q, want %q", base, got, want)
+		}
+	}
+}
 
 func TestBookPageListsSlotsWithHeaders(t *testing.T) {
 	e := startPageEnv(t)
@@ -24,6 +42,9 @@ func TestBookPageListsSlotsWithHeaders(t *testing.T) {
 		"Referrer-Policy":         "no-referrer",
 		"Cache-Control":           "no-store",
 		"Content-Type":            "text/html; charset=utf-8",
+		"X-Frame-Options":         "DENY",
+		// base_url is https in these tests.
+		"Strict-Transport-Security": hstsValue,
 	} {
 		if got := p.header.Get(name); got != want {
 			t.Errorf("%s = %q, want %q", name, got, want)

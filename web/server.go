@@ -110,7 +110,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle(QueuesPath+"/", queues)
 	mux.Handle("/admin/", s.admin(http.NotFound))
 	mux.Handle("/admin", s.admin(adminHome))
-	return withRequestID(s.observed(mux))
+	return strictTransport(s.Config.BaseURL, withRequestID(s.observed(mux)))
 }
 
 // HTTPServer wraps the handler with timeouts that keep slow or idle
