@@ -267,3 +267,35 @@ func TestRedisDown(t *testing.T) {
 		t.Fatalf("get with Redis down: %v", err)
 	}
 }
+
+// One address cannot fill the calendar through the public intake: after
+// intake.max_live_per_email upcoming bookings it is refused, whatever the
+// time asked for; a link from the practice is not held to it.
+func TestOneClientCannotFillTheCalendar(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	slots, err := e.svc.FreeSlots(ctx, SlotsRequest{Type: "consultation", From: "2026-12-09", To: "2026-12-11"})
+	if err != nil || len(slots) < 10 {
+		t.Fatalf("%d slots, %v", len(slots), err)
+	}
+	made := 0
+	var capped *CapError
+	for _, sl := range slots[:10] {
+		_, _, err := e.svc.Book(ctx, request(sl.Start.UTC().Format(time.RFC3339), "filler@example.org"))
+		switch {
+		case err == nil:
+			made++
+		case errors.As(err, &capped):
+		default:
+			t.Fatalf("booking %s: %v", sl.Start, err)
+		}
+	}
+	if made != e.cfg.Intake.MaxLivePerEmail || capped == nil || capped.Upcoming != 3 {
+		t.Fatalf("one address booked %d of 10 (cap %d), refusal %v", made, e.cfg.Intake.MaxLivePerEmail, capped)
+	}
+	invited := request(slots[10].Start.UTC().Format(time.RFC3339), "filler@example.org")
+	invited.Invited = true
+	if _, created, err := e.svc.Book(ctx, invited); err != nil || !created {
+		t.Fatalf("a booking through the practice's link: %v %v", created, err)
+	}
+}

@@ -27,15 +27,28 @@ func (s *Service) Book(ctx context.Context, req Request) (b booking.Booking, cre
 	if err != nil {
 		return b, false, err
 	}
+	caps, err := s.caps(ctx, req, v.Email)
+	if err != nil {
+		return b, false, err
+	}
 	var refused refusals
 	for _, th := range eligible {
+		g := s.guard(th, v.Start)
+		if caps != nil {
+			if g.Cap = caps[th.ID]; g.Cap <= 0 {
+				return b, false, &CapError{Upcoming: s.cfg.Intake.MaxLivePerEmail}
+			}
+		}
 		b, created, err = s.store.Claim(ctx, booking.Booking{
 			TherapistID: th.ID, Type: v.SessionType.ID,
 			Start: v.Start, End: v.Start.Add(v.SessionType.Duration), Buffer: v.SessionType.Buffer,
 			Name: v.Name, Email: v.Email, TimeZone: v.Timezone, Notes: v.Notes,
-		}, v.IdempotencyKey, s.guard(th, v.Start))
+		}, v.IdempotencyKey, g)
 		if refused.add(err) {
 			continue
+		}
+		if errors.Is(err, booking.ErrCapped) {
+			return b, false, &CapError{Upcoming: s.cfg.Intake.MaxLivePerEmail}
 		}
 		if errors.Is(err, booking.ErrKeyReused) {
 			return b, false, invalid("the booking request is invalid",
@@ -48,6 +61,34 @@ func (s *Service) Book(ctx context.Context, req Request) (b booking.Booking, cre
 		return b, created, err
 	}
 	return b, false, refused.reason(len(eligible))
+}
+
+// caps is, per eligible therapist, how many upcoming bookings the client
+// may still hold with them through the public intake: the claim counts a
+// therapist's own atomically, so each gets the cap less what the client
+// holds with the others, read first (a client booking two therapists in
+// the same instant may then pass the cap by one). Nil: not capped.
+func (s *Service) caps(ctx context.Context, req Request, email string) (map[string]int, error) {
+	max := s.cfg.Intake.MaxLivePerEmail
+	if max <= 0 || req.Invited {
+		return nil, nil
+	}
+	held := make(map[string]int, len(s.cfg.Therapists))
+	total := 0
+	if len(s.cfg.Therapists) > 1 {
+		for _, th := range s.cfg.Therapists {
+			n, err := s.store.Upcoming(ctx, th.ID, email)
+			if err != nil {
+				return nil, failed(ErrUnavailable, "client's bookings", err)
+			}
+			held[th.ID], total = n, total+n
+		}
+	}
+	out := make(map[string]int, len(s.cfg.Therapists))
+	for _, th := range s.cfg.Therapists {
+		out[th.ID] = max - (total - held[th.ID])
+	}
+	return out, nil
 }
 
 // claimFailed tells apart a claim that never reached Redis (no connection

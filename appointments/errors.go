@@ -29,6 +29,14 @@ var (
 	ErrOutcomeUnknown = errors.New("outcome unknown")
 )
 
+// CapError: the client already holds as many upcoming bookings as the
+// public intake allows (intake.max_live_per_email).
+type CapError struct{ Upcoming int }
+
+func (e *CapError) Error() string {
+	return fmt.Sprintf("the client already has %d upcoming appointments", e.Upcoming)
+}
+
 // InvalidError is a request that cannot be booked as written, with a
 // message per field (keyed by the field's name in the API).
 type InvalidError struct {

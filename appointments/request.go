@@ -31,6 +31,9 @@ type Request struct {
 	// OnlyTypes, when set, are the session types the booking link offers
 	// (an invitation); any other type is refused.
 	OnlyTypes []string
+	// Invited: made through a signed invite link from the practice, so
+	// not held to the public intake's cap per client.
+	Invited bool
 }
 
 // Valid is a request whose every field has been checked.

@@ -50,6 +50,9 @@ var (
 	ErrBusy = errors.New("booking: busy in the therapist's own calendar")
 	// ErrKeyReused: the idempotency key was made with another email.
 	ErrKeyReused = errors.New("booking: idempotency key used by another client")
+	// ErrCapped: the client holds as many upcoming bookings as the public
+	// intake allows.
+	ErrCapped = errors.New("booking: the client's cap of upcoming bookings is reached")
 	// ErrNotFound: no booking with that id.
 	ErrNotFound = errors.New("booking: not found")
 	// ErrNotLive: the booking is cancelled and cannot change any more.

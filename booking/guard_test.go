@@ -64,3 +64,51 @@ func TestGuardRefusesTimeOffAndOwnBusyTime(t *testing.T) {
 		t.Fatalf("a refused move changed the booking: %+v", got)
 	}
 }
+
+// The public intake's cap counts a client's upcoming, uncancelled bookings
+// with the therapist, whatever the case of the address; the practice's own
+// bookings (Cap 0) neither count nor are stopped.
+func TestGuardCapsAClientsUpcomingBookings(t *testing.T) {
+	s, clk := newStore(t)
+	ctx := context.Background()
+	public := Guard{Cap: 3}
+	book := func(start time.Time, email string, g Guard) (Booking, error) {
+		b := session("ada", start, 50*time.Minute, 0)
+		b.Email = email
+		got, _, err := s.Claim(ctx, b, "", g)
+		return got, err
+	}
+	var first Booking
+	for i := range 3 {
+		b, err := book(at("09:00").Add(time.Duration(i)*time.Hour), "Sam@Example.org", public)
+		if err != nil {
+			t.Fatalf("booking %d: %v", i+1, err)
+		}
+		if i == 0 {
+			first = b
+		}
+	}
+	if _, err := book(at("13:00"), "sam@example.org", public); !errors.Is(err, ErrCapped) {
+		t.Fatalf("a fourth from the public intake: %v, want ErrCapped", err)
+	}
+	if _, err := book(at("13:00"), "sam@example.org", Guard{}); err != nil {
+		t.Fatalf("the practice's own booking for the client: %v", err)
+	}
+	if _, err := book(at("15:00"), "kim@example.org", public); err != nil {
+		t.Fatalf("another client: %v", err)
+	}
+	if _, _, err := s.Cancel(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := book(at("16:00"), "sam@example.org", public); err != nil {
+		t.Fatalf("after a cancel frees a place: %v", err)
+	}
+	if _, err := book(at("16:00").Add(time.Hour), "sam@example.org", public); !errors.Is(err, ErrCapped) {
+		t.Fatalf("at the cap again: %v, want ErrCapped", err)
+	}
+	// Once the sessions are past they no longer count.
+	clk.advance(49 * time.Hour)
+	if _, err := book(at("09:00").Add(72*time.Hour), "sam@example.org", public); err != nil {
+		t.Fatalf("after the sessions have passed: %v", err)
+	}
+}

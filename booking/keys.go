@@ -39,6 +39,13 @@ func (k keys) span() string             { return k.prefix + "span" }
 // the therapist's own calendars (feed key → JSON {"busy": [[ms, ms]…]}),
 // read by the claim.
 func (k keys) feedBusy() string { return k.prefix + "feedbusy" }
+
+// client is the set of a client's bookings that count toward the public
+// intake's cap; the email is normalised, then only hashed.
+func (k keys) client(email string) string {
+	return k.prefix + "client:" + sha256Hex(strings.ToLower(strings.TrimSpace(email)))
+}
+
 func (k keys) sent(id, what string) string {
 	return k.prefix + "sent:" + id + ":" + what
 }

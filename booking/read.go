@@ -102,3 +102,16 @@ func (s *Store) Sent(ctx context.Context, id, what string) (bool, error) {
 	}
 	return n == 1, nil
 }
+
+// Upcoming counts the client's bookings with the therapist that count
+// toward the public intake's cap: not cancelled and still to come.
+func (s *Store) Upcoming(ctx context.Context, therapistID, email string) (int, error) {
+	if err := checkTherapistID(therapistID); err != nil {
+		return 0, err
+	}
+	n, err := upcomingScript.Run(ctx, s.rdb, []string{keysFor(therapistID).bookingPrefix(), keysFor(therapistID).client(email)}, ms(s.now())).Int()
+	if err != nil {
+		return 0, fmt.Errorf("upcoming bookings with %s: %w", therapistID, err)
+	}
+	return n, nil
+}

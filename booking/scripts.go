@@ -40,6 +40,7 @@ var (
 	setFlagScript    = redis.NewScript(setFlagLua)
 	busyScript       = redis.NewScript(busyLua)
 	fetchScript      = redis.NewScript(fetchLua)
+	upcomingScript   = redis.NewScript(guardLua + "return upcoming(KEYS[1], KEYS[2], tonumber(ARGV[1]), false)")
 )
 
 // codeErrors maps the refusals scripts return to the package's errors.
@@ -48,6 +49,7 @@ var codeErrors = map[string]error{
 	"off":       ErrTimeOff,
 	"busy":      ErrBusy,
 	"keyreused": ErrKeyReused,
+	"capped":    ErrCapped,
 	"notfound":  ErrNotFound,
 	"notlive":   ErrNotLive,
 	"notheld":   ErrNotHeld,

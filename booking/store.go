@@ -46,6 +46,11 @@ type Guard struct {
 	// Feeds are the keys of the own calendars the configuration lists;
 	// one busy over the occupied span refuses it with ErrBusy.
 	Feeds []string
+	// Cap, for a claim from the public intake, is how many upcoming
+	// bookings the client's email may hold with the therapist; at the cap
+	// the claim is refused with ErrCapped, else it counts toward it. Zero:
+	// neither counted nor stopped (the practice's own bookings, invites).
+	Cap int
 }
 
 func (g Guard) date() string {
@@ -79,7 +84,7 @@ func (s *Store) Claim(ctx context.Context, b Booking, idempotencyKey string, g G
 	b.CreatedAt, b.UpdatedAt = now, now
 
 	k := keysFor(b.TherapistID)
-	keys := []string{k.bookingPrefix(), k.live(), k.all(), k.held(), k.span(), k.timeOff(), k.feedBusy()}
+	keys := []string{k.bookingPrefix(), k.live(), k.all(), k.held(), k.span(), k.timeOff(), k.feedBusy(), k.client(b.Email)}
 	hasDup, hasIdem := "0", "0"
 	if strings.TrimSpace(b.Email) != "" {
 		keys, hasDup = append(keys, k.dup(b.Email, b.Type, b.Start)), "1"
@@ -92,7 +97,7 @@ func (s *Store) Claim(ctx context.Context, b Booking, idempotencyKey string, g G
 		b.ID, ms(b.Start), ms(occEnd), ms(now),
 		strconv.FormatInt(idemWindow.Milliseconds(), 10),
 		strconv.FormatInt(dupWindow.Milliseconds(), 10),
-		hasDup, hasIdem, g.date(), strconv.Itoa(len(g.Feeds)),
+		hasDup, hasIdem, g.date(), strconv.Itoa(g.Cap), strconv.Itoa(len(g.Feeds)),
 	}, feedArgs(g.Feeds)...)
 	args = append(args, fields(b)...)
 

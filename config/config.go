@@ -161,6 +161,10 @@ type Cancellation struct {
 // Intake limits what one client address may send.
 type Intake struct {
 	RateLimitPerMinute int `mapstructure:"rate_limit_per_minute"`
+	// MaxLivePerEmail is how many upcoming bookings one client email may
+	// hold through the public intake (0: no cap). The practice's own
+	// bookings and those made through a signed invite link do not count.
+	MaxLivePerEmail int `mapstructure:"max_live_per_email"`
 	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
 	// whose X-Forwarded-For names the client; behind one, every client
 	// would otherwise share the proxy's address and its limit.

@@ -54,6 +54,7 @@ func defaults() map[string]any {
 		"cancellation.allow_late":      true,
 		"cancellation.policy":          "Please cancel at least 24 hours ahead so someone else can have the time.",
 		"intake.rate_limit_per_minute": 30,
+		"intake.max_live_per_email":    3,
 		"intake.trusted_proxies":       []any{},
 		"admin.user":                   "admin",
 		"admin.password":               "",

@@ -91,6 +91,9 @@ func (c *Config) validateServer(p *problems) {
 	if c.Intake.RateLimitPerMinute < 0 {
 		p.add("intake.rate_limit_per_minute", "must be 0 (off) or more")
 	}
+	if c.Intake.MaxLivePerEmail < 0 {
+		p.add("intake.max_live_per_email", "must be 0 (no cap) or more")
+	}
 	if c.Admin.Password.IsSet() && c.Admin.User == "" {
 		p.add("admin.user", "is empty while admin.password is set")
 	}

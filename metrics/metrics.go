@@ -27,6 +27,7 @@ const (
 	BookingCreated     BookingOutcome = "created"     // a new hold, its confirmation queued
 	BookingRepeat      BookingOutcome = "repeat"      // the same request again: the first booking answered
 	BookingTaken       BookingOutcome = "taken"       // the slot had gone (409)
+	BookingCapped      BookingOutcome = "capped"      // the client holds as many upcoming bookings as the intake allows (409)
 	BookingInvalid     BookingOutcome = "invalid"     // the request could not be booked as sent (413, 422)
 	BookingUnavailable BookingOutcome = "unavailable" // Redis or the queue failed: nothing booked (503)
 )
@@ -56,7 +57,7 @@ const (
 )
 
 var (
-	bookingOutcomes = []BookingOutcome{BookingCreated, BookingRepeat, BookingTaken, BookingInvalid, BookingUnavailable}
+	bookingOutcomes = []BookingOutcome{BookingCreated, BookingRepeat, BookingTaken, BookingCapped, BookingInvalid, BookingUnavailable}
 	emailKinds      = []EmailKind{EmailInvite, EmailUpdate, EmailCancel, EmailReminder, EmailReflection, EmailNotice, EmailDigest}
 	emailResults    = []EmailResult{EmailSent, EmailRetry, EmailRefused}
 )

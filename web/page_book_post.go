@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -36,7 +37,7 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		st.invite = inv
-		req.OnlyTypes = append([]string{}, inv.Types...)
+		req.OnlyTypes, req.Invited = append([]string{}, inv.Types...), true
 	}
 	b, created, err := s.Appointments.Book(r.Context(), req)
 	s.countBooking(created, err)
@@ -55,6 +56,9 @@ func (s *Server) formProblem(w http.ResponseWriter, r *http.Request, st bookStat
 	case a.Status == http.StatusUnprocessableEntity:
 		st.errors = fieldMessages(a.Fields)
 		st.problem = "Nothing was booked yet: please check what is marked below."
+	case errors.As(err, new(*appointments.CapError)):
+		st.problem = fmt.Sprintf("You already have %d upcoming appointments with us, so nothing more was booked. "+
+			"You can move or cancel them from the links in your emails, or contact the practice.", s.Config.Intake.MaxLivePerEmail)
 	case errors.Is(err, appointments.ErrNotFree):
 		st.form.Start = ""
 		st.problem = "That time is no longer available. Nothing was booked for you: please choose another time."

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/consultd/consultd/appointments"
@@ -56,6 +57,7 @@ const (
 func classify(err error) answer {
 	var web *apiError
 	var bad *appointments.InvalidError
+	var capped *appointments.CapError
 	conflict := func(msg string) answer {
 		return answer{apiError{Status: http.StatusConflict, Msg: msg}, metrics.BookingTaken}
 	}
@@ -68,6 +70,10 @@ func classify(err error) answer {
 		return a
 	case errors.As(err, &bad):
 		return answer{apiError{Status: http.StatusUnprocessableEntity, Msg: bad.Msg, Fields: bad.Fields}, metrics.BookingInvalid}
+	case errors.As(err, &capped):
+		return answer{apiError{Status: http.StatusConflict, Msg: fmt.Sprintf(
+			"you already have %d upcoming appointments: manage them from the link in your email, or contact the practice", capped.Upcoming)},
+			metrics.BookingCapped}
 	case errors.Is(err, appointments.ErrTaken):
 		return conflict(msgTaken)
 	case errors.Is(err, appointments.ErrNotFree):

@@ -4,31 +4,33 @@
 -- KEYS[1] booking key prefix   KEYS[2] live (zset by start)
 -- KEYS[3] all (zset by start)  KEYS[4] held (set)  KEYS[5] span
 -- KEYS[6] run-time time off  KEYS[7] own calendars' busy copies
+-- KEYS[8] the client's capped bookings (set of ids)
 -- then, in this order and only when present: the dup key (email, type,
 -- start) and the idempotency key.
 -- ARGV[1] id  ARGV[2] start ms  ARGV[3] occupied end ms (end + buffer)
 -- ARGV[4] now ms  ARGV[5] idempotency window ms  ARGV[6] dup window ms
 -- ARGV[7] '1' if a dup key is given  ARGV[8] '1' if an idempotency key is
 -- given  ARGV[9] the start's local date ('' checks no time off)
--- ARGV[10] how many own-calendar feed keys follow, then those keys, then
--- the booking's HSET field/value pairs
+-- ARGV[10] the client's cap (0: not capped, not counted)  ARGV[11] how
+-- many own-calendar feed keys follow, then those keys, then the booking's
+-- HSET field/value pairs
 -- Returns {'ok', created (0|1), HGETALL}, {'taken'}, {'off'}, {'busy'} or
--- {'keyreused'}.
+-- {'keyreused'} or {'capped'}.
 
 local prefix, live, all, held, spankey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local id, start, occend, now = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local nfeeds = tonumber(ARGV[10])
+local cap, nfeeds = tonumber(ARGV[10]), tonumber(ARGV[11])
 local feeds = {}
 for i = 1, nfeeds do
-  feeds[i] = ARGV[10 + i]
+  feeds[i] = ARGV[11 + i]
 end
 -- The new record, by field, to compare a repeat with.
 local rec = {}
-for i = 11 + nfeeds, #ARGV, 2 do
+for i = 12 + nfeeds, #ARGV, 2 do
   rec[ARGV[i]] = ARGV[i + 1]
 end
 local idemkey, dupkey
-local n = 8
+local n = 9
 if ARGV[7] == '1' then
   dupkey, n = KEYS[n], n + 1
 end
@@ -91,14 +93,23 @@ if ownbusy(KEYS[7], feeds, start, occend) then
   return {'busy'}
 end
 
+-- The public intake's cap: the client's bookings still to come and not
+-- cancelled. Past and cancelled ones leave the set as they are found.
+if cap > 0 and upcoming(prefix, KEYS[8], now, true) >= cap then
+  return {'capped'}
+end
+
 local fields = {}
-for i = 11 + nfeeds, #ARGV do
+for i = 12 + nfeeds, #ARGV do
   fields[#fields + 1] = ARGV[i]
 end
 redis.call('HSET', prefix .. id, unpack(fields))
 redis.call('ZADD', live, ARGV[2], id)
 redis.call('ZADD', all, ARGV[2], id)
 redis.call('SADD', held, id)
+if cap > 0 then
+  redis.call('SADD', KEYS[8], id)
+end
 widen(spankey, occend - start)
 if idemkey then
   redis.call('SET', idemkey, id, 'PX', ARGV[5])

@@ -40,3 +40,18 @@ local function ownbusy(key, feeds, s, e)
   end
   return false
 end
+
+-- upcoming counts the client's bookings in the set key that are still to
+-- come and not cancelled; with prune, the others leave the set.
+local function upcoming(prefix, key, now, prune)
+  local n = 0
+  for _, bid in ipairs(redis.call('SMEMBERS', key)) do
+    local f = redis.call('HMGET', prefix .. bid, 'status', 'start')
+    if f[1] and f[1] ~= 'cancelled' and tonumber(f[2]) > now then
+      n = n + 1
+    elseif prune then
+      redis.call('SREM', key, bid)
+    end
+  end
+  return n
+end
