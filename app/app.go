@@ -64,7 +64,6 @@ type App struct {
 	worker    *asynq.Server
 	scheduler *asynq.Scheduler
 
-	feeds       *feeds.Store     // the therapists' own calendars
 	refresher   *feeds.Refresher // scheduler role only
 	stopRefresh func()
 }
@@ -151,10 +150,11 @@ func (a *App) buildWeb() error {
 
 // webHandler is the web server for one configuration.
 func (a *App) webHandler(cfg *config.Config, pages *templates.Set, enq *jobs.Enqueuer, links *jobs.Links) http.Handler {
+	own := feeds.NewStore(a.rdb, cfg, a.now)
 	return web.New(web.Deps{
 		Config:  cfg,
-		Busy:    busyTimes{a.store, a.feeds},
-		Feeds:   a.feeds,
+		Busy:    busyTimes{a.store, own},
+		Feeds:   own,
 		Store:   a.store,
 		Queue:   enq,
 		Links:   links,
