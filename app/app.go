@@ -160,7 +160,7 @@ func (a *App) webHandler(cfg *config.Config, pages *templates.Set, enq *jobs.Enq
 		Links:   links,
 		Signer:  a.signer,
 		Pages:   pages,
-		Limiter: web.NewRateLimiter(a.rdb, cfg.Intake.RateLimitPerMinute, a.now),
+		Limiter: web.NewRateLimiter(a.rdb, cfg.Intake.RateLimitPerMinute),
 		Ready:   func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
 		Now:     a.now,
 		Logger:  a.logger,
