@@ -16,9 +16,9 @@ import (
 // decades ago stays far below it.
 const maxOccurrences = 100_000
 
-// BusyFromICS reads an iCalendar feed of the therapist's own calendar and
-// returns the time it marks busy within [from, to), clipped to that window,
-// sorted and merged.
+// BusyFromICSExcept reads an iCalendar feed of the therapist's own calendar
+// and returns the time it marks busy within [from, to), clipped to that
+// window, sorted and merged.
 //
 // Every VEVENT counts, tentative ones too, except TRANSP:TRANSPARENT
 // ("show as free") and STATUS:CANCELLED. A timed event is read in the zone of
@@ -33,14 +33,11 @@ const maxOccurrences = 100_000
 // A malformed event fails the whole feed rather than being skipped: a feed
 // read in part would show the therapist free when they are not. Errors name
 // the event by its position, never by its content.
-func BusyFromICS(data []byte, loc *time.Location, from, to time.Time) ([]Interval, error) {
-	return BusyFromICSExcept(data, loc, from, to, "")
-}
-
-// BusyFromICSExcept is BusyFromICS leaving out the events whose UID ends in
-// "@"+ownHost: the practice's own bookings, which a therapist may have
-// subscribed to in the very calendar read here. Counting them would keep a
-// cancelled or moved booking's old time blocked.
+//
+// Events whose UID ends in "@"+ownHost are left out: the practice's own
+// bookings, which a therapist may have subscribed to in the very calendar
+// read here. Counting them would keep a cancelled or moved booking's old
+// time blocked.
 func BusyFromICSExcept(data []byte, loc *time.Location, from, to time.Time, ownHost string) (busy []Interval, err error) {
 	// go-ical's decoder panics on some malformed parameter lists.
 	defer func() {

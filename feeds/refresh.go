@@ -138,19 +138,16 @@ func (r *Refresher) claimAndRefresh(ctx context.Context, always bool) {
 	if !won && !always {
 		return
 	}
-	if err := r.refreshAll(ctx, cfg); err != nil && ctx.Err() == nil {
+	if err := r.refreshAll(ctx); err != nil && ctx.Err() == nil {
 		r.logger.Warn("busy calendars: refresh incomplete", "err", err)
 	}
 }
 
-// RefreshAll reads every feed of every therapist once. A feed that cannot
+// refreshAll reads every feed of every therapist once. A feed that cannot
 // be read or parsed keeps its last good copy; that is logged and kept in
 // its status, not returned. The error is for Redis failing.
-func (r *Refresher) RefreshAll(ctx context.Context) error {
-	return r.refreshAll(ctx, r.cfg.Load())
-}
-
-func (r *Refresher) refreshAll(ctx context.Context, cfg *config.Config) error {
+func (r *Refresher) refreshAll(ctx context.Context) error {
+	cfg := r.cfg.Load()
 	var errs []error
 	for _, t := range cfg.Therapists {
 		if err := r.store.forget(ctx, t); err != nil {
