@@ -1,13 +1,19 @@
 # consultd: `make test` installs what the tests need (redis-server, chromium)
-# when missing, then vets and runs every test with the race detector.
+# when missing, then vets, runs staticcheck and deadcode, and runs every test
+# with the race detector.
 
 GO       ?= go
 PACKAGES ?= ./...
 APT_DEPS := redis-server:redis-server chromium:chromium
 
-.PHONY: test deps vet build run fuzz clean bench test-faults
+.PHONY: test deps vet lint build run fuzz clean bench test-faults
 
-test: deps vet
+# The checkers are pinned; `go run pkg@version` fetches them into the module
+# cache on first use.
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+DEADCODE    := $(GO) run golang.org/x/tools/cmd/deadcode@v0.52.0
+
+test: deps vet lint
 	$(GO) test -race -count=1 $(PACKAGES)
 
 # deps installs each missing command from Debian's packages (as root, or
@@ -36,6 +42,15 @@ fuzz:
 
 vet:
 	$(GO) vet $(PACKAGES)
+
+# lint fails on any staticcheck finding and on any function deadcode finds
+# unreachable from the binaries (cmd/consultd, cmd/consultbench). The test
+# helpers under internal/test* are reached from tests only, by design.
+lint:
+	$(STATICCHECK) $(PACKAGES)
+	@out=$$($(DEADCODE) $(PACKAGES)) || exit 1; \
+	dead=$$(printf '%s\n' "$$out" | grep -v '^internal/test' || true); \
+	if [ -n "$$dead" ]; then echo "unreachable code (deadcode):"; echo "$$dead"; exit 1; fi
 
 build:
 	$(GO) build -tags timetzdata -o bin/consultd ./cmd/consultd

@@ -65,7 +65,6 @@ type App struct {
 	worker    *asynq.Server
 	scheduler *asynq.Scheduler
 
-	feeds       *feeds.Store     // the therapists' own calendars
 	refresher   *feeds.Refresher // scheduler role only
 	stopRefresh func()
 }
@@ -152,14 +151,15 @@ func (a *App) buildWeb() error {
 // webHandler is the web server for one configuration.
 func (a *App) webHandler(cfg *config.Config, pages *templates.Set, enq *jobs.Enqueuer, l *links.Links) http.Handler {
 	logger := web.WithRequestIDs(a.logger)
+	own := feeds.NewStore(a.rdb, cfg, a.now)
 	return web.New(web.Deps{
 		Config:       cfg,
-		Appointments: a.appointments(cfg, enq, logger),
-		Feeds:        a.feeds,
+		Appointments: a.appointments(cfg, own, enq, logger),
+		Feeds:        own,
 		Store:        a.store,
 		Links:        l,
 		Pages:        pages,
-		Limiter:      web.NewRateLimiter(a.rdb, cfg.Intake.RateLimitPerMinute, a.now),
+		Limiter:      web.NewRateLimiter(a.rdb, cfg.Intake.RateLimitPerMinute),
 		Ready:        func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
 		Now:          a.now,
 		Logger:       logger,
@@ -170,9 +170,9 @@ func (a *App) webHandler(cfg *config.Config, pages *templates.Set, enq *jobs.Enq
 
 // appointments applies the rules of cfg to the store, the therapists'
 // own calendars and the queue.
-func (a *App) appointments(cfg *config.Config, enq *jobs.Enqueuer, logger *slog.Logger) *appointments.Service {
+func (a *App) appointments(cfg *config.Config, own *feeds.Store, enq *jobs.Enqueuer, logger *slog.Logger) *appointments.Service {
 	return appointments.New(appointments.Deps{
-		Config: cfg, Store: a.store, Busy: busyTimes{a.store, a.feeds}, Own: a.feeds,
+		Config: cfg, Store: a.store, Busy: busyTimes{a.store, own}, Own: own,
 		Queue: enq, Now: a.now, Logger: logger,
 	})
 }

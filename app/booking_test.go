@@ -11,6 +11,7 @@ import (
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/internal/testical"
 	"github.com/consultd/consultd/internal/testsmtp"
 )
 
@@ -89,7 +90,7 @@ func checkInvite(t *testing.T, data []byte, id, start, end string) {
 	if len(cal) != 1 || cal[0].params["method"] != "REQUEST" {
 		t.Fatalf("calendar part: %+v", cal)
 	}
-	ev, err := calendar.ParseEvent(cal[0].body)
+	ev, err := testical.ParseEvent(cal[0].body)
 	if err != nil {
 		t.Fatal(err)
 	}

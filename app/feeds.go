@@ -26,16 +26,16 @@ func (b busyTimes) Busy(ctx context.Context, therapistID string, from, to time.T
 	return out, nil
 }
 
-// buildFeeds makes the store every role reads the therapists' own calendars
-// from, and, in a process with the scheduler role, the refresher that
-// fetches them. The refresher is a ticker with a Redis claim per interval
-// rather than an asynq task: a lost run costs nothing (the next one comes),
-// and it needs no retries, retention or worker slot while it waits on a
-// calendar server.
+// buildFeeds makes, in a process with the scheduler role, the refresher
+// that fetches the therapists' own calendars into Redis (the web reads them
+// through a feeds.Store of the configuration in force). The refresher is a
+// ticker with a Redis claim per interval rather than an asynq task: a lost
+// run costs nothing (the next one comes), and it needs no retries,
+// retention or worker slot while it waits on a calendar server. It runs
+// with no feed configured too, so that feeds added by a reload are read.
 func (a *App) buildFeeds() {
-	a.feeds = feeds.NewStore(a.rdb, a.cfg, a.now)
-	if a.roles.Scheduler && feeds.Configured(a.cfg) {
-		a.refresher = feeds.NewRefresher(a.feeds, a.cfg, feeds.Options{Now: a.now, Logger: a.logger})
+	if a.roles.Scheduler {
+		a.refresher = feeds.NewRefresher(feeds.NewStore(a.rdb, a.cfg, a.now), a.cfg, feeds.Options{Now: a.now, Logger: a.logger})
 	}
 }
 

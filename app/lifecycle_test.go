@@ -12,6 +12,7 @@ import (
 
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/internal/testical"
 	"github.com/consultd/consultd/internal/testsmtp"
 )
 
@@ -49,7 +50,7 @@ func events(t *testing.T, msgs []testsmtp.Message, rcpt string) []calendar.Event
 	for _, m := range messagesTo(msgs, rcpt) {
 		_, parts := parseMessage(t, m.Data)
 		if cal := find(parts, "multipart/alternative/text/calendar"); len(cal) == 1 {
-			ev, err := calendar.ParseEvent(cal[0].body)
+			ev, err := testical.ParseEvent(cal[0].body)
 			if err != nil {
 				t.Fatal(err)
 			}

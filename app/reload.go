@@ -37,9 +37,10 @@ func (s *swapTasks) ProcessTask(ctx context.Context, t *asynq.Task) error {
 }
 
 // Reload puts cfg in force without a restart: availability, session types,
-// reminders, texts and templates. Templates are parsed first; if they fail,
-// nothing changes. Settings the process was built with (listen, redis, mail
-// transport, secret, worker size, calendar feeds) keep their start-up
+// reminders, texts, templates and the therapists' calendar feeds (a feed
+// added or changed is read at once). Templates are parsed first; if they
+// fail, nothing changes. Settings the process was built with (listen,
+// redis, mail transport, secret, worker size, log) keep their start-up
 // values until a restart, and the log says which changed.
 func (a *App) Reload(cfg *config.Config) error {
 	set, err := templates.Load(cfg.Templates.Dir)
@@ -59,6 +60,9 @@ func (a *App) Reload(cfg *config.Config) error {
 	}
 	if mux != nil {
 		a.taskSwap.set(mux)
+	}
+	if a.refresher != nil {
+		a.refresher.SetConfig(cfg)
 	}
 	if keys := config.RestartNeeded(a.cfg, cfg); len(keys) > 0 {
 		a.logger.Warn("configuration reloaded; these settings take effect after a restart", "keys", strings.Join(keys, ","))

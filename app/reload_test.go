@@ -118,3 +118,48 @@ func TestConfigAndTemplateChangesApplyWithoutRestart(t *testing.T) {
 	errorPage("second words")
 	waitUntil(t, "the edited template in use", func() bool { return strings.Contains(fetch(), "second words") })
 }
+
+// TestCalendarFeedChangesApplyWithoutRestart: a busy_ics feed added by an
+// edit is read at once and takes its time out of the slots; removed again,
+// it blocks nothing.
+func TestCalendarFeedChangesApplyWithoutRestart(t *testing.T) {
+	rdb, smtp := testredis.Start(t), testsmtp.Start(t)
+	dir := t.TempDir()
+	day := time.Now().AddDate(0, 0, 2).Format("20060102")
+	feed := filepath.Join(dir, "own.ics")
+	ics := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:own-1\r\n" +
+		"DTSTART;TZID=Europe/London:" + day + "T090000\r\nDTEND;TZID=Europe/London:" + day + "T093000\r\n" +
+		"END:VEVENT\r\nEND:VCALENDAR\r\n"
+	if err := os.WriteFile(feed, []byte(ics), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "consultd.yaml")
+	write := func(withFeed bool) {
+		body := reloadConfig(rdb, smtp, "09:00-10:00", "Europe/London", "")
+		if withFeed {
+			body = strings.Replace(body, "email: ada@example.org,", fmt.Sprintf("email: ada@example.org, busy_ics: [%q],", feed), 1)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(false)
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	_, base := runApp(t, cfg, AllRoles, logs, path)
+	if got := firstLocalStart(t, base); got != "09:00" {
+		t.Fatalf("first slot at %q, want 09:00", got)
+	}
+
+	write(true)
+	waitUntil(t, "the added feed in force", func() bool { return firstLocalStart(t, base) == "09:30" })
+	if strings.Contains(logs.String(), "after a restart") {
+		t.Errorf("a feed change is announced as needing a restart:\n%s", logs)
+	}
+
+	write(false)
+	waitUntil(t, "the removed feed out of force", func() bool { return firstLocalStart(t, base) == "09:00" })
+}

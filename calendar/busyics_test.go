@@ -33,7 +33,7 @@ func readFeed(t *testing.T, name string, loc *time.Location) []Interval {
 	if err != nil {
 		t.Fatal(err)
 	}
-	busy, err := BusyFromICS(data, loc, feedFrom, feedTo)
+	busy, err := BusyFromICSExcept(data, loc, feedFrom, feedTo, "")
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -173,7 +173,7 @@ func TestBusyFromICSIntervals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			feed := "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\nBEGIN:VEVENT\nUID:a\n" + tt.events + "\nEND:VEVENT\nEND:VCALENDAR\n"
-			busy, err := BusyFromICS([]byte(feed), ny, utc(tt.from), utc(tt.to))
+			busy, err := BusyFromICSExcept([]byte(feed), ny, utc(tt.from), utc(tt.to), "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -210,7 +210,7 @@ func TestBusyFromICSRefuses(t *testing.T) {
 	ny := loadZone(t, "America/New_York")
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
-			_, err := BusyFromICS([]byte(tt.feed), ny, feedFrom, feedTo)
+			_, err := BusyFromICSExcept([]byte(tt.feed), ny, feedFrom, feedTo, "")
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want one containing %q", err, tt.want)
 			}
@@ -229,7 +229,7 @@ func TestBusyFromICSSkipsOwnEvents(t *testing.T) {
 		"BEGIN:VEVENT\r\nUID:dentist-1@calendar.example\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261102T170000Z\r\nDTEND:20261102T180000Z\r\nEND:VEVENT\r\n" +
 		"END:VCALENDAR\r\n"
 	from, to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC)
-	all, err := BusyFromICS([]byte(feed), time.UTC, from, to)
+	all, err := BusyFromICSExcept([]byte(feed), time.UTC, from, to, "")
 	if err != nil || len(all) != 2 {
 		t.Fatalf("all events: %v, %v", all, err)
 	}

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -61,6 +62,16 @@ func Load(path string) (*Config, error) {
 		return &cfg, problems
 	}
 	return &cfg, nil
+}
+
+// LoadEdited is Load for a file that has just been saved: it refuses an
+// empty file, which is often an editor's first write and would otherwise
+// read as all defaults.
+func LoadEdited(path string) (*Config, error) {
+	if info, err := os.Stat(path); err == nil && info.Size() == 0 {
+		return nil, Problems{{Key: "config", Msg: path + " is empty"}}
+	}
+	return Load(path)
 }
 
 // decodeListFromEnv turns a list key given as one YAML/JSON string (from the

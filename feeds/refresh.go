@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/consultd/consultd/calendar"
@@ -15,11 +17,12 @@ import (
 
 // Refresher reads every configured feed and stores its busy time.
 type Refresher struct {
-	store  *Store
-	cfg    *config.Config
-	client *http.Client
-	now    func() time.Time
-	logger *slog.Logger
+	store   *Store
+	cfg     atomic.Pointer[config.Config]
+	changed chan struct{} // SetConfig changed what is read
+	client  *http.Client
+	now     func() time.Time
+	logger  *slog.Logger
 
 	mu   sync.Mutex
 	kept map[string]keptCopy // by feed key
@@ -35,16 +38,17 @@ type keptCopy struct {
 
 // Options are the parts tests replace.
 type Options struct {
-	Client *http.Client // nil: a client with feeds.timeout
+	Client *http.Client // nil: a plain client (each read is cut off after feeds.timeout)
 	Now    func() time.Time
 	Logger *slog.Logger
 }
 
 // NewRefresher returns a refresher that stores into store.
 func NewRefresher(store *Store, cfg *config.Config, opts Options) *Refresher {
-	r := &Refresher{store: store, cfg: cfg, client: opts.Client, now: opts.Now, logger: opts.Logger, kept: map[string]keptCopy{}}
+	r := &Refresher{store: store, changed: make(chan struct{}, 1), client: opts.Client, now: opts.Now, logger: opts.Logger, kept: map[string]keptCopy{}}
+	r.cfg.Store(cfg)
 	if r.client == nil {
-		r.client = &http.Client{Timeout: cfg.Feeds.Timeout}
+		r.client = &http.Client{}
 	}
 	if r.now == nil {
 		r.now = time.Now
@@ -65,18 +69,46 @@ func Configured(cfg *config.Config) bool {
 	return false
 }
 
+// SetConfig puts a reloaded configuration in force. When it changes what
+// is read (the feeds, their settings, the horizon), Run reads every feed at
+// once rather than at the next interval.
+func (r *Refresher) SetConfig(cfg *config.Config) {
+	old := r.cfg.Swap(cfg)
+	if reflect.DeepEqual(readPlan(old), readPlan(cfg)) {
+		return
+	}
+	select {
+	case r.changed <- struct{}{}:
+	default: // a read is due already
+	}
+}
+
+// plan is what decides which feeds are read and how.
+type plan struct {
+	Feeds   config.Feeds
+	Horizon time.Duration
+	BaseURL string
+	Feed    map[string][]config.Secret // by therapist, with its zone
+}
+
+func readPlan(cfg *config.Config) plan {
+	p := plan{Feeds: cfg.Feeds, Horizon: cfg.Booking.Horizon, BaseURL: cfg.BaseURL, Feed: map[string][]config.Secret{}}
+	for _, t := range cfg.Therapists {
+		p.Feed[t.ID+" "+t.Timezone] = t.BusyICS
+	}
+	return p
+}
+
 // Run reads every feed at once, then once per feeds.refresh interval,
 // until ctx ends. Every process with the scheduler role runs it; a SET NX
 // claim per interval lets one of them do each periodic refresh. The read
-// at start-up is not claimed: it keeps a feed just added to the
-// configuration from waiting a whole interval, and a conditional GET costs
-// the calendar server little.
+// at start-up and after SetConfig changed the feeds is not claimed: it
+// keeps a feed just added to the configuration from waiting a whole
+// interval, and a conditional GET costs the calendar server little.
 func (r *Refresher) Run(ctx context.Context) {
-	if !Configured(r.cfg) {
-		return
-	}
 	r.claimAndRefresh(ctx, true)
-	tick := time.NewTicker(r.cfg.Feeds.Refresh)
+	every := r.cfg.Load().Feeds.Refresh
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		select {
@@ -84,34 +116,45 @@ func (r *Refresher) Run(ctx context.Context) {
 			return
 		case <-tick.C:
 			r.claimAndRefresh(ctx, false)
+		case <-r.changed:
+			if now := r.cfg.Load().Feeds.Refresh; now != every {
+				every = now
+				tick.Reset(every)
+			}
+			r.claimAndRefresh(ctx, true)
 		}
 	}
 }
 
 func (r *Refresher) claimAndRefresh(ctx context.Context, always bool) {
-	won, err := r.store.claimRun(ctx, r.now(), r.cfg.Feeds.Refresh)
+	cfg := r.cfg.Load()
+	if !Configured(cfg) && !always {
+		return
+	}
+	won, err := r.store.claimRun(ctx, r.now(), cfg.Feeds.Refresh)
 	if err != nil {
 		r.logger.Warn("busy calendars: the refresh could not be claimed", "err", err)
 	}
 	if !won && !always {
 		return
 	}
-	if err := r.RefreshAll(ctx); err != nil && ctx.Err() == nil {
+	if err := r.refreshAll(ctx); err != nil && ctx.Err() == nil {
 		r.logger.Warn("busy calendars: refresh incomplete", "err", err)
 	}
 }
 
-// RefreshAll reads every feed of every therapist once. A feed that cannot
+// refreshAll reads every feed of every therapist once. A feed that cannot
 // be read or parsed keeps its last good copy; that is logged and kept in
 // its status, not returned. The error is for Redis failing.
-func (r *Refresher) RefreshAll(ctx context.Context) error {
+func (r *Refresher) refreshAll(ctx context.Context) error {
+	cfg := r.cfg.Load()
 	var errs []error
-	for _, t := range r.cfg.Therapists {
+	for _, t := range cfg.Therapists {
 		if err := r.store.forget(ctx, t); err != nil {
 			errs = append(errs, err)
 		}
 		for i, source := range t.BusyICS {
-			if err := r.refresh(ctx, t, i, source); err != nil {
+			if err := r.refresh(ctx, cfg, t, i, source); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -120,14 +163,14 @@ func (r *Refresher) RefreshAll(ctx context.Context) error {
 }
 
 // refresh reads one feed and stores its busy time, or its failure.
-func (r *Refresher) refresh(ctx context.Context, t config.Therapist, index int, source config.Secret) error {
+func (r *Refresher) refresh(ctx context.Context, cfg *config.Config, t config.Therapist, index int, source config.Secret) error {
 	key, name := feedKey(source), Name(index, source)
 	st, err := r.store.status(ctx, t.ID, key)
 	if err != nil {
 		return err
 	}
 	now := r.now()
-	busy, notModified, err := r.read(ctx, key, source, t.Location(), now)
+	busy, notModified, err := r.read(ctx, cfg, key, source, t.Location(), now)
 	if ctx.Err() != nil {
 		return ctx.Err() // shutting down: not the feed's fault
 	}
@@ -164,11 +207,11 @@ func (r *Refresher) refresh(ctx context.Context, t config.Therapist, index int, 
 
 // read fetches and parses one feed for [now-1d, now+horizon+1d): the day
 // either side covers sessions that cross midnight.
-func (r *Refresher) read(ctx context.Context, key string, source config.Secret, loc *time.Location, now time.Time) ([]calendar.Interval, bool, error) {
+func (r *Refresher) read(ctx context.Context, cfg *config.Config, key string, source config.Secret, loc *time.Location, now time.Time) ([]calendar.Interval, bool, error) {
 	r.mu.Lock()
 	kept := r.kept[key]
 	r.mu.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, r.cfg.Feeds.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, cfg.Feeds.Timeout)
 	defer cancel()
 	f, err := fetch(ctx, r.client, source, kept.validators)
 	if err != nil {
@@ -179,7 +222,7 @@ func (r *Refresher) read(ctx context.Context, key string, source config.Secret, 
 		body = kept.body
 	}
 	const day = 24 * time.Hour
-	busy, err := calendar.BusyFromICSExcept(body, loc, now.Add(-day), now.Add(r.cfg.Booking.Horizon+day), ownHost(r.cfg.BaseURL))
+	busy, err := calendar.BusyFromICSExcept(body, loc, now.Add(-day), now.Add(cfg.Booking.Horizon+day), ownHost(cfg.BaseURL))
 	if err != nil {
 		return nil, false, err
 	}

@@ -156,7 +156,7 @@ func TestRefreshHTTP(t *testing.T) {
 			clock := testNow
 			store, r, logs := setup(t, rdb, &clock, srv.URL+secretPath)
 			for range tt.answers {
-				if err := r.RefreshAll(context.Background()); err != nil {
+				if err := r.refreshAll(context.Background()); err != nil {
 					t.Fatal(err)
 				}
 				clock = clock.Add(15 * time.Minute)
@@ -212,14 +212,14 @@ func TestNotModifiedReadsTheKeptCopyAgain(t *testing.T) {
 		}
 		return len(busy) == 1
 	}
-	if err := r.RefreshAll(context.Background()); err != nil {
+	if err := r.refreshAll(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if farEnd() {
 		t.Fatal("4 December is busy before the window reaches it")
 	}
 	clock = clock.Add(7 * 24 * time.Hour)
-	if err := r.RefreshAll(context.Background()); err != nil {
+	if err := r.refreshAll(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if srv.conditional != 1 || !farEnd() {
@@ -248,7 +248,7 @@ func TestRefreshFile(t *testing.T) {
 		} else if err := os.WriteFile(path, []byte(s.content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if err := r.RefreshAll(context.Background()); err != nil {
+		if err := r.refreshAll(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if got := busySpans(t, store); !slices.Equal(got, s.wantBusy) {

@@ -5,11 +5,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/internal/testredis"
 )
 
@@ -44,6 +46,50 @@ func TestRunOnePerInterval(t *testing.T) {
 		t.Errorf("%d periodic reads in %d intervals, want one per interval at most (and some)", periodic, intervals)
 	}
 	if got := busySpans(t, store); len(got) != 1 || got[0] != spanA {
+		t.Errorf("busy = %v, want %s", got, spanA)
+	}
+}
+
+// TestSetConfigReadsChangedFeedsAtOnce: a configuration that adds a feed
+// has it read at once, not an interval later; one that changes no feed
+// setting reads nothing.
+func TestSetConfigReadsChangedFeedsAtOnce(t *testing.T) {
+	rdb := testredis.Start(t).Client(t)
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		_, _ = w.Write([]byte(feedA))
+	}))
+	t.Cleanup(srv.Close)
+	clock := testNow
+	store, r, _ := setup(t, rdb, &clock) // no feed yet
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { r.Run(ctx) })
+	defer func() { cancel(); wg.Wait() }()
+
+	added := *store.cfg
+	added.Therapists = slices.Clone(added.Therapists)
+	added.Therapists[0].BusyICS = []config.Secret{config.Secret(srv.URL + secretPath)}
+	r.SetConfig(&added)
+	deadline := time.Now().Add(5 * time.Second)
+	for requests.Load() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the added feed was not read within 5 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// (Run's own first read may have seen the new configuration too.)
+	time.Sleep(300 * time.Millisecond)
+	before := requests.Load()
+	same := added
+	same.Practice.Name = "Another Name"
+	r.SetConfig(&same)
+	time.Sleep(300 * time.Millisecond)
+	if n := requests.Load(); n != before {
+		t.Errorf("%d reads after a change of no feed setting, want none", n-before)
+	}
+	if got := busySpans(t, NewStore(rdb, &added, func() time.Time { return clock })); len(got) != 1 || got[0] != spanA {
 		t.Errorf("busy = %v, want %s", got, spanA)
 	}
 }

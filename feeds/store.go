@@ -1,5 +1,5 @@
 // Package feeds owns the therapists' own calendars (busy_ics): it fetches
-// each iCalendar feed, turns it into busy time with calendar.BusyFromICS and
+// each iCalendar feed, turns it into busy time with calendar.BusyFromICSExcept and
 // keeps the result and a status per feed in Redis, so every process
 // subtracts the same busy time from the free slots.
 //

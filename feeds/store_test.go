@@ -77,7 +77,7 @@ func TestReportStates(t *testing.T) {
 		return report["default"][0]
 	}
 	refresh := func() {
-		if err := r.RefreshAll(context.Background()); err != nil {
+		if err := r.refreshAll(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -110,14 +110,14 @@ func TestForgetRemovedFeed(t *testing.T) {
 	srv := newCalendarServer(t, answer{200, feedA, ""})
 	clock := testNow
 	store, r, _ := setup(t, rdb, &clock, srv.URL+secretPath)
-	if err := r.RefreshAll(context.Background()); err != nil {
+	if err := r.refreshAll(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	store.cfg.Therapists[0].BusyICS = nil
 	if got := busySpans(t, store); got != nil {
 		t.Errorf("busy = %v after the feed was removed", got)
 	}
-	if err := r.RefreshAll(context.Background()); err != nil {
+	if err := r.refreshAll(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := rdb.HLen(context.Background(), busyKey("default")).Result(); err != nil || n != 0 {
@@ -133,7 +133,7 @@ func TestOneFeedNeverLoaded(t *testing.T) {
 	working := newCalendarServer(t, answer{200, feedB, ""})
 	clock := testNow
 	store, r, _ := setup(t, rdb, &clock, broken.URL+secretPath, working.URL+secretPath)
-	if err := r.RefreshAll(context.Background()); err != nil {
+	if err := r.refreshAll(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := busySpans(t, store); len(got) != 1 || got[0] != spanB {

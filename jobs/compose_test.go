@@ -13,6 +13,7 @@ import (
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/internal/testical"
 	"github.com/consultd/consultd/links"
 	"github.com/consultd/consultd/mailer"
 	"github.com/consultd/consultd/templates"
@@ -127,7 +128,7 @@ func TestInviteEventFollowsTheBooking(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev, err := calendar.ParseEvent(m.Calendar)
+		ev, err := testical.ParseEvent(m.Calendar)
 		if err != nil {
 			t.Fatal(err)
 		}

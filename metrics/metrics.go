@@ -106,9 +106,6 @@ func New() *Metrics {
 	return m
 }
 
-// Registry is where the series live, for adding collectors.
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
-
 // Handler serves the registry in the Prometheus text format. Scrapes that
 // arrive together share one collection, so a flood of requests costs
 // Redis no more than one; a failing collector (Redis down) leaves out its

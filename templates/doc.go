@@ -8,7 +8,7 @@
 //
 // # Emails
 //
-// Each email <name> (see EmailNames) is two files:
+// Each email <name> (the Email* names) is two files:
 //
 //   - email/<name>.txt, a text/template whose {{define "subject"}} is the subject
 //     and whose body is the plain-text part;

@@ -24,14 +24,12 @@ const (
 	EmailTherapistDigest    = "therapist_digest"    // to the therapist: tomorrow's sessions
 )
 
+// emailNames lists every email Set.Email can render.
 var emailNames = []string{
 	EmailInvite, EmailUpdate, EmailCancel, EmailReminder, EmailReflection,
 	EmailTherapistBooked, EmailTherapistChanged, EmailTherapistCancelled, EmailTherapistFlagged,
 	EmailTherapistReleased, EmailTherapistDigest,
 }
-
-// EmailNames lists every email Set.Email can render.
-func EmailNames() []string { return slices.Clone(emailNames) }
 
 func isEmail(name string) bool { return slices.Contains(emailNames, name) }
 

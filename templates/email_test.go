@@ -67,7 +67,7 @@ func TestEmailContent(t *testing.T) {
 // The HTML must stand alone: inline styles, nothing fetched from elsewhere.
 func TestEmailHTMLIsSelfContained(t *testing.T) {
 	s := mustLoad(t, "")
-	for _, name := range EmailNames() {
+	for _, name := range emailNames {
 		e, err := s.Email(name, sample())
 		if err != nil {
 			t.Fatal(err)
@@ -89,7 +89,7 @@ func TestSubjectsCarryNothingPersonal(t *testing.T) {
 	d := sample()
 	d.SessionName = "Psychotherapy session"
 	s := mustLoad(t, "")
-	for _, name := range EmailNames() {
+	for _, name := range emailNames {
 		e, err := s.Email(name, d)
 		if err != nil {
 			t.Fatal(err)
@@ -131,7 +131,7 @@ func TestClientNameIsEscapedInHTML(t *testing.T) {
 	d := sample()
 	d.ClientName = `<script>alert(1)</script>`
 	s := mustLoad(t, "")
-	for _, name := range EmailNames() {
+	for _, name := range emailNames {
 		data := d
 		if name == EmailTherapistDigest {
 			// The digest names clients in its list of sessions.
@@ -177,7 +177,7 @@ func TestSubjectIsOneLine(t *testing.T) {
 			d := sample()
 			d.Practice = tc.practice
 			d.WhenShort = "Tue\r\n1 Dec"
-			for _, name := range EmailNames() {
+			for _, name := range emailNames {
 				e, err := s.Email(name, d)
 				if err != nil {
 					t.Fatal(err)
@@ -239,7 +239,7 @@ func TestUnknownEmail(t *testing.T) {
 func TestEmailConcurrent(t *testing.T) {
 	s := mustLoad(t, "")
 	want := make(map[string]Email)
-	for _, name := range EmailNames() {
+	for _, name := range emailNames {
 		e, err := s.Email(name, sample())
 		if err != nil {
 			t.Fatal(err)
@@ -250,7 +250,7 @@ func TestEmailConcurrent(t *testing.T) {
 	for range 8 {
 		wg.Go(func() {
 			for range 20 {
-				for _, name := range EmailNames() {
+				for _, name := range emailNames {
 					if e, err := s.Email(name, sample()); err != nil || e != want[name] {
 						t.Errorf("%s: concurrent render differs (err %v)", name, err)
 						return

@@ -58,7 +58,7 @@ func mustLoad(tb testing.TB, dir string) *Set {
 
 func TestGoldenEmails(t *testing.T) {
 	s := mustLoad(t, "")
-	for _, name := range EmailNames() {
+	for _, name := range emailNames {
 		t.Run(name, func(t *testing.T) {
 			e, err := s.Email(name, sampleFor(name))
 			if err != nil {

@@ -87,7 +87,7 @@ func (s *Set) parseEmails(srcs map[string]source) error {
 	for _, p := range slices.Sorted(maps.Keys(srcs)) {
 		base := strings.TrimSuffix(strings.TrimSuffix(path.Base(p), ".txt"), ".html")
 		if strings.HasPrefix(p, "email/") && base != "layout" && !isEmail(base) {
-			return fmt.Errorf("%s: not a known email (see EmailNames)", srcs[p].name)
+			return fmt.Errorf("%s: not a known email", srcs[p].name)
 		}
 	}
 	textLayout, err := need(srcs, "email/layout.txt")

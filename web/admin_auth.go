@@ -4,12 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"errors"
 	"net/http"
-	"strconv"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // adminChallenge asks the browser for the practice's credential. charset
@@ -17,8 +13,9 @@ import (
 const adminChallenge = `Basic realm="consultd admin", charset="UTF-8"`
 
 // adminFailuresPerMinute is how many wrong credentials one address may send
-// in a minute before even the right one is refused until the minute ends:
-// ample for a person mistyping, far too few to guess a password.
+// in a row before even the right one is refused, after which one more try
+// comes back every 60/adminFailuresPerMinute seconds: ample for a person
+// mistyping, far too few to guess a password.
 const adminFailuresPerMinute = 10
 
 // admin guards a handler of the admin area. Without a configured password
@@ -40,15 +37,15 @@ func (s *Server) admin(h http.HandlerFunc) http.Handler {
 // too many wrong ones.
 func (s *Server) adminAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		guard, addr := s.signInGuard(), s.clientAddr(r)
-		wait, err := guard.blocked(r.Context(), addr)
+		addr := s.clientAddr(r)
+		wait, err := s.signInWait(r.Context(), addr)
 		if err != nil {
 			_ = s.unavailable(r.Context(), "admin sign-in limit", err)
 			s.adminUnavailable(w, r)
 			return
 		}
 		if wait > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			w.Header().Set("Retry-After", retryAfter(wait))
 			s.errorPage(w, r, http.StatusTooManyRequests, "Please wait a minute",
 				"There have been too many wrong sign-ins from your address. Please wait a minute and try again.")
 			return
@@ -62,7 +59,7 @@ func (s *Server) adminAuth(next http.Handler) http.Handler {
 			// A request without credentials is a browser asking for them,
 			// not a guess, so only wrong ones count.
 			s.Logger.WarnContext(r.Context(), "admin sign-in refused")
-			if err := guard.failed(r.Context(), addr); err != nil {
+			if err := s.signInFailed(r.Context(), addr); err != nil {
 				s.Logger.ErrorContext(r.Context(), "admin sign-in failure not counted", "err", err)
 			}
 		}
@@ -86,56 +83,23 @@ func digestsEqual(a, b string) int {
 	return subtle.ConstantTimeCompare(da[:], db[:])
 }
 
-// signInGuard counts wrong admin credentials per address and minute in
-// Redis, so the limit holds across web processes. It shares the intake
-// limiter's Redis and is off (nil) when that limiter is.
-type signInGuard struct {
-	rdb redis.UniversalClient
-	now func() time.Time
+func signInKey(addr string) string { return "consultd:admin-fail:" + addr }
+
+// signInWait says how long addr must wait before it may send credentials
+// again, or 0. The limit is off when the intake's is (no limiter).
+func (s *Server) signInWait(ctx context.Context, addr string) (time.Duration, error) {
+	if s.Limiter == nil {
+		return 0, nil
+	}
+	return s.Limiter.wait(ctx, signInKey(addr), s.Limiter.signIn)
 }
 
-func (s *Server) signInGuard() *signInGuard {
+// signInFailed counts one wrong credential from addr.
+func (s *Server) signInFailed(ctx context.Context, addr string) error {
 	if s.Limiter == nil {
 		return nil
 	}
-	return &signInGuard{rdb: s.Limiter.rdb, now: s.Now}
-}
-
-// key is the counter of addr for the current minute, and the time left in it.
-func (g *signInGuard) key(addr string) (string, time.Duration) {
-	now := g.now()
-	window := now.Unix() / 60
-	return "consultd:admin-fail:" + addr + ":" + strconv.FormatInt(window, 10), time.Unix((window+1)*60, 0).Sub(now)
-}
-
-// blocked says how long addr must wait, or 0 when it may try.
-func (g *signInGuard) blocked(ctx context.Context, addr string) (time.Duration, error) {
-	if g == nil {
-		return 0, nil
-	}
-	key, left := g.key(addr)
-	n, err := g.rdb.Get(ctx, key).Int()
-	switch {
-	case errors.Is(err, redis.Nil):
-		return 0, nil
-	case err != nil:
-		return 0, err
-	case n >= adminFailuresPerMinute:
-		return left, nil
-	}
-	return 0, nil
-}
-
-// failed counts one wrong credential from addr.
-func (g *signInGuard) failed(ctx context.Context, addr string) error {
-	if g == nil {
-		return nil
-	}
-	key, _ := g.key(addr)
-	pipe := g.rdb.TxPipeline()
-	pipe.Incr(ctx, key)
-	pipe.Expire(ctx, key, 2*time.Minute)
-	_, err := pipe.Exec(ctx)
+	_, err := s.Limiter.take(ctx, signInKey(addr), s.Limiter.signIn)
 	return err
 }
 

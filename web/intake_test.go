@@ -195,7 +195,7 @@ func TestBookingAPIAnswers503WhenRedisIsDown(t *testing.T) {
 func TestBookingAPIRateLimit(t *testing.T) {
 	e := startPageEnv(t)
 	deps := e.srv.Deps
-	deps.Limiter = NewRateLimiter(e.redis.Client(t), 3, time.Now)
+	deps.Limiter = NewRateLimiter(e.redis.Client(t), 3)
 	limited := httptest.NewServer(New(deps).Handler())
 	defer limited.Close()
 	codes := []int{}

@@ -25,7 +25,7 @@ import (
 // A reload re-posts the same form, which the store recognises as a repeat
 // (same email, type and start) and answers with the same booking.
 func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
-	if !s.allowPage(w, r) || !s.postedForm(w, r, s.bookFormTexts()) {
+	if !s.postedForm(w, r, s.bookFormTexts()) {
 		return
 	}
 	st := bookState{form: formValues(r.PostForm), from: r.PostForm.Get("from"), token: r.PostForm.Get("invite")}

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 
 	"github.com/consultd/consultd/templates"
 )
@@ -46,25 +45,4 @@ func (s *Server) bookUnavailable(w http.ResponseWriter, r *http.Request) {
 func (s *Server) internalErrorPage(w http.ResponseWriter, r *http.Request) {
 	s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong",
 		"Something went wrong on our side. Please try again in a few minutes: "+s.Links.Book())
-}
-
-// allowPage applies the per-address limit to a form post and answers 429
-// itself, as a page, when over it.
-func (s *Server) allowPage(w http.ResponseWriter, r *http.Request) bool {
-	if s.Limiter == nil {
-		return true
-	}
-	ok, wait, err := s.Limiter.allow(r.Context(), s.clientAddr(r))
-	if err != nil {
-		_ = s.unavailable(r.Context(), "rate limit", err)
-		s.bookUnavailable(w, r)
-		return false
-	}
-	if !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		s.errorPage(w, r, http.StatusTooManyRequests, "Please wait a minute",
-			"There have been too many booking attempts from your address. Nothing was booked. Please wait a minute and try again.")
-		return false
-	}
-	return true
 }

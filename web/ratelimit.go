@@ -9,63 +9,97 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 )
 
-// RateLimiter counts requests per client address and minute in Redis, so
-// the limit holds across every web process on one Redis.
+// RateLimiter holds per-address limits in Redis, so they hold across every
+// web process on one Redis: booking requests (the intake), and wrong admin
+// credentials (see adminAuth). It is GCRA (go-redis/redis_rate): a burst of
+// a limit's size, then one more event each Period/Rate, measured on the
+// Redis server's clock.
 type RateLimiter struct {
-	rdb       redis.UniversalClient
-	perMinute int
-	now       func() time.Time
+	rl     *redis_rate.Limiter
+	intake redis_rate.Limit
+	signIn redis_rate.Limit
 }
 
-// NewRateLimiter allows perMinute requests a minute per address; 0 means
-// no limit (nil limiter).
-func NewRateLimiter(rdb redis.UniversalClient, perMinute int, now func() time.Time) *RateLimiter {
+// NewRateLimiter allows perMinute booking requests a minute per address and
+// adminFailuresPerMinute wrong admin credentials; perMinute 0 means no
+// limit at all (nil limiter).
+func NewRateLimiter(rdb redis.UniversalClient, perMinute int) *RateLimiter {
 	if perMinute <= 0 {
 		return nil
 	}
-	return &RateLimiter{rdb: rdb, perMinute: perMinute, now: now}
+	return newRateLimiter(rdb, redis_rate.PerMinute(perMinute), redis_rate.PerMinute(adminFailuresPerMinute))
 }
 
-// allow counts one request and says how long to wait when over the limit.
-func (l *RateLimiter) allow(ctx context.Context, addr string) (bool, time.Duration, error) {
-	now := l.now()
-	window := now.Unix() / 60
-	key := "consultd:rl:" + addr + ":" + strconv.FormatInt(window, 10)
-	pipe := l.rdb.TxPipeline()
-	incr := pipe.Incr(ctx, key)
-	pipe.Expire(ctx, key, 2*time.Minute)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return false, 0, err
-	}
-	if incr.Val() <= int64(l.perMinute) {
-		return true, 0, nil
-	}
-	wait := time.Unix((window+1)*60, 0).Sub(now)
-	return false, wait, nil
+func newRateLimiter(rdb redis.UniversalClient, intake, signIn redis_rate.Limit) *RateLimiter {
+	return &RateLimiter{rl: redis_rate.NewLimiter(rdb), intake: intake, signIn: signIn}
 }
 
-// limited wraps a handler with the per-address limit: 429 and Retry-After.
-func (s *Server) limited(next http.Handler) http.Handler {
+// take counts one event of key against limit; when it is over the limit
+// it counts nothing and says how long to wait.
+func (l *RateLimiter) take(ctx context.Context, key string, limit redis_rate.Limit) (time.Duration, error) {
+	res, err := l.rl.Allow(ctx, key, limit)
+	if err != nil {
+		return 0, err
+	}
+	if res.Allowed > 0 {
+		return 0, nil
+	}
+	return res.RetryAfter, nil
+}
+
+// wait says how long until key may have one more event under limit,
+// without counting one (0: it may now).
+func (l *RateLimiter) wait(ctx context.Context, key string, limit redis_rate.Limit) (time.Duration, error) {
+	res, err := l.rl.AllowN(ctx, key, limit, 0)
+	if err != nil {
+		return 0, err
+	}
+	if res.Remaining > 0 {
+		return 0, nil
+	}
+	// ResetAfter is when the whole burst is back; one event is back
+	// Burst-1 emission intervals before that.
+	interval := limit.Period / time.Duration(limit.Rate)
+	return max(res.ResetAfter-time.Duration(limit.Burst-1)*interval, time.Millisecond), nil
+}
+
+func intakeKey(addr string) string { return "consultd:intake:" + addr }
+
+// limited applies the per-address intake limit before next, which answers
+// the API (a JSON 429 with Retry-After) or the booking form (a page).
+func (s *Server) limited(next http.Handler, asPage bool) http.Handler {
 	if s.Limiter == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, wait, err := s.Limiter.allow(r.Context(), s.clientAddr(r))
-		if err != nil {
+		wait, err := s.Limiter.take(r.Context(), intakeKey(s.clientAddr(r)), s.Limiter.intake)
+		switch {
+		case err != nil && asPage:
+			_ = s.unavailable(r.Context(), "rate limit", err)
+			s.bookUnavailable(w, r)
+		case err != nil:
 			s.writeError(w, r, s.unavailable(r.Context(), "rate limit", err))
-			return
+		case wait > 0:
+			w.Header().Set("Retry-After", retryAfter(wait))
+			if asPage {
+				s.errorPage(w, r, http.StatusTooManyRequests, "Please wait a minute",
+					"There have been too many booking attempts from your address. Nothing was booked. Please wait a minute and try again.")
+			} else {
+				writeJSON(w, http.StatusTooManyRequests, &apiError{Msg: "too many booking requests from this address: please wait a minute"})
+			}
+		default:
+			next.ServeHTTP(w, r)
 		}
-		if !ok {
-			secs := int(wait.Seconds()) + 1
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			writeJSON(w, http.StatusTooManyRequests, &apiError{Msg: "too many booking requests from this address: please wait a minute"})
-			return
-		}
-		next.ServeHTTP(w, r)
 	})
+}
+
+// retryAfter is a Retry-After value: whole seconds, rounded up.
+func retryAfter(wait time.Duration) string {
+	return strconv.Itoa(int((wait + time.Second - 1) / time.Second))
 }
 
 // clientAddr is the client's IP address: the peer's, or, when the peer is

@@ -3,7 +3,9 @@ package testredis
 import (
 	"context"
 	"fmt"
+	"net"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -87,15 +89,21 @@ func (c *Cluster) NodeFor(t testing.TB, key string) (*Server, int64) {
 	if err != nil {
 		t.Fatalf("testredis: CLUSTER KEYSLOT %s: %v", key, err)
 	}
-	ranges, err := admin.ClusterSlots(ctx).Result()
+	shards, err := admin.ClusterShards(ctx).Result()
 	if err != nil {
-		t.Fatalf("testredis: CLUSTER SLOTS: %v", err)
+		t.Fatalf("testredis: CLUSTER SHARDS: %v", err)
 	}
-	for _, r := range ranges {
-		if int64(r.Start) <= slot && slot <= int64(r.End) && len(r.Nodes) > 0 {
-			for _, n := range c.Nodes {
-				if n.Addr() == r.Nodes[0].Addr {
-					return n, slot
+	for _, sh := range shards {
+		primary, ok := shardPrimary(sh)
+		if !ok {
+			continue
+		}
+		for _, r := range sh.Slots {
+			if r.Start <= slot && slot <= r.End {
+				for _, n := range c.Nodes {
+					if n.Addr() == primary {
+						return n, slot
+					}
 				}
 			}
 		}
@@ -142,18 +150,29 @@ func clusterState(client *redis.Client) string {
 	if !strings.Contains(info, "cluster_state:ok") {
 		return "cluster_state is not ok"
 	}
-	ranges, err := client.ClusterSlots(ctx).Result()
+	shards, err := client.ClusterShards(ctx).Result()
 	if err != nil {
 		return err.Error()
 	}
 	owners := map[string]bool{}
-	for _, r := range ranges {
-		if len(r.Nodes) > 0 {
-			owners[r.Nodes[0].Addr] = true
+	for _, sh := range shards {
+		if primary, ok := shardPrimary(sh); ok && len(sh.Slots) > 0 {
+			owners[primary] = true
 		}
 	}
 	if len(owners) != clusterSize {
 		return fmt.Sprintf("sees %d of %d nodes serving slots", len(owners), clusterSize)
 	}
 	return ""
+}
+
+// shardPrimary is the address of the shard's primary (CLUSTER SHARDS,
+// Redis 7).
+func shardPrimary(sh redis.ClusterShard) (string, bool) {
+	for _, n := range sh.Nodes {
+		if n.Role == "master" {
+			return net.JoinHostPort(n.IP, strconv.FormatInt(n.Port, 10)), true
+		}
+	}
+	return "", false
 }

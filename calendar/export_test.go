@@ -1,0 +1,7 @@
+package calendar
+
+// For the external tests (ics_roundtrip_test.go).
+var (
+	SampleInvite       = sampleInvite
+	CheckPhysicalLines = checkPhysicalLines
+)
