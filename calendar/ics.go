@@ -170,7 +170,7 @@ func cleanText(s string) string {
 
 // addressProp writes "NAME;CN=<name>:mailto:<email>". go-ical quotes a CN
 // holding , ; or : but refuses a double quote outright and passes CR/LF
-// through into the line, so the name is cleaned first.
+// through into the line, so the name is encoded first.
 func addressProp(name string, a Address) *ical.Prop {
 	prop := ical.NewProp(name)
 	prop.Value = "mailto:" + a.Email
@@ -180,16 +180,24 @@ func addressProp(name string, a Address) *ical.Prop {
 	return prop
 }
 
+// cleanParam encodes a parameter value as RFC 6868 says: ^ as ^^ and a
+// double quote as ^'; a control character (a line break in a name means
+// nothing) becomes a space.
 func cleanParam(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
 		switch {
+		case r == '^':
+			b.WriteString("^^")
 		case r == '"':
-			return '\''
+			b.WriteString("^'")
 		case unicode.IsControl(r):
-			return ' '
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
 		}
-		return r
-	}, s))
+	}
+	return strings.TrimSpace(b.String())
 }
 
 // fold splits every CRLF-ended content line longer than 75 octets; each

@@ -32,10 +32,12 @@ func TestICSRoundTrip(t *testing.T) {
 			e.Organizer.Name = "Riverside\r\nPractice"
 			e.Description = "one\r\ntwo\rthree\x00"
 		}, func(e *calendar.Event) {
-			e.Attendee.Name = "Ada 'Addy' Rivers"
 			e.Organizer.Name = "Riverside  Practice"
 			e.Description = "one\ntwo\nthree"
 		}},
+		{"a caret in a name (RFC 6868)", func(e *calendar.Event) {
+			e.Attendee.Name = `Ada ^ "A" Rivers^`
+		}, nil},
 		{"stamp in a fixed zone", func(e *calendar.Event) {
 			e.Stamp = time.Date(2026, 3, 1, 23, 30, 0, 0, time.FixedZone("CET", 3600))
 		}, nil},

@@ -182,3 +182,17 @@ func TestICSRejects(t *testing.T) {
 		})
 	}
 }
+
+func TestCleanParamEncodesAsRFC6868(t *testing.T) {
+	for in, want := range map[string]string{
+		`Ada Rivers`:            `Ada Rivers`,
+		`Ada ^ Rivers`:          `Ada ^^ Rivers`,
+		`Ada "Addy" Rivers`:     `Ada ^'Addy^' Rivers`,
+		"Riverside\r\nPractice": "Riverside  Practice",
+		" María José ":          "María José",
+	} {
+		if got := cleanParam(in); got != want {
+			t.Errorf("cleanParam(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -169,6 +169,9 @@ type Intake struct {
 	// whose X-Forwarded-For names the client; behind one, every client
 	// would otherwise share the proxy's address and its limit.
 	TrustedProxies []string `mapstructure:"trusted_proxies"`
+	// IPv6Prefix is how many leading bits of an IPv6 client address the
+	// limits count as one client: a home or a host gets a whole /64.
+	IPv6Prefix int `mapstructure:"ipv6_prefix"`
 }
 
 // Proxies parses TrustedProxies (checked by Validate).

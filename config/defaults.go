@@ -55,6 +55,7 @@ func defaults() map[string]any {
 		"cancellation.policy":          "Please cancel at least 24 hours ahead so someone else can have the time.",
 		"intake.rate_limit_per_minute": 30,
 		"intake.max_live_per_email":    3,
+		"intake.ipv6_prefix":           64,
 		"intake.trusted_proxies":       []any{},
 		"admin.user":                   "admin",
 		"admin.password":               "",

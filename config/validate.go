@@ -91,6 +91,9 @@ func (c *Config) validateServer(p *problems) {
 	if c.Intake.RateLimitPerMinute < 0 {
 		p.add("intake.rate_limit_per_minute", "must be 0 (off) or more")
 	}
+	if c.Intake.IPv6Prefix < 16 || c.Intake.IPv6Prefix > 128 {
+		p.add("intake.ipv6_prefix", "%d is out of range: use 16 to 128 (64 counts a whole home or host as one client)", c.Intake.IPv6Prefix)
+	}
 	if c.Intake.MaxLivePerEmail < 0 {
 		p.add("intake.max_live_per_email", "must be 0 (no cap) or more")
 	}

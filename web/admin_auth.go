@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"net/http"
 	"time"
 )
@@ -37,20 +38,23 @@ func (s *Server) admin(h http.HandlerFunc) http.Handler {
 // too many wrong ones.
 func (s *Server) adminAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		addr := s.clientAddr(r)
-		wait, err := s.signInWait(r.Context(), addr)
+		user, pass, given := r.BasicAuth()
+		source := s.limitSource(r)
+		wait, err := s.signInWait(r.Context(), source, user)
 		if err != nil {
 			_ = s.unavailable(r.Context(), "admin sign-in limit", err)
 			s.adminUnavailable(w, r)
 			return
 		}
 		if wait > 0 {
+			// The source is a security fact, not client data: the practice
+			// needs it to tell a guesser from a colleague.
+			s.Logger.WarnContext(r.Context(), "admin sign-in held back after wrong credentials", "source", source)
 			w.Header().Set("Retry-After", retryAfter(wait))
 			s.errorPage(w, r, http.StatusTooManyRequests, "Please wait a minute",
 				"There have been too many wrong sign-ins from your address. Please wait a minute and try again.")
 			return
 		}
-		user, pass, given := r.BasicAuth()
 		if given && s.adminCredentialsMatch(user, pass) {
 			next.ServeHTTP(w, r)
 			return
@@ -58,8 +62,8 @@ func (s *Server) adminAuth(next http.Handler) http.Handler {
 		if given {
 			// A request without credentials is a browser asking for them,
 			// not a guess, so only wrong ones count.
-			s.Logger.WarnContext(r.Context(), "admin sign-in refused")
-			if err := s.signInFailed(r.Context(), addr); err != nil {
+			s.Logger.WarnContext(r.Context(), "admin sign-in refused", "source", source)
+			if err := s.signInFailed(r.Context(), source, user); err != nil {
 				s.Logger.ErrorContext(r.Context(), "admin sign-in failure not counted", "err", err)
 			}
 		}
@@ -83,23 +87,31 @@ func digestsEqual(a, b string) int {
 	return subtle.ConstantTimeCompare(da[:], db[:])
 }
 
-func signInKey(addr string) string { return "consultd:admin-fail:" + addr }
+// signInKey counts wrong credentials per source and user name (hashed: a
+// mistyped password in the name field must not land in Redis), so a
+// guesser holds back only their own source and name, and a colleague
+// elsewhere, or with their own name, still signs in.
+func signInKey(source, user string) string {
+	sum := sha256.Sum256([]byte(user))
+	return "consultd:admin-fail:" + source + ":" + hex.EncodeToString(sum[:8])
+}
 
-// signInWait says how long addr must wait before it may send credentials
-// again, or 0. The limit is off when the intake's is (no limiter).
-func (s *Server) signInWait(ctx context.Context, addr string) (time.Duration, error) {
+// signInWait says how long source must wait before it may send
+// credentials for user again, or 0. The limit is off when the intake's is
+// (no limiter).
+func (s *Server) signInWait(ctx context.Context, source, user string) (time.Duration, error) {
 	if s.Limiter == nil {
 		return 0, nil
 	}
-	return s.Limiter.wait(ctx, signInKey(addr), s.Limiter.signIn)
+	return s.Limiter.wait(ctx, signInKey(source, user), s.Limiter.signIn)
 }
 
-// signInFailed counts one wrong credential from addr.
-func (s *Server) signInFailed(ctx context.Context, addr string) error {
+// signInFailed counts one wrong credential from source for user.
+func (s *Server) signInFailed(ctx context.Context, source, user string) error {
 	if s.Limiter == nil {
 		return nil
 	}
-	_, err := s.Limiter.take(ctx, signInKey(addr), s.Limiter.signIn)
+	_, err := s.Limiter.take(ctx, signInKey(source, user), s.Limiter.signIn)
 	return err
 }
 

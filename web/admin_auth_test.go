@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -202,6 +203,8 @@ func TestAdminSignInLimit(t *testing.T) {
 		{"right credentials from the guessing address", "192.0.2.1", rightCredentials, 429},
 		{"another wrong one from it", "192.0.2.1", wrong, 429},
 		{"another address", "192.0.2.2", rightCredentials, 200},
+		{"the same address as IPv4-mapped IPv6", "[::ffff:192.0.2.1]", rightCredentials, 429},
+		{"another user name from the guessing address", "192.0.2.1", &credentials{"colleague", "x"}, 401},
 		{"address that sent no credentials", "192.0.2.3", rightCredentials, 200},
 	}
 	for _, tt := range tests {
@@ -235,5 +238,34 @@ func checkPageHeaders(t *testing.T, p page) {
 	if h.Get("Cache-Control") != "no-store" || h.Get("Referrer-Policy") != "no-referrer" ||
 		h.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
 		t.Errorf("headers of a %d answer: %v", p.status, h)
+	}
+}
+
+// An IPv6 client is counted by its /64: guesses from one address of it
+// hold back its neighbours too, not the next /64.
+func TestAdminSignInLimitCountsAnIPv6Slash64(t *testing.T) {
+	e := startPageEnv(t)
+	a := e.withAdmin(t, func(d *Deps) {
+		d.Limiter = NewRateLimiter(e.redis.Client(t), 30)
+	})
+	h := a.srv.Handler()
+	send := func(addr string, c *credentials) int {
+		r := httptest.NewRequest("GET", "/admin/", nil)
+		r.RemoteAddr = "[" + addr + "]:40000"
+		r.SetBasicAuth(c.user, c.pass)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code
+	}
+	for i := range adminFailuresPerMinute {
+		if code := send(fmt.Sprintf("2001:db8:1:1::%x", i+1), &credentials{adminTestUser, "guess"}); code != 401 {
+			t.Fatalf("wrong attempt %d = %d", i+1, code)
+		}
+	}
+	if code := send("2001:db8:1:1:ffff::1", rightCredentials); code != 429 {
+		t.Fatalf("the same /64 = %d, want 429", code)
+	}
+	if code := send("2001:db8:1:2::1", rightCredentials); code != 200 {
+		t.Fatalf("the next /64 = %d, want 200", code)
 	}
 }

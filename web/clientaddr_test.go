@@ -7,6 +7,35 @@ import (
 	"github.com/consultd/consultd/config"
 )
 
+func TestLimitSourceFoldsIPv6AndMappedAddresses(t *testing.T) {
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		peer   string
+		prefix int
+		want   string
+	}{
+		{"198.51.100.5:1", 64, "198.51.100.5"},
+		{"[::ffff:198.51.100.5]:1", 64, "198.51.100.5"},
+		{"[2001:db8:aa:bb:1:2:3:4]:1", 64, "2001:db8:aa:bb::/64"},
+		{"[2001:db8:aa:bb:ffff::9]:1", 64, "2001:db8:aa:bb::/64"},
+		{"[2001:db8:aa:bb:1:2:3:4]:1", 48, "2001:db8:aa::/48"},
+		{"[2001:db8::1]:1", 128, "2001:db8::1/128"},
+	}
+	for _, tt := range tests {
+		c := *cfg
+		c.Intake.IPv6Prefix = tt.prefix
+		s := New(Deps{Config: &c})
+		r := httptest.NewRequest("POST", "/api/bookings", nil)
+		r.RemoteAddr = tt.peer
+		if got := s.limitSource(r); got != tt.want {
+			t.Errorf("%s with /%d: %q, want %q", tt.peer, tt.prefix, got, tt.want)
+		}
+	}
+}
+
 func TestClientAddrBehindProxies(t *testing.T) {
 	cfg, err := config.Load("")
 	if err != nil {

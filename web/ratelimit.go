@@ -67,7 +67,27 @@ func (l *RateLimiter) wait(ctx context.Context, key string, limit redis_rate.Lim
 	return max(res.ResetAfter-time.Duration(limit.Burst-1)*interval, time.Millisecond), nil
 }
 
-func intakeKey(addr string) string { return "consultd:intake:" + addr }
+func intakeKey(source string) string { return "consultd:intake:" + source }
+
+// limitSource is what the limits count a client by: an IPv4 address (an
+// IPv4-mapped IPv6 one folded to it), or the IPv6 prefix of
+// intake.ipv6_prefix bits, since one host or home holds a whole /64.
+func (s *Server) limitSource(r *http.Request) string {
+	addr := s.clientAddr(r)
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	a = a.Unmap().WithZone("")
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.Prefix(s.ipv6Prefix)
+	if err != nil {
+		return a.String()
+	}
+	return p.String()
+}
 
 // limited applies the per-address intake limit before next, which answers
 // the API (a JSON 429 with Retry-After) or the booking form (a page).
@@ -76,7 +96,7 @@ func (s *Server) limited(next http.Handler, asPage bool) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		wait, err := s.Limiter.take(r.Context(), intakeKey(s.clientAddr(r)), s.Limiter.intake)
+		wait, err := s.Limiter.take(r.Context(), intakeKey(s.limitSource(r)), s.Limiter.intake)
 		switch {
 		case err != nil && asPage:
 			_ = s.unavailable(r.Context(), "rate limit", err)
@@ -112,6 +132,12 @@ func (s *Server) clientAddr(r *http.Request) string {
 	}
 	proxies := s.proxies
 	if !trusted(host, proxies) {
+		if r.Header.Get("X-Forwarded-For") != "" {
+			s.untrustedForward.Do(func() {
+				s.Logger.WarnContext(r.Context(), "requests carry X-Forwarded-For from a peer not in intake.trusted_proxies: "+
+					"the limits count that peer, so behind a proxy every client shares one limit; list the proxy there", "peer", host)
+			})
+		}
 		return host
 	}
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")

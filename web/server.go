@@ -5,10 +5,12 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/consultd/consultd/appointments"
@@ -53,7 +55,11 @@ type Deps struct {
 // Server holds the handlers.
 type Server struct {
 	Deps
-	proxies []netip.Prefix // intake.trusted_proxies, parsed once
+	proxies    []netip.Prefix // intake.trusted_proxies, parsed once
+	ipv6Prefix int            // intake.ipv6_prefix
+	// untrustedForward warns once that X-Forwarded-For came from a peer
+	// not trusted to send it.
+	untrustedForward *sync.Once
 }
 
 // New builds the web server.
@@ -65,9 +71,9 @@ func New(d Deps) *Server {
 		d.Logger = slog.Default()
 	}
 	d.Logger = WithRequestIDs(d.Logger)
-	s := &Server{Deps: d}
+	s := &Server{Deps: d, ipv6Prefix: 64, untrustedForward: new(sync.Once)}
 	if d.Config != nil {
-		s.proxies = d.Config.Intake.Proxies()
+		s.proxies, s.ipv6Prefix = d.Config.Intake.Proxies(), cmp.Or(d.Config.Intake.IPv6Prefix, 64)
 	}
 	return s
 }

@@ -91,5 +91,10 @@ func parseAddress(prop *ical.Prop) calendar.Address {
 	if len(email) >= 7 && strings.EqualFold(email[:7], "mailto:") {
 		email = email[7:]
 	}
-	return calendar.Address{Name: prop.Params.Get(ical.ParamCommonName), Email: email}
+	return calendar.Address{Name: decodeParam(prop.Params.Get(ical.ParamCommonName)), Email: email}
+}
+
+// decodeParam undoes RFC 6868's ^^, ^' and ^n, as calendar clients do.
+func decodeParam(s string) string {
+	return strings.NewReplacer("^^", "^", "^'", `"`, "^n", "\n").Replace(s)
 }
