@@ -31,7 +31,7 @@ deps:
 
 # fuzz runs each fuzz target for FUZZTIME (a minute by default).
 FUZZTIME ?= 1m
-FUZZ_TARGETS := ./web:FuzzIntake ./web:FuzzFormIntake ./links:FuzzVerify ./config:FuzzLoad
+FUZZ_TARGETS := ./web:FuzzIntake ./web:FuzzFormIntake ./links:FuzzVerify ./links:FuzzOpen ./config:FuzzLoad
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

@@ -46,3 +46,19 @@ func expiryOf(t *testing.T, tok string) int64 {
 	}
 	return exp
 }
+
+// FuzzOpen: no input makes Open panic, and nothing but what Seal made
+// opens.
+func FuzzOpen(f *testing.F) {
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	s := NewSigner([]byte("0123456789abcdef0123456789abcdef"), func() time.Time { return now })
+	f.Add(s.Seal(PurposeInvite, `{"e":"a@example.org","t":["session"]}`, now.Add(time.Hour)))
+	f.Add("s")
+	f.Add("sAAAA")
+	f.Fuzz(func(t *testing.T, tok string) {
+		subject, err := s.Open(PurposeInvite, tok)
+		if err == nil && subject != `{"e":"a@example.org","t":["session"]}` {
+			t.Fatalf("opened %q into %q, which was never sealed", tok, subject)
+		}
+	})
+}

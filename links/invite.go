@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/mail"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/consultd/consultd/config"
@@ -23,20 +24,26 @@ func (inv *Invite) Allows(id string) bool {
 	return inv == nil || slices.Contains(inv.Types, id)
 }
 
-// Invite signs inv into a booking link valid until expires.
+// Invite seals inv into a booking link valid until expires: the client's
+// address travels encrypted, so it shows in no log or browser history.
 func (l *Links) Invite(inv Invite, expires time.Time) (string, error) {
 	subject, err := json.Marshal(inv)
 	if err != nil {
 		return "", err
 	}
-	return l.cfg.BaseURL + "/book/" + l.signer.Sign(PurposeInvite, string(subject), expires), nil
+	return l.cfg.BaseURL + "/book/" + l.signer.Seal(PurposeInvite, string(subject), expires), nil
 }
 
 // VerifyInvite checks an invite token and keeps only the session types
 // that are still configured; a link that allows none of them is as good as
-// invalid.
+// invalid. Links made before invites were sealed (signed, with the address
+// readable) keep working until they expire.
 func (l *Links) VerifyInvite(tok string) (*Invite, error) {
-	subject, err := l.signer.Verify(PurposeInvite, tok)
+	open := l.signer.Open
+	if strings.Contains(tok, ".") {
+		open = l.signer.Verify
+	}
+	subject, err := open(PurposeInvite, tok)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/mail"
 	"net/url"
+	"strings"
 	"testing"
 	"unicode"
 
@@ -22,6 +23,8 @@ func FuzzIntake(f *testing.F) {
 		`{"type":"session","start":"2026-12-01T14:00:00-05:00","name":"Zoë","email":"z@example.org","timezone":"Europe/London","notes":"line\nbreak","idempotency_key":"k1"}`,
 		`{"name":"a\r\nBcc: x@example.org","email":"a@example.org\r\n"}`,
 		`{"email":"\"quoted\"@example.org"}`,
+		`{"type":"consultation","start":"2026-12-01T14:00:00Z","name":"Sam \u202eeeL","email":"a@[127.0.0.1]"}`,
+		`{"type":"consultation","start":"2026-12-01T14:00:00Z","name":"=?UTF-8?Q?x?= www.evil.example","email":"s@example.org"}`,
 		`{"unknown":1}`,
 		`[]`, `{`, ``, `{"type":"consultation"}{"type":"session"}`,
 	} {
@@ -49,6 +52,7 @@ func FuzzIntake(f *testing.F) {
 				}
 			}
 		}
+		checkName(t, v.Name)
 		if a, err := mail.ParseAddress(v.Email); err != nil || a.Address != v.Email {
 			t.Fatalf("email %q passed but is not a plain address", v.Email)
 		}
@@ -84,8 +88,26 @@ func FuzzFormIntake(f *testing.F) {
 				t.Fatalf("a control character passed: %q", v.Name+v.Email)
 			}
 		}
+		checkName(t, v.Name)
 		if a, err := mail.ParseAddress(v.Email); err != nil || a.Address != v.Email {
 			t.Fatalf("email %q passed but is not a plain address", v.Email)
 		}
 	})
+}
+
+// checkName fails on a name that passed validation but carries a link, an
+// address, an encoded word or an invisible format character.
+func checkName(t *testing.T, name string) {
+	t.Helper()
+	lower := strings.ToLower(name)
+	for _, bad := range []string{"://", "www.", "@", "=?"} {
+		if strings.Contains(lower, bad) {
+			t.Fatalf("name %q passed with %q", name, bad)
+		}
+	}
+	for _, c := range name {
+		if unicode.Is(unicode.Cf, c) {
+			t.Fatalf("name %q passed with the format character %U", name, c)
+		}
+	}
 }

@@ -31,7 +31,7 @@ func subjectOf(t *testing.T, out string, key []byte) string {
 	if !ok {
 		t.Fatalf("printed %q, want a link under https://book.example.org/book/", out)
 	}
-	subject, err := links.NewSigner(key, time.Now).Verify(links.PurposeInvite, tok)
+	subject, err := links.NewSigner(key, time.Now).Open(links.PurposeInvite, tok)
 	if err != nil {
 		t.Fatalf("the printed link does not verify: %v", err)
 	}
