@@ -35,7 +35,10 @@ type Booking struct {
 	Seq                          int    // iCalendar SEQUENCE: 0 at creation, +1 on every reschedule or cancel
 	Name, Email, TimeZone, Notes string // personal: never logged, never in a key
 	Flag                         string // e.g. "undeliverable": shown to the therapist
-	CreatedAt, UpdatedAt         time.Time
+	// Series is the standing series the booking is an occurrence of ("":
+	// a single appointment).
+	Series               string
+	CreatedAt, UpdatedAt time.Time
 }
 
 // Occupied is the span the booking keeps from other bookings.

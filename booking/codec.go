@@ -27,6 +27,7 @@ func fields(b Booking) []any {
 		"tz", b.TimeZone,
 		"notes", b.Notes,
 		"flag", b.Flag,
+		"series", b.Series,
 		"created", ms(b.CreatedAt),
 		"updated", ms(b.UpdatedAt),
 	}
@@ -44,6 +45,7 @@ func decode(m map[string]string) (Booking, error) {
 		TimeZone:    m["tz"],
 		Notes:       m["notes"],
 		Flag:        m["flag"],
+		Series:      m["series"],
 	}
 	var n [6]int64
 	for i, f := range []string{"start", "end", "buffer", "seq", "created", "updated"} {

@@ -17,6 +17,8 @@ var (
 	guardLua string
 	//go:embed lua/claim.lua
 	claimLua string
+	//go:embed lua/claim_series.lua
+	claimSeriesLua string
 	//go:embed lua/reschedule.lua
 	rescheduleLua string
 	//go:embed lua/release.lua
@@ -32,15 +34,16 @@ var (
 	//go:embed lua/fetch.lua
 	fetchLua string
 
-	claimScript      = redis.NewScript(overlapLua + guardLua + claimLua)
-	rescheduleScript = redis.NewScript(overlapLua + guardLua + rescheduleLua)
-	releaseScript    = redis.NewScript(releaseLua)
-	confirmScript    = redis.NewScript(confirmLua)
-	cancelScript     = redis.NewScript(cancelLua)
-	setFlagScript    = redis.NewScript(setFlagLua)
-	busyScript       = redis.NewScript(busyLua)
-	fetchScript      = redis.NewScript(fetchLua)
-	upcomingScript   = redis.NewScript(guardLua + "return upcoming(KEYS[1], KEYS[2], tonumber(ARGV[1]), false)")
+	claimScript       = redis.NewScript(overlapLua + guardLua + claimLua)
+	rescheduleScript  = redis.NewScript(overlapLua + guardLua + rescheduleLua)
+	claimSeriesScript = redis.NewScript(overlapLua + guardLua + claimSeriesLua)
+	releaseScript     = redis.NewScript(releaseLua)
+	confirmScript     = redis.NewScript(confirmLua)
+	cancelScript      = redis.NewScript(cancelLua)
+	setFlagScript     = redis.NewScript(setFlagLua)
+	busyScript        = redis.NewScript(busyLua)
+	fetchScript       = redis.NewScript(fetchLua)
+	upcomingScript    = redis.NewScript(guardLua + "return upcoming(KEYS[1], KEYS[2], tonumber(ARGV[1]), false)")
 )
 
 // codeErrors maps the refusals scripts return to the package's errors.
