@@ -34,6 +34,9 @@ type Queue interface {
 	Cancelled(ctx context.Context, bookingID string, seq int) error
 	Updated(ctx context.Context, bookingID string, seq int, prevStart time.Time) error
 	DropFollowUps(ctx context.Context, bookingID string, seq int) error
+	// ConfirmSeries sends a new series' one invite and confirms its
+	// occurrences.
+	ConfirmSeries(ctx context.Context, seriesID string) error
 }
 
 // Deps is what the rules need.

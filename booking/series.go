@@ -47,6 +47,9 @@ func (e *RefusedError) Error() string {
 type SeriesOccurrence struct {
 	Start, End time.Time
 	Date       string // the start's local date, for run-time time off
+	// Off: on one of the configuration's days off, refused like a taken
+	// week (the claim sees only the time off kept in Redis).
+	Off bool
 }
 
 // ClaimSeries holds every occurrence of s in one script, all or nothing
@@ -78,7 +81,7 @@ func (s *Store) ClaimSeries(ctx context.Context, sr Series, occ []SeriesOccurren
 		args = append(args, f)
 	}
 	for _, o := range occ {
-		args = append(args, NewID(sr.TherapistID), ms(o.Start), ms(o.End), ms(o.End.Add(buffer)), o.Date)
+		args = append(args, NewID(sr.TherapistID), ms(o.Start), ms(o.End), ms(o.End.Add(buffer)), o.Date, boolArg(o.Off))
 	}
 	shared := []any{
 		"therapist", sr.TherapistID, "type", sr.Type,

@@ -56,6 +56,11 @@ func (e *Enqueuer) Confirm(ctx context.Context, bookingID string, seq int) error
 	return e.enqueue(ctx, NewConfirmTask(bookingID, seq), ConfirmTaskID(bookingID))
 }
 
+// ConfirmSeries queues the one invite and notice of a new series.
+func (e *Enqueuer) ConfirmSeries(ctx context.Context, seriesID string) error {
+	return e.enqueue(ctx, NewSeriesTask(seriesID), SeriesTaskID(seriesID))
+}
+
 // Cancelled queues the emails for a cancelled booking (seq is the
 // booking's sequence after the cancel).
 func (e *Enqueuer) Cancelled(ctx context.Context, bookingID string, seq int) error {

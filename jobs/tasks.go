@@ -18,6 +18,7 @@ import (
 // task IDs are read by tools outside the service, so their form stays.
 const (
 	TypeConfirm   = "booking:confirm"   // ConfirmPayload, NewConfirmTask, ConfirmTaskID
+	TypeSeries    = "series:confirm"    // SeriesPayload, NewSeriesTask, SeriesTaskID
 	TypeReminder  = "booking:remind"    // ReminderPayload, NewReminderTask, ReminderTaskID
 	TypeReflect   = "booking:reflect"   // ReflectPayload, NewReflectTask, ReflectTaskID
 	TypeCancelled = "booking:cancelled" // CancelledPayload, NewCancelledTask, CancelledTaskID
@@ -46,6 +47,20 @@ func NewConfirmTask(bookingID string, seq int) *asynq.Task {
 
 // ConfirmTaskID is one per booking: a booking is confirmed once.
 func ConfirmTaskID(bookingID string) string { return "confirm:" + bookingID }
+
+// SeriesPayload: send the one invite and notice of a new standing series,
+// then confirm its occurrences and schedule their follow-ups.
+type SeriesPayload struct {
+	SeriesID string `json:"series_id"`
+}
+
+// NewSeriesTask confirms a held series.
+func NewSeriesTask(seriesID string) *asynq.Task {
+	return newTask(TypeSeries, SeriesPayload{seriesID})
+}
+
+// SeriesTaskID is one per series: a series is confirmed once.
+func SeriesTaskID(seriesID string) string { return "confirm-series:" + seriesID }
 
 // ReminderPayload: remind the client, Offset before the session.
 type ReminderPayload struct {

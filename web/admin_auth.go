@@ -33,6 +33,12 @@ func (s *Server) admin(h http.HandlerFunc) http.Handler {
 	})
 }
 
+// adminAPI is admin for the JSON API: a request from another site, which
+// a browser holding the practice's credential might send, is refused.
+func (s *Server) adminAPI(h http.HandlerFunc) http.Handler {
+	return s.admin(http.NewCrossOriginProtection().Handler(h).ServeHTTP)
+}
+
 // adminAuth lets through requests with the practice's credential (HTTP
 // Basic auth) and answers 401 otherwise, or 429 once an address has sent
 // too many wrong ones.

@@ -21,6 +21,8 @@ type apiError struct {
 	Fields map[string]string `json:"fields,omitempty"`
 	// Outcome is "unknown" on a 503 after which the booking may exist.
 	Outcome string `json:"outcome,omitempty"`
+	// Conflicts are the starts of a series that are not free (409).
+	Conflicts []string `json:"conflicts,omitempty"`
 }
 
 const outcomeUnknown = "unknown"
@@ -58,6 +60,7 @@ func classify(err error) answer {
 	var web *apiError
 	var bad *appointments.InvalidError
 	var capped *appointments.CapError
+	var conflicts *appointments.ConflictError
 	conflict := func(msg string) answer {
 		return answer{apiError{Status: http.StatusConflict, Msg: msg}, metrics.BookingTaken}
 	}
@@ -74,6 +77,12 @@ func classify(err error) answer {
 		return answer{apiError{Status: http.StatusConflict, Msg: fmt.Sprintf(
 			"you already have %d upcoming appointments: manage them from the link in your email, or contact the practice", capped.Upcoming)},
 			metrics.BookingCapped}
+	case errors.As(err, &conflicts):
+		starts := make([]string, len(conflicts.Starts))
+		for i, t := range conflicts.Starts {
+			starts[i] = t.UTC().Format(timeFormat)
+		}
+		return answer{apiError{Status: http.StatusConflict, Msg: "these sessions of the series are not free; nothing was booked", Conflicts: starts}, metrics.BookingTaken}
 	case errors.Is(err, appointments.ErrTaken):
 		return conflict(msgTaken)
 	case errors.Is(err, appointments.ErrNotFree):

@@ -9,7 +9,8 @@
 -- copies  KEYS[8] the series record
 -- ARGV[1] now ms  ARGV[2] '1' to leave refused weeks out  ARGV[3] n
 -- occurrences  ARGV[4] k feed keys, then the k feed keys, then n times:
--- id, start ms, end ms, occupied end ms, local date; then c, then c
+-- id, start ms, end ms, occupied end ms, local date, '1' when on a day
+-- off of the configuration; then c, then c
 -- field/value pairs every occurrence shares; then the series record's
 -- field/value pairs.
 -- Returns {'ok', created (0|1), series HGETALL} or {'refused', start ms…}.
@@ -30,8 +31,9 @@ local at = 5 + k
 local occ = {}
 for i = 1, n do
   occ[i] = {id = ARGV[at], start = tonumber(ARGV[at + 1]), stop = ARGV[at + 2],
-            occend = tonumber(ARGV[at + 3]), date = ARGV[at + 4], startarg = ARGV[at + 1]}
-  at = at + 5
+            occend = tonumber(ARGV[at + 3]), date = ARGV[at + 4], off = ARGV[at + 5] == '1',
+            startarg = ARGV[at + 1]}
+  at = at + 6
 end
 local c = tonumber(ARGV[at])
 local shared = {}
@@ -42,7 +44,7 @@ at = at + 2 * c + 1
 
 local free, refused = {}, {}
 for _, o in ipairs(occ) do
-  if conflict(prefix, live, spankey, o.start, o.occend, nil)
+  if o.off or conflict(prefix, live, spankey, o.start, o.occend, nil)
       or daysoff(KEYS[6], o.date) or ownbusy(KEYS[7], feeds, o.start, o.occend) then
     refused[#refused + 1] = o.startarg
   else

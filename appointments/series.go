@@ -1,0 +1,203 @@
+package appointments
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/config"
+)
+
+// Series limits: every week or every other week, 2 to 52 sessions, and
+// the last no more than a year ahead (past the public booking horizon:
+// a standing time is the practice's promise, not a public slot).
+const (
+	minSeriesCount = 2
+	maxSeriesCount = 52
+	seriesHorizon  = 365 * 24 * time.Hour
+)
+
+// SeriesRequest is a standing appointment as the practice asks for it;
+// every field is as written, and errors name the fields as the API does.
+type SeriesRequest struct {
+	Type, Start, Name, Email, Therapist, Timezone, Notes string
+	EveryWeeks, Count                                    int
+	// SkipConflicts books the free weeks and leaves the others out.
+	SkipConflicts bool
+}
+
+// ConflictError names the occurrences of a series that are taken, busy or
+// on time off; nothing was booked.
+type ConflictError struct{ Starts []time.Time }
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%d occurrences of the series are not free", len(e.Starts))
+}
+
+// validSeries is a series request whose fields are checked, with the
+// starts of its occurrences.
+type validSeries struct {
+	SeriesRequest
+	therapist   config.Therapist
+	sessionType config.SessionType
+	starts      []time.Time
+}
+
+// CreateSeries validates a standing series, holds every occurrence in one
+// claim and queues its one invite. Every occurrence is at the first one's
+// wall-clock time in the therapist's zone, across clock changes.
+func (s *Service) CreateSeries(ctx context.Context, req SeriesRequest) (booking.Series, []booking.Booking, error) {
+	v, err := s.validateSeries(req)
+	if err != nil {
+		return booking.Series{}, nil, err
+	}
+	occ := make([]booking.SeriesOccurrence, len(v.starts))
+	loc := v.therapist.Location()
+	for i, start := range v.starts {
+		occ[i] = booking.SeriesOccurrence{Start: start, End: start.Add(v.sessionType.Duration),
+			Date: calendar.DateOf(start.In(loc)).String(), Off: onConfigTimeOff(v.therapist, start)}
+	}
+	var feeds []string
+	if s.own != nil {
+		feeds = s.own.FeedKeys(v.therapist.ID)
+	}
+	sr, held, err := s.store.ClaimSeries(ctx, booking.Series{
+		TherapistID: v.therapist.ID, Type: v.sessionType.ID, EveryWeeks: v.EveryWeeks, Count: v.Count,
+		Name: v.Name, Email: v.Email, TimeZone: v.Timezone, Notes: v.Notes,
+	}, occ, v.sessionType.Buffer, feeds, v.SkipConflicts)
+	var refused *booking.RefusedError
+	switch {
+	case errors.As(err, &refused):
+		return booking.Series{}, nil, &ConflictError{Starts: refused.Starts}
+	case err != nil:
+		return booking.Series{}, nil, claimFailed(err)
+	}
+	if err := s.queue.ConfirmSeries(ctx, sr.ID); err != nil {
+		// The series stands; the sweep confirms held occurrences whose
+		// series has no confirm task, so the practice is not told it failed.
+		s.logger.ErrorContext(ctx, "series held but its invite could not be queued yet", "series", sr.ID, "err", err)
+	}
+	s.logger.InfoContext(ctx, "series held", "series", sr.ID, "occurrences", len(held))
+	return sr, held, nil
+}
+
+// Series reads a series and its occurrences; ErrNotFound when there is none.
+func (s *Service) Series(ctx context.Context, id string) (booking.Series, []booking.Booking, error) {
+	sr, occ, err := s.store.GetSeries(ctx, id)
+	switch {
+	case errors.Is(err, booking.ErrNotFound):
+		return sr, nil, ErrNotFound
+	case err != nil:
+		return sr, nil, failed(ErrUnavailable, "get series", err)
+	}
+	return sr, occ, nil
+}
+
+func (s *Service) validateSeries(req SeriesRequest) (validSeries, error) {
+	v := validSeries{SeriesRequest: req}
+	f := map[string]string{}
+	v.Name, v.Email = strings.TrimSpace(req.Name), strings.TrimSpace(req.Email)
+	if CheckText(f, "name", v.Name, MaxName, true, false) {
+		if msg := nameProblem(v.Name); msg != "" {
+			f["name"] = msg
+		}
+	}
+	if CheckText(f, "email", v.Email, MaxEmail, true, false) {
+		if msg := emailProblem(v.Email); msg != "" {
+			f["email"] = msg
+		}
+	}
+	CheckText(f, "notes", req.Notes, MaxNotes, false, true)
+	if CheckText(f, "timezone", req.Timezone, MaxTimezone, false, false) && req.Timezone != "" {
+		if _, err := calendar.LoadZone(req.Timezone); err != nil {
+			f["timezone"] = "is not a known IANA time zone"
+		}
+	}
+	if st, ok := s.cfg.SessionType(req.Type); ok {
+		v.sessionType = st
+	} else {
+		f["type"] = fmt.Sprintf("unknown session type %q", req.Type)
+	}
+	switch {
+	case req.Therapist == "" && len(s.cfg.Therapists) == 1:
+		v.therapist = s.cfg.Therapists[0]
+	case req.Therapist == "":
+		f["therapist"] = "is required: this practice has several therapists"
+	default:
+		th, ok := s.cfg.Therapist(req.Therapist)
+		if !ok {
+			f["therapist"] = fmt.Sprintf("unknown therapist %q", req.Therapist)
+		}
+		v.therapist = th
+	}
+	if req.EveryWeeks != 1 && req.EveryWeeks != 2 {
+		f["every_weeks"] = "must be 1 (every week) or 2 (every other week)"
+	}
+	if req.Count < minSeriesCount || req.Count > maxSeriesCount {
+		f["count"] = fmt.Sprintf("must be from %d to %d sessions", minSeriesCount, maxSeriesCount)
+	}
+	first, err := time.Parse(time.RFC3339, req.Start)
+	if err != nil {
+		f["start"] = "is not an RFC 3339 time such as 2026-12-01T14:00:00Z"
+	}
+	if len(f) > 0 {
+		return v, invalid("the series request is invalid", f)
+	}
+	v.starts = weeklyStarts(first.UTC(), v.therapist.Location(), v.EveryWeeks, v.Count)
+	if err := s.checkSeriesStarts(v); err != nil {
+		return v, err
+	}
+	return v, nil
+}
+
+// checkSeriesStarts holds every occurrence to the schedule of the
+// configuration (grid, hours, notice, a year ahead). Days off are not
+// invalid: like a taken week, they are conflicts the claim reports.
+func (s *Service) checkSeriesStarts(v validSeries) error {
+	rules := s.cfg.Booking.Rules()
+	rules.Horizon = seriesHorizon
+	now := s.now()
+	if last := v.starts[len(v.starts)-1]; last.After(now.Add(seriesHorizon)) {
+		return invalid("the series request is invalid", map[string]string{
+			"count": fmt.Sprintf("the last session would be on %s, more than a year ahead", calendar.DateOf(last.In(v.therapist.Location())))})
+	}
+	sched := v.therapist.Schedule()
+	sched.TimeOff = nil // days off are conflicts, reported with the taken weeks
+	for i, start := range v.starts {
+		if err := calendar.CheckStart(sched, v.sessionType.Calendar(), rules, now, start); err != nil {
+			field, msg := "start", err.Error()
+			if i > 0 {
+				msg = fmt.Sprintf("session %d of the series, on %s: %s", i+1, calendar.DateOf(start.In(v.therapist.Location())), msg)
+			}
+			return invalid("the series request is invalid", map[string]string{field: msg})
+		}
+	}
+	return nil
+}
+
+// onConfigTimeOff reports whether start falls on one of the
+// configuration's days off.
+func onConfigTimeOff(th config.Therapist, start time.Time) bool {
+	d := calendar.DateOf(start.In(th.Location()))
+	for _, r := range th.Schedule().TimeOff {
+		if d.Compare(r.From) >= 0 && d.Compare(r.To) <= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// weeklyStarts are count starts every n weeks from first, each at first's
+// wall-clock time in loc.
+func weeklyStarts(first time.Time, loc *time.Location, everyWeeks, count int) []time.Time {
+	local := first.In(loc)
+	out := make([]time.Time, count)
+	for i := range out {
+		out[i] = time.Date(local.Year(), local.Month(), local.Day()+7*everyWeeks*i, local.Hour(), local.Minute(), 0, 0, loc).UTC()
+	}
+	return out
+}
