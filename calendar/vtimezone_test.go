@@ -24,7 +24,7 @@ func TestVTimezoneMatchesZoneData(t *testing.T) {
 		{"Europe/Dublin", "2026-01-05", "2026-12-28", "SDS"}, // negative DST in the tz data
 		{"Australia/Sydney", "2026-01-05", "2026-12-28", "DSD"},
 		{"Australia/Lord_Howe", "2026-01-05", "2026-12-28", "DSD"}, // half an hour of DST
-		{"America/Sao_Paulo", "2018-06-01", "2020-06-01", "DSDS"}, // DST ended in 2019
+		{"America/Sao_Paulo", "2018-06-01", "2020-06-01", "DSDS"},  // DST ended in 2019
 		{"Asia/Tokyo", "2026-01-05", "2027-12-28", "S"},
 		{"UTC", "2026-01-05", "2026-12-28", "S"},
 	}
