@@ -62,3 +62,145 @@ func TestWeeklyOccurrences(t *testing.T) {
 		})
 	}
 }
+
+func TestSeriesRejects(t *testing.T) {
+	london := loadZone(t, "Europe/London")
+	tests := []struct {
+		desc   string
+		change func(*SeriesEvent)
+		want   string
+	}{
+		{"no zone", func(s *SeriesEvent) { s.Zone = nil }, "time zone must be named"},
+		{"Local zone", func(s *SeriesEvent) { s.Zone = time.Local }, "time zone must be named"},
+		{"no interval", func(s *SeriesEvent) { s.EveryWeeks = 0 }, "every 0 weeks"},
+		{"neither count nor until", func(s *SeriesEvent) { s.Count = 0 }, "either a count or an until"},
+		{"both count and until", func(s *SeriesEvent) { s.Until = s.Start.AddDate(0, 2, 0) }, "either a count or an until"},
+		{"until before start", func(s *SeriesEvent) { s.Count, s.Until = 0, s.Start.Add(-time.Hour) }, "until is before"},
+		{"too many", func(s *SeriesEvent) { s.Count = 521 }, "more than 520"},
+		{"skipped week not in the series", func(s *SeriesEvent) { s.Skipped = []time.Time{s.Start.Add(time.Hour)} }, "is not one of its occurrences"},
+		{"moved week not in the series", func(s *SeriesEvent) {
+			s.Moved = []MovedOccurrence{{Original: s.Start.AddDate(0, 0, 3), Start: s.Start, End: s.End}}
+		}, "is not one of its occurrences"},
+		{"moved twice", func(s *SeriesEvent) {
+			o := s.Occurrences()[1]
+			s.Moved = []MovedOccurrence{{o, o.Add(time.Hour), o.Add(2 * time.Hour)}, {o, o.Add(3 * time.Hour), o.Add(4 * time.Hour)}}
+		}, "moved twice"},
+		{"moved and skipped", func(s *SeriesEvent) {
+			o := s.Skipped[0]
+			s.Moved = []MovedOccurrence{{o, o.Add(time.Hour), o.Add(2 * time.Hour)}}
+		}, "both skipped and moved"},
+		{"moved with no length", func(s *SeriesEvent) {
+			o := s.Occurrences()[1]
+			s.Moved = []MovedOccurrence{{o, o.Add(time.Hour), o.Add(time.Hour)}}
+		}, "end no later than start"},
+		{"starts in the second showing of a repeated hour", func(s *SeriesEvent) {
+			s.Zone = london
+			s.Start = time.Date(2026, 10, 25, 1, 30, 0, 0, london) // GMT: time.Date's pick
+			s.End = s.Start.Add(50 * time.Minute)
+			s.Skipped = nil
+		}, "shows twice"},
+		{"event rules still hold", func(s *SeriesEvent) { s.UID = "" }, "no UID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			s := sampleSeries(t)
+			tt.change(&s)
+			data, err := s.ICS()
+			if err == nil {
+				t.Fatalf("no error; got\n%s", data)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not say %q", err, tt.want)
+			}
+			if _, err := s.CancelOccurrenceICS(s.Start); err == nil {
+				t.Error("CancelOccurrenceICS: no error")
+			}
+		})
+	}
+	s := sampleSeries(t)
+	if _, err := s.CancelOccurrenceICS(s.Start.Add(24 * time.Hour)); err == nil || !strings.Contains(err.Error(), "not one of its occurrences") {
+		t.Errorf("cancelling a time that is no occurrence: error %v", err)
+	}
+}
+
+// TestSeriesTimesAsWritten checks the forms of the times a series writes.
+func TestSeriesTimesAsWritten(t *testing.T) {
+	london := loadZone(t, "Europe/London")
+	tokyo := loadZone(t, "Asia/Tokyo")
+	base := sampleSeries(t)
+	base.Skipped = nil
+
+	until := base
+	until.Zone = london
+	until.Start = time.Date(2026, 9, 29, 13, 0, 0, 0, london)
+	until.End = until.Start.Add(50 * time.Minute)
+	until.Count, until.Until, until.EveryWeeks = 0, time.Date(2026, 11, 10, 13, 0, 0, 0, london), 2
+	// Moved into the repeated hour's second showing: written in UTC, as a
+	// local time would be read as the first showing.
+	repeated := time.Date(2026, 10, 25, 1, 30, 0, 0, london)
+	until.Moved = []MovedOccurrence{{Original: until.Occurrences()[2], Start: repeated, End: repeated.Add(50 * time.Minute)}}
+
+	inTokyo := base
+	inTokyo.Zone = tokyo
+	inTokyo.Start = time.Date(2026, 3, 3, 10, 0, 0, 0, tokyo)
+	inTokyo.End = inTokyo.Start.Add(time.Hour)
+
+	tests := []struct {
+		desc  string
+		s     SeriesEvent
+		lines []string
+		count map[string]int // prefixes of lines and how many begin so
+	}{
+		{"until, every other week, a move into the repeated hour", until, []string{
+			"RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=20261110T130000Z",
+			"DTSTART;TZID=Europe/London:20260929T130000",
+			"DTEND;TZID=Europe/London:20260929T135000",
+			"RECURRENCE-ID;TZID=Europe/London:20261027T130000",
+			"DTSTART:20261025T013000Z", "DTEND;TZID=Europe/London:20261025T022000", // after the repeated hour
+		}, map[string]int{"BEGIN:VEVENT": 2, "BEGIN:STANDARD": 2, "BEGIN:DAYLIGHT": 1}},
+		{"a zone without daylight saving", inTokyo, []string{
+			"TZID:Asia/Tokyo", "TZOFFSETTO:+0900", "DTSTART;TZID=Asia/Tokyo:20260303T100000",
+		}, map[string]int{"BEGIN:STANDARD": 1, "BEGIN:DAYLIGHT": 0, "EXDATE": 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			if n := len(tt.s.Occurrences()); n == 0 {
+				t.Fatal("no occurrences")
+			}
+			data, err := tt.s.ICS()
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkPhysicalLines(t, string(data))
+			lines := strings.Split(unfold(string(data)), "\r\n")
+			for _, want := range tt.lines {
+				if !slicesContains(lines, want) {
+					t.Errorf("no line %q in\n%s", want, data)
+				}
+			}
+			for prefix, want := range tt.count {
+				n := 0
+				for _, l := range lines {
+					if strings.HasPrefix(l, prefix) {
+						n++
+					}
+				}
+				if n != want {
+					t.Errorf("%d lines begin %q, want %d", n, prefix, want)
+				}
+			}
+		})
+	}
+	if got := len(until.Occurrences()); got != 4 { // 29 Sep, 13 and 27 Oct, 10 Nov
+		t.Errorf("until series has %d occurrences, want 4", got)
+	}
+}
+
+func slicesContains(lines []string, want string) bool {
+	for _, l := range lines {
+		if l == want {
+			return true
+		}
+	}
+	return false
+}
