@@ -54,16 +54,21 @@ func (e Event) ICS() ([]byte, error) {
 	if err := e.validate(); err != nil {
 		return nil, err
 	}
+	return encode(e.UID, e.Method, e.component())
+}
+
+// encode writes a VCALENDAR of the given method holding children, folded.
+func encode(uid string, method Method, children ...*ical.Component) ([]byte, error) {
 	cal := ical.NewCalendar()
 	cal.Props.SetText(ical.PropProductID, prodID)
 	cal.Props.SetText(ical.PropVersion, "2.0")
 	cal.Props.SetText(ical.PropCalendarScale, "GREGORIAN")
-	cal.Props.SetText(ical.PropMethod, string(e.Method))
-	cal.Children = append(cal.Children, e.component())
+	cal.Props.SetText(ical.PropMethod, string(method))
+	cal.Children = append(cal.Children, children...)
 
 	var buf bytes.Buffer
 	if err := ical.NewEncoder(&buf).Encode(cal); err != nil {
-		return nil, fmt.Errorf("calendar: encode event %s: %w", e.UID, err)
+		return nil, fmt.Errorf("calendar: encode event %s: %w", uid, err)
 	}
 	// go-ical writes each property on one line, however long: fold here.
 	return []byte(fold(buf.String())), nil
