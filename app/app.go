@@ -45,6 +45,7 @@ type App struct {
 	now        func() time.Time
 
 	rdb       redis.UniversalClient
+	claims    redis.UniversalClient // the same Redis, for claims: see booking.Store.ClaimingThrough
 	mini      *miniredis.Miniredis
 	store     *booking.Store
 	queue     *asynq.Client
@@ -105,7 +106,8 @@ func (a *App) build(ctx context.Context) error {
 		return fmt.Errorf("redis (%s): %w", a.cfg.Redis.Where(), err)
 	}
 	a.links = links.New(a.cfg, a.signer, a.now)
-	a.store = booking.NewStore(a.rdb, a.now)
+	a.claims = claimsClient(a.cfg, a.logger, a.mini)
+	a.store = booking.NewStore(a.rdb, a.now).ClaimingThrough(a.claims)
 	a.buildFeeds()
 	a.queue = asynq.NewClientFromRedisClient(a.rdb)
 	a.inspector = asynq.NewInspectorFromRedisClient(a.rdb)
@@ -249,6 +251,9 @@ func (a *App) Close() {
 	}
 	if a.inspector != nil {
 		_ = a.inspector.Close()
+	}
+	if a.claims != nil {
+		_ = a.claims.Close()
 	}
 	if a.rdb != nil {
 		_ = a.rdb.Close()

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"net"
 	"time"
 
 	"github.com/consultd/consultd/booking"
@@ -91,12 +90,10 @@ func (s *Service) caps(ctx context.Context, req Request, email string) (map[stri
 	return out, nil
 }
 
-// claimFailed tells apart a claim that never reached Redis (no connection
-// could be made: nothing was booked) from one whose answer was lost (it
-// may have gone through).
+// claimFailed tells apart a claim that never reached Redis (nothing was
+// booked) from one whose answer was lost (it may have gone through).
 func claimFailed(err error) error {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
+	if errors.Is(err, booking.ErrNotSent) {
 		return failed(ErrUnavailable, "claim", err)
 	}
 	return failed(ErrOutcomeUnknown, "claim", err)

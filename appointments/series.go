@@ -147,7 +147,9 @@ func (s *Service) validateSeries(req SeriesRequest) (validSeries, error) {
 	if len(f) > 0 {
 		return v, invalid("the series request is invalid", f)
 	}
-	v.starts = weeklyStarts(first.UTC(), v.therapist.Location(), v.EveryWeeks, v.Count)
+	for _, t := range calendar.WeeklyOccurrences(first, v.therapist.Location(), v.EveryWeeks, v.Count) {
+		v.starts = append(v.starts, t.UTC())
+	}
 	if err := s.checkSeriesStarts(v); err != nil {
 		return v, err
 	}
@@ -189,15 +191,4 @@ func onConfigTimeOff(th config.Therapist, start time.Time) bool {
 		}
 	}
 	return false
-}
-
-// weeklyStarts are count starts every n weeks from first, each at first's
-// wall-clock time in loc.
-func weeklyStarts(first time.Time, loc *time.Location, everyWeeks, count int) []time.Time {
-	local := first.In(loc)
-	out := make([]time.Time, count)
-	for i := range out {
-		out[i] = time.Date(local.Year(), local.Month(), local.Day()+7*everyWeeks*i, local.Hour(), local.Minute(), 0, 0, loc).UTC()
-	}
-	return out
 }

@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
 
 	"github.com/redis/go-redis/v9"
@@ -59,6 +60,13 @@ var codeErrors = map[string]error{
 	"stale":     ErrStale,
 }
 
+// isRedisFailure tells a failure to reach or hear from Redis from a
+// refusal the script returned.
+func isRedisFailure(err error) bool { return errors.Is(err, errRedis) }
+
+// errRedis marks errors from Redis itself rather than a script's refusal.
+var errRedis = errors.New("booking: redis")
+
 // outcome is a writing script's reply {'ok', changed, record} or {code}.
 type outcome struct {
 	changed bool
@@ -70,7 +78,7 @@ type outcome struct {
 func run(ctx context.Context, rdb redis.Scripter, s *redis.Script, keys []string, args ...any) (outcome, error) {
 	v, err := s.Run(ctx, rdb, keys, args...).Result()
 	if err != nil {
-		return outcome{}, fmt.Errorf("booking: redis: %w", err)
+		return outcome{}, fmt.Errorf("%w: %w", errRedis, err)
 	}
 	reply, ok := v.([]any)
 	if !ok || len(reply) == 0 {

@@ -2,7 +2,9 @@ package booking
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +26,9 @@ type Series struct {
 	ID, TherapistID, Type        string
 	EveryWeeks, Count            int
 	Name, Email, TimeZone, Notes string // personal: never logged, never in a key
+	// First is the first occurrence's start, where the series' RRULE
+	// begins, whether or not it was booked.
+	First time.Time
 	// Seq is the iCalendar SEQUENCE of the one event in the client's
 	// calendar: 0 at creation, +1 on every change to any occurrence.
 	Seq int
@@ -94,11 +99,15 @@ func (s *Store) ClaimSeries(ctx context.Context, sr Series, occ []SeriesOccurren
 	args = append(args, shared...)
 	args = append(args,
 		"id", sr.ID, "therapist", sr.TherapistID, "type", sr.Type,
-		"every", strconv.Itoa(sr.EveryWeeks), "count", strconv.Itoa(sr.Count),
+		"every", strconv.Itoa(sr.EveryWeeks), "count", strconv.Itoa(sr.Count), "first", ms(occ[0].Start),
 		"name", sr.Name, "email", sr.Email, "tz", sr.TimeZone, "notes", sr.Notes, "seq", "0")
-	v, err := claimSeriesScript.Run(ctx, s.rdb, keys, args...).Result()
+	v, err := claimSeriesScript.Run(ctx, s.claims, keys, args...).Result()
 	if err != nil {
-		return Series{}, nil, fmt.Errorf("claim series for therapist %s: booking: redis: %w", sr.TherapistID, err)
+		var op *net.OpError
+		if errors.As(err, &op) && op.Op == "dial" {
+			err = fmt.Errorf("%w: %w", ErrNotSent, err)
+		}
+		return Series{}, nil, fmt.Errorf("claim series for therapist %s: %w: %w", sr.TherapistID, errRedis, err)
 	}
 	reply, _ := v.([]any)
 	if len(reply) == 0 {
@@ -199,8 +208,8 @@ func decodeSeries(m map[string]string) (Series, error) {
 		ID: m["id"], TherapistID: m["therapist"], Type: m["type"],
 		Name: m["name"], Email: m["email"], TimeZone: m["tz"], Notes: m["notes"],
 	}
-	var n [5]int64
-	for i, f := range []string{"every", "count", "seq", "created", "updated"} {
+	var n [6]int64
+	for i, f := range []string{"every", "count", "seq", "created", "updated", "first"} {
 		v, err := strconv.ParseInt(m[f], 10, 64)
 		if err != nil {
 			return Series{}, fmt.Errorf("series %s: field %s: %w", sr.ID, f, err)
@@ -209,6 +218,7 @@ func decodeSeries(m map[string]string) (Series, error) {
 	}
 	sr.EveryWeeks, sr.Count, sr.Seq = int(n[0]), int(n[1]), int(n[2])
 	sr.CreatedAt, sr.UpdatedAt = time.UnixMilli(n[3]).UTC(), time.UnixMilli(n[4]).UTC()
+	sr.First = time.UnixMilli(n[5]).UTC()
 	if v := m["occurrences"]; v != "" {
 		sr.Occurrences = strings.Split(v, ",")
 	}

@@ -2,7 +2,9 @@ package booking
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -24,7 +26,9 @@ const (
 // Store keeps bookings in Redis (a single server or a Cluster).
 type Store struct {
 	rdb redis.UniversalClient
-	now func() time.Time
+	// claims runs the claim scripts; see ClaimingThrough.
+	claims redis.UniversalClient
+	now    func() time.Time
 }
 
 // NewStore returns a store on rdb. now is the clock (time.Now when nil);
@@ -33,7 +37,45 @@ func NewStore(rdb redis.UniversalClient, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{rdb: rdb, now: now}
+	return &Store{rdb: rdb, claims: rdb, now: now}
+}
+
+// ClaimingThrough returns the store running its claims through c: a
+// client of the same Redis whose own retries are off (MaxRetries -1), so
+// the store knows whether a failed claim could have reached Redis. A
+// client that retries by itself may send a claim, lose the reply, fail to
+// reconnect, and answer only with the dial error.
+func (s *Store) ClaimingThrough(c redis.UniversalClient) *Store {
+	out := *s
+	out.claims = c
+	return &out
+}
+
+// ErrNotSent: a claim failed before any try of it reached Redis (no
+// connection could be made), so nothing was written.
+var ErrNotSent = errors.New("booking: the claim never reached redis")
+
+// runClaim runs a claim script, trying twice (a claim is safe to repeat:
+// its ID makes the second a repeat of the first). It wraps ErrNotSent
+// when neither try reached Redis.
+func (s *Store) runClaim(ctx context.Context, script *redis.Script, keys []string, args ...any) (outcome, error) {
+	reached := false
+	var err error
+	for range 2 {
+		var o outcome
+		o, err = run(ctx, s.claims, script, keys, args...)
+		if err == nil || !isRedisFailure(err) {
+			return o, err
+		}
+		var op *net.OpError
+		if !errors.As(err, &op) || op.Op != "dial" {
+			reached = true
+		}
+	}
+	if !reached {
+		return outcome{}, fmt.Errorf("%w: %w", ErrNotSent, err)
+	}
+	return outcome{}, err
 }
 
 // Guard is what a claim or a move checks besides other bookings, in the
@@ -101,7 +143,7 @@ func (s *Store) Claim(ctx context.Context, b Booking, idempotencyKey string, g G
 	}, feedArgs(g.Feeds)...)
 	args = append(args, fields(b)...)
 
-	o, err := run(ctx, s.rdb, claimScript, keys, args...)
+	o, err := s.runClaim(ctx, claimScript, keys, args...)
 	if err != nil {
 		return Booking{}, false, fmt.Errorf("claim for therapist %s at %s: %w", b.TherapistID, b.Start.Format(time.RFC3339), err)
 	}

@@ -118,8 +118,8 @@ func (e *Enqueuer) Digest(ctx context.Context, therapistID string, date calendar
 
 // confirmState is the state of a booking's confirm task, and whether there
 // is one.
-func (e *Enqueuer) confirmState(bookingID string) (asynq.TaskState, bool, error) {
-	info, err := e.inspector.GetTaskInfo(Queue, ConfirmTaskID(bookingID))
+func (e *Enqueuer) taskState(taskID string) (asynq.TaskState, bool, error) {
+	info, err := e.inspector.GetTaskInfo(Queue, taskID)
 	if errors.Is(err, asynq.ErrTaskNotFound) || errors.Is(err, asynq.ErrQueueNotFound) {
 		return 0, false, nil
 	}

@@ -39,6 +39,7 @@ func NewHandlers(d HandlerDeps) *Handlers { return &Handlers{HandlerDeps: d} }
 // Register adds every task type to mux.
 func (h *Handlers) Register(mux *asynq.ServeMux) {
 	mux.HandleFunc(TypeConfirm, h.handleConfirm)
+	mux.HandleFunc(TypeSeries, h.handleSeries)
 	mux.HandleFunc(TypeReminder, h.handleReminder)
 	mux.HandleFunc(TypeReflect, h.handleReflect)
 	mux.HandleFunc(TypeCancelled, h.handleCancelled)

@@ -39,7 +39,12 @@ func (h *Handlers) sweepOne(ctx context.Context, b booking.Booking) error {
 	if h.Now().Sub(b.CreatedAt) < sweepGrace {
 		return nil
 	}
-	state, found, err := h.Queue.confirmState(b.ID)
+	// An occurrence of a series is confirmed by its series' task.
+	taskID, requeue := ConfirmTaskID(b.ID), func() error { return h.Queue.Confirm(ctx, b.ID, b.Seq) }
+	if b.Series != "" {
+		taskID, requeue = SeriesTaskID(b.Series), func() error { return h.Queue.ConfirmSeries(ctx, b.Series) }
+	}
+	state, found, err := h.Queue.taskState(taskID)
 	if err != nil {
 		return err
 	}
@@ -47,8 +52,8 @@ func (h *Handlers) sweepOne(ctx context.Context, b booking.Booking) error {
 	case b.Flag == FlagUndeliverable || (found && state == asynq.TaskStateArchived):
 		return h.release(ctx, b)
 	case !found:
-		h.Logger.Warn("held booking had no confirm task: queued again", "booking", b.ID)
-		return h.Queue.Confirm(ctx, b.ID, b.Seq)
+		h.Logger.Warn("held booking had no confirm task: queued again", "booking", b.ID, "series", b.Series)
+		return requeue()
 	}
 	return nil
 }

@@ -22,13 +22,15 @@ const (
 	EmailTherapistFlagged   = "therapist_flagged"   // to the therapist: the client's address refused mail
 	EmailTherapistReleased  = "therapist_released"  // to the therapist: a hold that could not be confirmed was let go
 	EmailTherapistDigest    = "therapist_digest"    // to the therapist: tomorrow's sessions
+	EmailSeriesInvite       = "series_invite"       // to the client: a standing series, with its one calendar event
+	EmailTherapistSeries    = "therapist_series"    // to the therapist: a new standing series
 )
 
 // emailNames lists every email Set.Email can render.
 var emailNames = []string{
 	EmailInvite, EmailUpdate, EmailCancel, EmailReminder, EmailReflection,
 	EmailTherapistBooked, EmailTherapistChanged, EmailTherapistCancelled, EmailTherapistFlagged,
-	EmailTherapistReleased, EmailTherapistDigest,
+	EmailTherapistReleased, EmailTherapistDigest, EmailSeriesInvite, EmailTherapistSeries,
 }
 
 func isEmail(name string) bool { return slices.Contains(emailNames, name) }
@@ -58,6 +60,11 @@ type EmailData struct {
 	UnsubscribeURL string // stops reflection prompts (reflection only)
 	Policy         string // cancellation policy; may be empty
 	NextBooked     bool   // reflection: a next session is booked, so no booking link
+	// Recurrence says how a standing series repeats: "Every week on
+	// Tuesdays at 13:00, 10 sessions, the last on Tuesday 12 May 2027".
+	Recurrence string
+	// Skipped are the weeks of a series left out (taken or days off).
+	Skipped []string
 	// Sessions lists a day's sessions (therapist_digest only), in the
 	// therapist's zone, by start.
 	Sessions []DigestLine

@@ -44,6 +44,8 @@ func sample() EmailData {
 		AdminURL:       "https://book.example.org/admin/bookings/bk1",
 		UnsubscribeURL: "https://book.example.org/u/bk1.exp.sig",
 		Policy:         "Please cancel or move your appointment at least 24 hours before it starts.",
+		Recurrence:     "Every week on Tuesdays at 14:00, 10 sessions, the last on Tuesday 2 February 2027",
+		Skipped:        []string{"Tuesday 22 December 2026", "Tuesday 29 December 2026"},
 	}
 }
 
