@@ -45,7 +45,6 @@ type App struct {
 	now        func() time.Time
 
 	rdb       redis.UniversalClient
-	claims    redis.UniversalClient // the same Redis, for claims: see booking.Store.ClaimingThrough
 	mini      *miniredis.Miniredis
 	store     *booking.Store
 	queue     *asynq.Client
@@ -106,8 +105,7 @@ func (a *App) build(ctx context.Context) error {
 		return fmt.Errorf("redis (%s): %w", a.cfg.Redis.Where(), err)
 	}
 	a.links = links.New(a.cfg, a.signer, a.now)
-	a.claims = claimsClient(a.cfg, a.logger, a.mini)
-	a.store = booking.NewStore(a.rdb, a.now).ClaimingThrough(a.claims)
+	a.store = booking.NewStore(a.rdb, a.now)
 	a.buildFeeds()
 	a.queue = asynq.NewClientFromRedisClient(a.rdb)
 	a.inspector = asynq.NewInspectorFromRedisClient(a.rdb)
@@ -251,9 +249,6 @@ func (a *App) Close() {
 	}
 	if a.inspector != nil {
 		_ = a.inspector.Close()
-	}
-	if a.claims != nil {
-		_ = a.claims.Close()
 	}
 	if a.rdb != nil {
 		_ = a.rdb.Close()

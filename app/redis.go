@@ -15,13 +15,17 @@ import (
 // intake answers 503 within about 4 s (6 s on a Cluster) instead of holding
 // the client; long enough for asynq, whose commands are all quick: it polls
 // its queues and never blocks on a pop, and its cancellation subscription
-// reads without a deadline. A command is tried twice (a Cluster command up
-// to three times, enough for a MOVED then an ASK while slots migrate), and
-// each try dials once: go-redis would otherwise dial five times per try.
+// reads without a deadline. A command is tried once: go-redis's own retry
+// is off, because a retried command may have run before its reply was
+// lost and the retry's dial error would hide that; the booking claims
+// retry by themselves, knowing whether a try reached Redis (see
+// booking.Store.Claim). A Cluster command is redirected up to twice,
+// enough for a MOVED then an ASK while slots migrate. Each try dials once:
+// go-redis would otherwise dial five times.
 const (
 	redisDialTimeout  = 2 * time.Second
 	redisIOTimeout    = 2 * time.Second
-	redisMaxRetries   = 1
+	redisMaxRetries   = -1 // off
 	redisMaxRedirects = 2
 	redisDialAttempts = 1
 )
@@ -55,6 +59,7 @@ func connectRedisRetrying(cfg *config.Config, logger *slog.Logger, maxRetries in
 		opts := &redis.ClusterOptions{
 			Addrs:         r.Addrs,
 			Password:      r.Password.Reveal(),
+			MaxRetries:    redisMaxRetries,
 			MaxRedirects:  redisMaxRedirects,
 			DialTimeout:   redisDialTimeout,
 			DialerRetries: redisDialAttempts,

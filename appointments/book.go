@@ -22,7 +22,7 @@ func (s *Service) Book(ctx context.Context, req Request) (b booking.Booking, cre
 	if err != nil {
 		return b, false, err
 	}
-	eligible, err := s.onSchedule(v.Therapists, v.SessionType, v.Start)
+	eligible, err := s.onSchedule(v.Therapists, v.SessionType, v.Start, s.cfg.Booking.Rules())
 	if err != nil {
 		return b, false, err
 	}
@@ -168,8 +168,8 @@ func (s *Service) queueConfirm(ctx context.Context, b booking.Booking, created b
 // at start by the configuration: on the grid, in their hours, within notice
 // and horizon, not on the configuration's time off. The error says why
 // nobody may.
-func (s *Service) onSchedule(therapists []config.Therapist, st config.SessionType, start time.Time) ([]config.Therapist, error) {
-	now, rules := s.now(), s.cfg.Booking.Rules()
+func (s *Service) onSchedule(therapists []config.Therapist, st config.SessionType, start time.Time, rules calendar.Rules) ([]config.Therapist, error) {
+	now := s.now()
 	var eligible []config.Therapist
 	var reason error
 	for _, t := range therapists {

@@ -56,7 +56,7 @@ func (s *Service) CancelByPractice(ctx context.Context, b booking.Booking) (book
 		return c, nil
 	}
 	s.logger.InfoContext(ctx, "booking cancelled", "booking", c.ID)
-	s.afterChange(ctx, c, b, s.queue.Cancelled(ctx, c.ID, c.Seq))
+	s.afterChange(ctx, c, b, s.speakFor(ctx, c, SeriesCancelOne, func() error { return s.queue.Cancelled(ctx, c.ID, c.Seq) }))
 	return c, nil
 }
 
@@ -71,7 +71,11 @@ func (s *Service) Move(ctx context.Context, b booking.Booking, start time.Time) 
 	}
 	th, _ := s.cfg.Therapist(b.TherapistID)
 	st, _ := s.cfg.SessionType(b.Type)
-	if _, err := s.onSchedule([]config.Therapist{th}, st, start); err != nil {
+	rules := s.cfg.Booking.Rules()
+	if b.Series != "" {
+		rules.Horizon = seriesHorizon // an occurrence may lie past the public horizon
+	}
+	if _, err := s.onSchedule([]config.Therapist{th}, st, start, rules); err != nil {
 		return b, err
 	}
 	moved, err := s.store.Reschedule(ctx, b.ID, start, start.Add(st.Duration), s.guard(th, start))
@@ -88,8 +92,73 @@ func (s *Service) Move(ctx context.Context, b booking.Booking, start time.Time) 
 		return moved, nil // same time as before: nothing changed
 	}
 	s.logger.InfoContext(ctx, "booking moved", "booking", moved.ID)
-	s.afterChange(ctx, moved, b, s.queue.Updated(ctx, moved.ID, moved.Seq, b.Start))
+	s.afterChange(ctx, moved, b, s.speakFor(ctx, moved, SeriesMoveOne, func() error { return s.queue.Updated(ctx, moved.ID, moved.Seq, b.Start) }))
 	return moved, nil
+}
+
+// The changes to a series that its client hears of, one email each.
+const (
+	SeriesCancelOne  = "cancel"      // one occurrence cancelled: CANCEL with its RECURRENCE-ID
+	SeriesMoveOne    = "move"        // one occurrence moved: the series with its override
+	SeriesCancelRest = "cancel_rest" // every occurrence not yet past: CANCEL of the series
+)
+
+// speakFor queues the emails of a change: a single booking's own, or, for
+// an occurrence of a series, one change of the series' one event (its
+// SEQUENCE raised).
+func (s *Service) speakFor(ctx context.Context, b booking.Booking, kind string, single func() error) error {
+	if b.Series == "" {
+		return single()
+	}
+	seq, err := s.store.BumpSeries(ctx, b.Series)
+	if err != nil {
+		return err
+	}
+	return s.queue.SeriesChanged(ctx, b.Series, seq, b.ID, kind)
+}
+
+// CancelSeries cancels every occurrence of a series not yet past, in one
+// change: the client's calendar drops the series, and gets one email. The
+// client is held to the late-cancel policy for the next occurrence; the
+// practice is not. Occurrences already cancelled or past are left alone.
+func (s *Service) CancelSeries(ctx context.Context, seriesID string, byPractice bool) (booking.Series, []booking.Booking, error) {
+	sr, occ, err := s.Series(ctx, seriesID)
+	if err != nil {
+		return sr, nil, err
+	}
+	now := s.now()
+	var cancelled int
+	for i, b := range occ {
+		if !b.Status.Live() || !b.Start.After(now) {
+			continue
+		}
+		if !byPractice && s.LockedByPolicy(b) {
+			return sr, occ, ErrLate
+		}
+		c, changed, err := s.store.Cancel(ctx, b.ID)
+		if err != nil {
+			return sr, occ, failed(ErrUnavailable, "cancel series", err)
+		}
+		if changed {
+			cancelled++
+			occ[i] = c
+			if err := s.queue.DropFollowUps(ctx, b.ID, b.Seq); err != nil {
+				s.logger.WarnContext(ctx, "old follow-ups not deleted; they will be dropped when due", "booking", b.ID, "err", err)
+			}
+		}
+	}
+	if cancelled == 0 {
+		return sr, occ, nil
+	}
+	s.logger.InfoContext(ctx, "series cancelled", "series", sr.ID, "occurrences", cancelled)
+	seq, err := s.store.BumpSeries(ctx, sr.ID)
+	if err == nil {
+		err = s.queue.SeriesChanged(ctx, sr.ID, seq, "", SeriesCancelRest)
+	}
+	if err != nil {
+		s.logger.ErrorContext(ctx, "change saved but its emails could not be queued", "series", sr.ID, "err", err)
+	}
+	return sr, occ, nil
 }
 
 // afterChange deletes the old version's follow-ups. The change itself has

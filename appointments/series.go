@@ -192,3 +192,30 @@ func onConfigTimeOff(th config.Therapist, start time.Time) bool {
 	}
 	return false
 }
+
+// Refusals of a change to one occurrence of a series.
+var (
+	// ErrNotInSeries: the series has no session at that time.
+	ErrNotInSeries = errors.New("that time is not a session of this series")
+	// ErrPast: the session has already taken place.
+	ErrPast = errors.New("that session has already taken place")
+)
+
+// Occurrence finds the occurrence of a series at start (its time now, or
+// the time the series first gave it) that may still change: ErrNotInSeries,
+// ErrPast or ErrNotLive say why not.
+func (s *Service) Occurrence(occ []booking.Booking, start time.Time) (booking.Booking, error) {
+	for _, b := range occ {
+		if !b.Start.Equal(start) && !b.Original.Equal(start) {
+			continue
+		}
+		switch {
+		case !b.Status.Live():
+			return b, ErrNotLive
+		case !b.Start.After(s.now()):
+			return b, ErrPast
+		}
+		return b, nil
+	}
+	return booking.Booking{}, ErrNotInSeries
+}

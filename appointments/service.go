@@ -37,6 +37,9 @@ type Queue interface {
 	// ConfirmSeries sends a new series' one invite and confirms its
 	// occurrences.
 	ConfirmSeries(ctx context.Context, seriesID string) error
+	// SeriesChanged tells the client of one change to a series (kind, for
+	// the occurrence bookingID, or "" for the series), at its new SEQUENCE.
+	SeriesChanged(ctx context.Context, seriesID string, seq int, bookingID, kind string) error
 }
 
 // Deps is what the rules need.

@@ -37,7 +37,10 @@ type Booking struct {
 	Flag                         string // e.g. "undeliverable": shown to the therapist
 	// Series is the standing series the booking is an occurrence of ("":
 	// a single appointment).
-	Series               string
+	Series string
+	// Original is an occurrence's start as its series' RRULE places it
+	// (its RECURRENCE-ID), however it has been moved since.
+	Original             time.Time
 	CreatedAt, UpdatedAt time.Time
 }
 

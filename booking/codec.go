@@ -59,6 +59,13 @@ func decode(m map[string]string) (Booking, error) {
 	b.Buffer = time.Duration(n[2]) * time.Millisecond
 	b.Seq = int(n[3])
 	b.CreatedAt, b.UpdatedAt = time.UnixMilli(n[4]).UTC(), time.UnixMilli(n[5]).UTC()
+	if v := m["orig"]; v != "" {
+		orig, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return Booking{}, fmt.Errorf("booking %s: field orig: %w", b.ID, err)
+		}
+		b.Original = time.UnixMilli(orig).UTC()
+	}
 	return b, nil
 }
 

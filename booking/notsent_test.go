@@ -82,7 +82,7 @@ func TestClaimKnowsWhetherItReachedRedis(t *testing.T) {
 	}
 	clock := func() time.Time { return base.Add(-48 * time.Hour) }
 	ctx := context.Background()
-	st := NewStore(srv.Client(t), clock).ClaimingThrough(redis.NewClient(opts(addr)))
+	st := NewStore(redis.NewClient(opts(addr)), clock)
 	if _, _, err := st.Claim(ctx, session("ada", at("09:00"), time.Hour, 0), "", Guard{}); err != nil {
 		t.Fatal(err)
 	}
@@ -91,11 +91,11 @@ func TestClaimKnowsWhetherItReachedRedis(t *testing.T) {
 	if err == nil || errors.Is(err, ErrNotSent) {
 		t.Fatalf("claim whose reply was lost: %v, want an error that does not say it was not sent", err)
 	}
-	if list, _ := st.List(ctx, "ada", at("10:30"), at("12:30")); len(list) != 1 {
+	if list, _ := NewStore(srv.Client(t), clock).List(ctx, "ada", at("10:30"), at("12:30")); len(list) != 1 {
 		t.Fatalf("the lost reply's claim should have gone through: %d bookings", len(list))
 	}
 
-	dead := NewStore(srv.Client(t), clock).ClaimingThrough(redis.NewClient(opts("127.0.0.1:1")))
+	dead := NewStore(redis.NewClient(opts("127.0.0.1:1")), clock)
 	if _, _, err := dead.Claim(ctx, session("ada", at("14:00"), time.Hour, 0), "", Guard{}); !errors.Is(err, ErrNotSent) {
 		t.Fatalf("claim with Redis unreachable: %v, want ErrNotSent", err)
 	}

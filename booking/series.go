@@ -101,7 +101,7 @@ func (s *Store) ClaimSeries(ctx context.Context, sr Series, occ []SeriesOccurren
 		"id", sr.ID, "therapist", sr.TherapistID, "type", sr.Type,
 		"every", strconv.Itoa(sr.EveryWeeks), "count", strconv.Itoa(sr.Count), "first", ms(occ[0].Start),
 		"name", sr.Name, "email", sr.Email, "tz", sr.TimeZone, "notes", sr.Notes, "seq", "0")
-	v, err := claimSeriesScript.Run(ctx, s.claims, keys, args...).Result()
+	v, err := claimSeriesScript.Run(ctx, s.rdb, keys, args...).Result()
 	if err != nil {
 		var op *net.OpError
 		if errors.As(err, &op) && op.Op == "dial" {

@@ -26,9 +26,7 @@ const (
 // Store keeps bookings in Redis (a single server or a Cluster).
 type Store struct {
 	rdb redis.UniversalClient
-	// claims runs the claim scripts; see ClaimingThrough.
-	claims redis.UniversalClient
-	now    func() time.Time
+	now func() time.Time
 }
 
 // NewStore returns a store on rdb. now is the clock (time.Now when nil);
@@ -37,18 +35,7 @@ func NewStore(rdb redis.UniversalClient, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{rdb: rdb, claims: rdb, now: now}
-}
-
-// ClaimingThrough returns the store running its claims through c: a
-// client of the same Redis whose own retries are off (MaxRetries -1), so
-// the store knows whether a failed claim could have reached Redis. A
-// client that retries by itself may send a claim, lose the reply, fail to
-// reconnect, and answer only with the dial error.
-func (s *Store) ClaimingThrough(c redis.UniversalClient) *Store {
-	out := *s
-	out.claims = c
-	return &out
+	return &Store{rdb: rdb, now: now}
 }
 
 // ErrNotSent: a claim failed before any try of it reached Redis (no
@@ -57,13 +44,16 @@ var ErrNotSent = errors.New("booking: the claim never reached redis")
 
 // runClaim runs a claim script, trying twice (a claim is safe to repeat:
 // its ID makes the second a repeat of the first). It wraps ErrNotSent
-// when neither try reached Redis.
+// when neither try reached Redis. The client's own retries must be off
+// (MaxRetries -1), as the service sets them: a client that retries by
+// itself may send a claim, lose the reply, fail to reconnect, and answer
+// only with the dial error.
 func (s *Store) runClaim(ctx context.Context, script *redis.Script, keys []string, args ...any) (outcome, error) {
 	reached := false
 	var err error
 	for range 2 {
 		var o outcome
-		o, err = run(ctx, s.claims, script, keys, args...)
+		o, err = run(ctx, s.rdb, script, keys, args...)
 		if err == nil || !isRedisFailure(err) {
 			return o, err
 		}

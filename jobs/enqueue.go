@@ -61,6 +61,11 @@ func (e *Enqueuer) ConfirmSeries(ctx context.Context, seriesID string) error {
 	return e.enqueue(ctx, NewSeriesTask(seriesID), SeriesTaskID(seriesID))
 }
 
+// SeriesChanged queues the emails of one change to a series.
+func (e *Enqueuer) SeriesChanged(ctx context.Context, seriesID string, seq int, bookingID, kind string) error {
+	return e.enqueue(ctx, NewSeriesChangeTask(seriesID, seq, bookingID, kind), SeriesChangeTaskID(seriesID, seq))
+}
+
 // Cancelled queues the emails for a cancelled booking (seq is the
 // booking's sequence after the cancel).
 func (e *Enqueuer) Cancelled(ctx context.Context, bookingID string, seq int) error {

@@ -40,6 +40,7 @@ func NewHandlers(d HandlerDeps) *Handlers { return &Handlers{HandlerDeps: d} }
 func (h *Handlers) Register(mux *asynq.ServeMux) {
 	mux.HandleFunc(TypeConfirm, h.handleConfirm)
 	mux.HandleFunc(TypeSeries, h.handleSeries)
+	mux.HandleFunc(TypeSeriesChg, h.handleSeriesChange)
 	mux.HandleFunc(TypeReminder, h.handleReminder)
 	mux.HandleFunc(TypeReflect, h.handleReflect)
 	mux.HandleFunc(TypeCancelled, h.handleCancelled)

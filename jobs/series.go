@@ -148,8 +148,11 @@ func (c *Composer) seriesEvent(sr booking.Series, occ []booking.Booking, data te
 		Skipped:    append([]time.Time(nil), sr.Skipped...),
 	}
 	for _, b := range occ {
-		if b.Status == booking.StatusCancelled {
-			ev.Skipped = append(ev.Skipped, b.Start)
+		switch {
+		case b.Status == booking.StatusCancelled:
+			ev.Skipped = append(ev.Skipped, b.Original)
+		case !b.Original.IsZero() && !b.Start.Equal(b.Original):
+			ev.Moved = append(ev.Moved, calendar.MovedOccurrence{Original: b.Original, Start: b.Start, End: b.End})
 		}
 	}
 	return ev

@@ -19,6 +19,7 @@ import (
 const (
 	TypeConfirm   = "booking:confirm"   // ConfirmPayload, NewConfirmTask, ConfirmTaskID
 	TypeSeries    = "series:confirm"    // SeriesPayload, NewSeriesTask, SeriesTaskID
+	TypeSeriesChg = "series:changed"    // SeriesChangePayload, NewSeriesChangeTask, SeriesChangeTaskID
 	TypeReminder  = "booking:remind"    // ReminderPayload, NewReminderTask, ReminderTaskID
 	TypeReflect   = "booking:reflect"   // ReflectPayload, NewReflectTask, ReflectTaskID
 	TypeCancelled = "booking:cancelled" // CancelledPayload, NewCancelledTask, CancelledTaskID
@@ -61,6 +62,26 @@ func NewSeriesTask(seriesID string) *asynq.Task {
 
 // SeriesTaskID is one per series: a series is confirmed once.
 func SeriesTaskID(seriesID string) string { return "confirm-series:" + seriesID }
+
+// SeriesChangePayload: tell the client and the therapist of one change to
+// a series: Kind ("cancel", "move", "cancel_rest") of the occurrence
+// BookingID, or of the series' rest; Seq is the series' SEQUENCE after it.
+type SeriesChangePayload struct {
+	SeriesID  string `json:"series_id"`
+	Seq       int    `json:"seq"`
+	BookingID string `json:"booking_id,omitempty"`
+	Kind      string `json:"kind"`
+}
+
+// NewSeriesChangeTask speaks for the change that made version seq.
+func NewSeriesChangeTask(seriesID string, seq int, bookingID, kind string) *asynq.Task {
+	return newTask(TypeSeriesChg, SeriesChangePayload{seriesID, seq, bookingID, kind})
+}
+
+// SeriesChangeTaskID is "series-change:<series>:<seq>": one per change.
+func SeriesChangeTaskID(seriesID string, seq int) string {
+	return fmt.Sprintf("series-change:%s:%d", seriesID, seq)
+}
 
 // ReminderPayload: remind the client, Offset before the session.
 type ReminderPayload struct {

@@ -2,8 +2,9 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
-	"time"
 
 	"github.com/consultd/consultd/booking"
 )
@@ -23,19 +24,35 @@ func (s *Server) manageJSON(b booking.Booking) manageJSON {
 	return out
 }
 
-// apiManage answers GET /api/manage/{token}.
+// apiManage answers GET /api/manage/{token}: the booking, or the series
+// with its occurrences.
 func (s *Server) apiManage(w http.ResponseWriter, r *http.Request) {
-	b, err := s.managedBooking(r.Context(), r.PathValue("token"))
-	if err != nil {
+	m, err := s.managedTarget(r.Context(), r.PathValue("token"))
+	switch {
+	case err != nil:
+		s.writeError(w, r, err)
+	case m.series != nil:
+		writeJSON(w, http.StatusOK, s.seriesJSON(*m.series, m.occ, false))
+	default:
+		writeJSON(w, http.StatusOK, s.manageJSON(m.booking))
+	}
+}
+
+// apiCancel answers POST /api/manage/{token}/cancel; for a series, the
+// body {"occurrence": start} names one occurrence, and {} (or none)
+// cancels every one not yet past.
+func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
+	var req seriesChange
+	if err := decodeOptionalJSON(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.manageJSON(b))
-}
-
-// apiCancel answers POST /api/manage/{token}/cancel.
-func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
-	b, err := s.managedBooking(r.Context(), r.PathValue("token"))
+	m, err := s.managedTarget(r.Context(), r.PathValue("token"))
+	if err == nil && m.series != nil {
+		s.apiSeriesCancel(w, r, m, req)
+		return
+	}
+	b := m.booking
 	if err == nil {
 		b, err = s.Appointments.Cancel(r.Context(), b)
 	}
@@ -46,29 +63,46 @@ func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.manageJSON(b))
 }
 
-// apiReschedule answers POST /api/manage/{token}/reschedule {"start":…}.
+// apiReschedule answers POST /api/manage/{token}/reschedule {"start":…};
+// for a series, {"occurrence": start, "start": new start}.
 func (s *Server) apiReschedule(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Start string `json:"start"`
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	var req seriesChange
+	if err := decodeJSON(w, r, &req); err != nil {
 		s.writeError(w, r, badBody("the body must be {\"start\": \"RFC 3339 time\"}"))
 		return
 	}
-	start, err := time.Parse(time.RFC3339, req.Start)
-	if err != nil {
-		s.writeError(w, r, &apiError{Status: http.StatusUnprocessableEntity, Msg: "invalid start", Fields: map[string]string{"start": "is not an RFC 3339 time such as 2026-12-01T14:00:00Z"}})
+	m, err := s.managedTarget(r.Context(), r.PathValue("token"))
+	if err == nil && m.series != nil {
+		s.apiSeriesMove(w, r, m, req)
 		return
-	}
-	b, err := s.managedBooking(r.Context(), r.PathValue("token"))
-	if err == nil {
-		b, err = s.Appointments.Move(r.Context(), b, start.UTC())
 	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	if req.Occurrence != "" {
+		s.writeError(w, r, badBody("the body must be {\"start\": \"RFC 3339 time\"}"))
+		return
+	}
+	start, err := parseStart("start", req.Start)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	b, err := s.Appointments.Move(r.Context(), m.booking, start)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, s.manageJSON(b))
+}
+
+// decodeOptionalJSON is decodeJSON for a body that may be empty.
+func decodeOptionalJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return badBody("the body is not a valid request: " + jsonProblem(err))
+	}
+	return nil
 }

@@ -21,20 +21,28 @@ type managePage struct {
 	Days                                     []slotDay
 }
 
-// getManage answers GET /m/{token}.
+// getManage answers GET /m/{token}: a booking, or a series.
 func (s *Server) getManage(w http.ResponseWriter, r *http.Request) {
-	b, ok := s.manageTarget(w, r)
-	if ok {
-		s.renderManage(w, r, http.StatusOK, b, "", "")
+	m, ok := s.manageTarget(w, r)
+	switch {
+	case ok && m.series != nil:
+		s.renderSeriesManage(w, r, http.StatusOK, m, "", "")
+	case ok:
+		s.renderManage(w, r, http.StatusOK, m.booking, "", "")
 	}
 }
 
 // postManageCancel answers the cancel form of the manage page.
 func (s *Server) postManageCancel(w http.ResponseWriter, r *http.Request) {
-	b, ok := s.manageForm(w, r)
+	m, ok := s.manageForm(w, r)
 	if !ok {
 		return
 	}
+	if m.series != nil {
+		s.postSeriesCancel(w, r, m)
+		return
+	}
+	b := m.booking
 	c, err := s.Appointments.Cancel(r.Context(), b)
 	if err != nil {
 		s.manageProblem(w, r, b, err)
@@ -45,10 +53,15 @@ func (s *Server) postManageCancel(w http.ResponseWriter, r *http.Request) {
 
 // postManageReschedule answers the move form of the manage page.
 func (s *Server) postManageReschedule(w http.ResponseWriter, r *http.Request) {
-	b, ok := s.manageForm(w, r)
+	m, ok := s.manageForm(w, r)
 	if !ok {
 		return
 	}
+	if m.series != nil {
+		s.renderSeriesManage(w, r, http.StatusUnprocessableEntity, m, "", "To move one session of a standing appointment, please contact the practice.")
+		return
+	}
+	b := m.booking
 	start, err := time.Parse(time.RFC3339, r.PostForm.Get("start"))
 	if err != nil {
 		s.renderManage(w, r, http.StatusUnprocessableEntity, b, "", "Please choose a new time.")
@@ -63,10 +76,10 @@ func (s *Server) postManageReschedule(w http.ResponseWriter, r *http.Request) {
 }
 
 // manageTarget resolves the link or answers with a clear page.
-func (s *Server) manageTarget(w http.ResponseWriter, r *http.Request) (booking.Booking, bool) {
-	b, err := s.managedBooking(r.Context(), r.PathValue("token"))
+func (s *Server) manageTarget(w http.ResponseWriter, r *http.Request) (managed, bool) {
+	m, err := s.managedTarget(r.Context(), r.PathValue("token"))
 	if err == nil {
-		return b, true
+		return m, true
 	}
 	switch a := s.classified(r.Context(), err); a.Status {
 	case http.StatusForbidden:
@@ -77,13 +90,13 @@ func (s *Server) manageTarget(w http.ResponseWriter, r *http.Request) (booking.B
 	default:
 		s.bookUnavailable(w, r)
 	}
-	return b, false
+	return m, false
 }
 
 // manageForm is manageTarget for a posted form, with its CSRF check.
-func (s *Server) manageForm(w http.ResponseWriter, r *http.Request) (booking.Booking, bool) {
+func (s *Server) manageForm(w http.ResponseWriter, r *http.Request) (managed, bool) {
 	if !s.postedForm(w, r, s.manageFormTexts()) {
-		return booking.Booking{}, false
+		return managed{}, false
 	}
 	return s.manageTarget(w, r)
 }

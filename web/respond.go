@@ -91,6 +91,10 @@ func classify(err error) answer {
 		return conflict(msgLate)
 	case errors.Is(err, appointments.ErrNotLive):
 		return conflict(msgNotLive)
+	case errors.Is(err, appointments.ErrNotInSeries):
+		return conflict("that time is not a session of this series")
+	case errors.Is(err, appointments.ErrPast):
+		return conflict("that session has already taken place and can no longer be changed")
 	case errors.Is(err, appointments.ErrNotFound):
 		return answer{apiError{Status: http.StatusNotFound, Msg: msgGone}, metrics.BookingInvalid}
 	case errors.Is(err, appointments.ErrOutcomeUnknown):

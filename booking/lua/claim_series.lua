@@ -59,7 +59,7 @@ local ids = {}
 for _, o in ipairs(free) do
   local key = prefix .. o.id
   redis.call('HSET', key, unpack(shared))
-  redis.call('HSET', key, 'id', o.id, 'start', o.startarg, 'end', o.stop, 'created', now, 'updated', now)
+  redis.call('HSET', key, 'id', o.id, 'start', o.startarg, 'end', o.stop, 'orig', o.startarg, 'created', now, 'updated', now)
   redis.call('ZADD', live, o.startarg, o.id)
   redis.call('ZADD', all, o.startarg, o.id)
   redis.call('SADD', held, o.id)

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"net/http"
+	"net/mail"
+	"time"
+
+	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/jobs"
+)
+
+// seriesManagePage is the data of templates/pages/manage_series.html.
+type seriesManagePage struct {
+	Practice, Therapist, Session, Zone, Recurrence string
+	Notice, Problem                                string
+	Occurrences                                    []occurrenceRow
+	AnyLeft, Locked                                bool
+	Policy, Contact, BookURL                       string
+	Action, CSRF, Style                            string
+}
+
+// occurrenceRow is one session of a series on its manage page.
+type occurrenceRow struct {
+	When, State, Value     string
+	Cancelled, Cancellable bool
+}
+
+// renderSeriesManage shows a series with its sessions in the client's zone.
+func (s *Server) renderSeriesManage(w http.ResponseWriter, r *http.Request, status int, m managed, notice, problem string) {
+	sr := *m.series
+	th, _ := s.Config.Therapist(sr.TherapistID)
+	st, _ := s.Config.SessionType(sr.Type)
+	loc := calendar.ZoneOr(sr.TimeZone, th.Location())
+	every := "Every week"
+	if sr.EveryWeeks == 2 {
+		every = "Every other week"
+	}
+	p := seriesManagePage{
+		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name, Zone: loc.String(),
+		Recurrence: every + ", " + sr.First.In(loc).Format("Mondays at 15:04"),
+		Notice:     notice, Problem: problem, Policy: s.Config.Cancellation.Policy, BookURL: s.Links.Book(),
+		Action: "/m/" + r.PathValue("token"), CSRF: s.csrfToken(w, r), Style: assetURL("book.css"),
+	}
+	if from, err := mail.ParseAddress(s.Config.Mail.From); err == nil {
+		p.Contact = from.Address
+	}
+	now := s.Now()
+	for _, b := range m.occ {
+		row := occurrenceRow{When: jobs.FormatWhen(b.Start, b.End, loc), Value: b.Start.UTC().Format(time.RFC3339), State: "booked"}
+		switch {
+		case b.Status == booking.StatusCancelled:
+			row.State, row.Cancelled = "cancelled", true
+		case !b.Start.After(now):
+			row.State = "past"
+		case s.Appointments.LockedByPolicy(b):
+			p.Locked, p.AnyLeft = true, true
+		default:
+			row.Cancellable, p.AnyLeft = true, true
+		}
+		p.Occurrences = append(p.Occurrences, row)
+	}
+	s.page(w, r, status, "manage_series", p)
+}
+
+// postSeriesCancel answers the cancel forms of a series' manage page: one
+// session (occurrence) or every one still to come (all).
+func (s *Server) postSeriesCancel(w http.ResponseWriter, r *http.Request, m managed) {
+	ctx := r.Context()
+	var err error
+	notice := "The session is cancelled. A cancellation is on its way to your email and removes it from your calendar."
+	if r.PostForm.Get("all") != "" {
+		_, _, err = s.Appointments.CancelSeries(ctx, m.series.ID, false)
+		notice = "Every session still to come is cancelled. A cancellation is on its way to your email and removes the series from your calendar."
+	} else {
+		var at time.Time
+		if at, err = parseStart("occurrence", r.PostForm.Get("occurrence")); err == nil {
+			var b booking.Booking
+			if b, err = s.Appointments.Occurrence(m.occ, at); err == nil {
+				_, err = s.Appointments.Cancel(ctx, b)
+			}
+		}
+	}
+	if err != nil {
+		a := s.classified(ctx, err)
+		if a.Status >= 500 {
+			s.bookUnavailable(w, r)
+			return
+		}
+		s.renderSeriesManage(w, r, a.Status, m, "", sentence(a.Msg))
+		return
+	}
+	sr, occ, err := s.Appointments.Series(ctx, m.series.ID)
+	if err != nil {
+		s.classified(ctx, err)
+		s.bookUnavailable(w, r)
+		return
+	}
+	s.renderSeriesManage(w, r, http.StatusOK, managed{series: &sr, occ: occ}, notice, "")
+}
