@@ -53,6 +53,13 @@ type stack struct {
 // stop (and their logs are checked) when the test ends.
 func newStack(t *testing.T, redisArgs ...string) *stack {
 	t.Helper()
+	return newStackEnv(t, nil, redisArgs...)
+}
+
+// newStackEnv is newStack with env (CONSULTD_KEY=value) added after the
+// suite's own settings, so it overrides them.
+func newStackEnv(t *testing.T, env []string, redisArgs ...string) *stack {
+	t.Helper()
 	s := &stack{t: t, logDir: t.TempDir(), started: map[string]int{}}
 	s.redis = testredis.StartWith(t, redisArgs...)
 	s.smtp = testsmtp.Start(t)
@@ -79,12 +86,21 @@ func newStack(t *testing.T, redisArgs ...string) *stack {
 		"CONSULTD_THERAPISTS="+therapistsYAML(),
 		"CONSULTD_SESSION_TYPES=[{id: "+sessionType+", name: Consultation, duration: 15m}]",
 	)
+	s.env = append(s.env, env...)
 	// Registered before the processes start, so it runs after they stop.
 	t.Cleanup(s.checkLogs)
 	s.web = s.start("web")
 	s.waitHealthy()
 	s.worker = s.start("worker")
 	return s
+}
+
+// on is the stack as seen by t, a subtest of the test that started it, so
+// its helpers fail that subtest. It must not start processes.
+func (s *stack) on(t *testing.T) *stack {
+	c := *s
+	c.t = t
+	return &c
 }
 
 // therapistsYAML is one therapist who works every day around the clock, so
