@@ -37,6 +37,9 @@ func newEnv(t *testing.T, change func(*config.Config)) *env {
 	}
 	if change != nil {
 		change(cfg)
+		if err := cfg.Validate(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	e := &env{cfg: cfg, redis: rs, now: time.Date(2026, 12, 7, 17, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return e.now }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/consultd/consultd/appointments"
@@ -22,6 +23,17 @@ type adminBookingPage struct {
 	Created, Updated             string
 	Live, Locked                 bool
 	DayURL, Action, CSRF, Style  string
+	// Series lists the sessions of the standing appointment the booking
+	// belongs to (none for a single booking).
+	Series     []seriesLine
+	Recurrence string
+	Skipped    []string
+}
+
+// seriesLine is one session of a series on a booking's admin page.
+type seriesLine struct {
+	When, Status, URL string
+	Current           bool
 }
 
 // timestampLayout shows when a record changed, to the second.
@@ -37,6 +49,13 @@ func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.adminBookingData(b)
+	if b.Series != "" {
+		if err := s.addSeries(r, &p, b); err != nil {
+			s.classified(r.Context(), err) // logs the cause
+			s.adminUnavailable(w, r)
+			return
+		}
+	}
 	// Shown only when true, so a hand-made URL cannot claim a live
 	// booking was cancelled.
 	if r.URL.Query().Get("done") == "cancelled" && !p.Live {
@@ -115,4 +134,28 @@ func (s *Server) adminBookingData(b booking.Booking) adminBookingPage {
 	// The client may no longer cancel online; the practice still can.
 	p.Locked = p.Live && s.Appointments.LockedByPolicy(b)
 	return p
+}
+
+// addSeries lists the sessions of b's series on its page, in the
+// therapist's zone.
+func (s *Server) addSeries(r *http.Request, p *adminBookingPage, b booking.Booking) error {
+	sr, occ, err := s.Appointments.Series(r.Context(), b.Series)
+	if err != nil {
+		return err
+	}
+	th, _ := s.Config.Therapist(b.TherapistID)
+	loc := zoneOf(th)
+	every := "Every week"
+	if sr.EveryWeeks == 2 {
+		every = "Every other week"
+	}
+	p.Recurrence = fmt.Sprintf("%s, %s, %d sessions", every, sr.First.In(loc).Format("Mondays at 15:04"), sr.Count)
+	for _, t := range sr.Skipped {
+		p.Skipped = append(p.Skipped, t.In(loc).Format("2 January 2006"))
+	}
+	for _, o := range occ {
+		p.Series = append(p.Series, seriesLine{When: jobs.FormatWhen(o.Start, o.End, loc), Status: string(o.Status),
+			URL: s.Links.AdminPath(o.ID), Current: o.ID == b.ID})
+	}
+	return nil
 }

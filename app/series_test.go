@@ -1,0 +1,142 @@
+package app
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/internal/testsmtp"
+)
+
+type seriesAnswer struct {
+	ID          string `json:"id"`
+	Status      string `json:"status"`
+	ManageURL   string `json:"manage_url"`
+	Error       string `json:"error"`
+	Occurrences []struct {
+		ID, Start, End, Status string
+	} `json:"occurrences"`
+	Conflicts []string `json:"conflicts"`
+}
+
+// calendarOf is the calendar part of a message.
+func calendarOf(t *testing.T, m testsmtp.Message) string {
+	t.Helper()
+	_, parts := parseMessage(t, m.Data)
+	cal := find(parts, "multipart/alternative/text/calendar")
+	if len(cal) != 1 {
+		t.Fatalf("%d calendar parts", len(cal))
+	}
+	return unfoldICS(string(cal[0].body))
+}
+
+func unfoldICS(s string) string { return strings.ReplaceAll(s, "\r\n ", "") }
+
+// A standing series made in admin is one event in the client's calendar:
+// one invite with a weekly RRULE and the zone's VTIMEZONE, one notice to
+// the therapist, every occurrence a confirmed booking with its own
+// follow-ups. Cancelling one occurrence from the manage link sends one
+// CANCEL naming it by RECURRENCE-ID; cancelling the rest, one CANCEL of
+// the series.
+func TestSeriesFromAdminToTheClientsCalendar(t *testing.T) {
+	e := startEnv(t, func(c *config.Config) { c.Admin.Password = "admin-secret" })
+	ny := e.cfg.Therapists[0].Location()
+	day := time.Now().In(ny).AddDate(0, 0, 3)
+	for day.Weekday() != time.Monday {
+		day = day.AddDate(0, 0, 1)
+	}
+	first := time.Date(day.Year(), day.Month(), day.Day(), 13, 0, 0, 0, ny)
+	body := `{"type":"session","start":"` + first.UTC().Format(time.RFC3339) + `","name":"Sam Lee","email":"sam@example.org","timezone":"Europe/London","every_weeks":1,"count":6}`
+	req, _ := http.NewRequest("POST", e.base+"/admin/api/series", strings.NewReader(body))
+	req.SetBasicAuth("admin", "admin-secret")
+	req.Header.Set("Content-Type", "application/json")
+	var sr seriesAnswer
+	if code := doRequest(t, req, &sr); code != 201 || len(sr.Occurrences) != 6 || sr.ManageURL == "" {
+		t.Fatalf("POST /admin/api/series = %d %+v", code, sr)
+	}
+	e.smtp.WaitFor(t, 2, 15*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	toClient := messagesTo(e.smtp.Messages(), "sam@example.org")
+	if len(toClient) != 1 {
+		t.Fatalf("%d emails to the client for a new series, want one", len(toClient))
+	}
+	if n := len(messagesTo(e.smtp.Messages(), "ada@example.org")); n != 1 {
+		t.Fatalf("%d notices to the therapist, want one", n)
+	}
+	ics := calendarOf(t, toClient[0])
+	for _, want := range []string{"METHOD:REQUEST", "RRULE:FREQ=WEEKLY;INTERVAL=1;COUNT=6", "BEGIN:VTIMEZONE", "TZID:America/New_York",
+		"DTSTART;TZID=America/New_York:" + first.Format("20060102T150405"), "UID:" + sr.ID + "@book.riverside.example", "CLASS:PRIVATE"} {
+		if !strings.Contains(ics, want) {
+			t.Errorf("the series invite lacks %q:\n%s", want, ics)
+		}
+	}
+	for _, o := range sr.Occurrences {
+		waitStatus(t, e, o.ID, "confirmed")
+		if got := scheduledFor(t, e, o.ID); len(got) != 3 {
+			t.Errorf("occurrence %s: scheduled %v, want two reminders and a reflection", o.Start, got)
+		}
+	}
+	// The public intake never gets an occurrence's time.
+	var taken bookingAnswer
+	if code := do(t, "POST", e.base+"/api/bookings", bookingBody("session", sr.Occurrences[0].Start, "Kim Park", "kim@example.org"), &taken); code != 409 {
+		t.Fatalf("booking an occurrence's time = %d", code)
+	}
+
+	tok := tokenOf(sr.ManageURL)
+	var after seriesAnswer
+	if code := do(t, "POST", e.base+"/api/manage/"+tok+"/cancel", `{"occurrence":"`+sr.Occurrences[2].Start+`"}`, &after); code != 200 || after.Occurrences[2].Status != "cancelled" {
+		t.Fatalf("cancel the third = %d %+v", code, after)
+	}
+	if code := do(t, "POST", e.base+"/api/manage/"+tok+"/cancel", `{"occurrence":"`+sr.Occurrences[2].Start+`"}`, nil); code != 409 {
+		t.Fatalf("cancel the third again = %d, want 409", code)
+	}
+	e.smtp.WaitFor(t, 4, 15*time.Second)
+	toClient = messagesTo(e.smtp.Messages(), "sam@example.org")
+	if len(toClient) != 2 {
+		t.Fatalf("%d emails to the client after one cancel", len(toClient))
+	}
+	cancel := calendarOf(t, toClient[1])
+	third, _ := time.Parse(time.RFC3339, sr.Occurrences[2].Start)
+	for _, want := range []string{"METHOD:CANCEL", "RECURRENCE-ID;TZID=America/New_York:" + third.In(ny).Format("20060102T150405"), "SEQUENCE:1", "UID:" + sr.ID + "@"} {
+		if !strings.Contains(cancel, want) {
+			t.Errorf("the cancel of one occurrence lacks %q:\n%s", want, cancel)
+		}
+	}
+	if got := scheduledFor(t, e, sr.Occurrences[2].ID); len(got) != 0 {
+		t.Errorf("the cancelled occurrence keeps %v", got)
+	}
+	if code := do(t, "POST", e.base+"/api/manage/"+tok+"/cancel", `{}`, &after); code != 200 {
+		t.Fatalf("cancel the rest = %d %+v", code, after)
+	}
+	for _, o := range after.Occurrences {
+		if o.Status != "cancelled" {
+			t.Errorf("after cancelling the rest, %s is %s", o.Start, o.Status)
+		}
+	}
+	e.smtp.WaitFor(t, 6, 15*time.Second)
+	toClient = messagesTo(e.smtp.Messages(), "sam@example.org")
+	if len(toClient) != 3 {
+		t.Fatalf("%d emails to the client after cancelling the rest, want 3", len(toClient))
+	}
+	rest := calendarOf(t, toClient[2])
+	if !strings.Contains(rest, "METHOD:CANCEL") || strings.Contains(rest, "RECURRENCE-ID") || !strings.Contains(rest, "SEQUENCE:2") {
+		t.Errorf("the cancel of the rest:\n%s", rest)
+	}
+}
+
+// doRequest sends req and decodes a JSON answer into out.
+func doRequest(t *testing.T, req *http.Request, out any) int {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		_ = json.NewDecoder(resp.Body).Decode(out)
+	}
+	return resp.StatusCode
+}
