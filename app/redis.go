@@ -36,27 +36,10 @@ const (
 // hash tag per therapist and asynq's a tag per queue, so every script
 // touches one Cluster slot.
 func connectRedis(cfg *config.Config, logger *slog.Logger) (redis.UniversalClient, *miniredis.Miniredis, error) {
-	return connectRedisRetrying(cfg, logger, redisMaxRetries, nil)
-}
-
-// claimsClient is a second client of the same Redis with go-redis's own
-// retries off, for the booking claims (see booking.Store.ClaimingThrough).
-func claimsClient(cfg *config.Config, logger *slog.Logger, mini *miniredis.Miniredis) redis.UniversalClient {
-	// Only starting an in-memory Redis can fail; with mini given, none starts.
-	c, _, _ := connectRedisRetrying(cfg, logger, -1, mini)
-	return c
-}
-
-// connectRedisRetrying connects as cfg says with maxRetries retries of a
-// failed command; with mini, to that in-memory Redis.
-func connectRedisRetrying(cfg *config.Config, logger *slog.Logger, maxRetries int, mini *miniredis.Miniredis) (redis.UniversalClient, *miniredis.Miniredis, error) {
 	r := cfg.Redis
-	if mini != nil {
-		return newClient(mini.Addr(), r, maxRetries), mini, nil
-	}
 	switch r.Mode() {
 	case config.RedisCluster:
-		opts := &redis.ClusterOptions{
+		return redis.NewClusterClient(&redis.ClusterOptions{
 			Addrs:         r.Addrs,
 			Password:      r.Password.Reveal(),
 			MaxRetries:    redisMaxRetries,
@@ -65,11 +48,7 @@ func connectRedisRetrying(cfg *config.Config, logger *slog.Logger, maxRetries in
 			DialerRetries: redisDialAttempts,
 			ReadTimeout:   redisIOTimeout,
 			WriteTimeout:  redisIOTimeout,
-		}
-		if maxRetries < 0 {
-			opts.MaxRetries = -1 // else go-redis's default for a Cluster
-		}
-		return redis.NewClusterClient(opts), nil, nil
+		}), nil, nil
 	case config.RedisSentinel:
 		return redis.NewFailoverClient(&redis.FailoverOptions{
 			MasterName:       r.Sentinel.Master,
@@ -77,14 +56,14 @@ func connectRedisRetrying(cfg *config.Config, logger *slog.Logger, maxRetries in
 			SentinelPassword: r.Sentinel.Password.Reveal(),
 			Password:         r.Password.Reveal(),
 			DB:               r.DB,
-			MaxRetries:       maxRetries,
+			MaxRetries:       redisMaxRetries,
 			DialTimeout:      redisDialTimeout,
 			DialerRetries:    redisDialAttempts,
 			ReadTimeout:      redisIOTimeout,
 			WriteTimeout:     redisIOTimeout,
 		}), nil, nil
 	case config.RedisSingle:
-		return newClient(r.Addr, r, maxRetries), nil, nil
+		return newClient(r.Addr, r), nil, nil
 	}
 	mini, err := miniredis.Run()
 	if err != nil {
@@ -94,15 +73,15 @@ func connectRedisRetrying(cfg *config.Config, logger *slog.Logger, maxRetries in
 		"Bookings and scheduled emails are LOST when it stops. " +
 		"For real use set redis.addr (CONSULTD_REDIS_ADDR), or redis.addrs for a Cluster, or redis.sentinel, " +
 		"to a Redis with AOF on and maxmemory-policy noeviction.")
-	return newClient(mini.Addr(), r, maxRetries), mini, nil
+	return newClient(mini.Addr(), r), mini, nil
 }
 
-func newClient(addr string, r config.Redis, maxRetries int) *redis.Client {
+func newClient(addr string, r config.Redis) *redis.Client {
 	return redis.NewClient(&redis.Options{
 		Addr:          addr,
 		Password:      r.Password.Reveal(),
 		DB:            r.DB,
-		MaxRetries:    maxRetries,
+		MaxRetries:    redisMaxRetries,
 		DialTimeout:   redisDialTimeout,
 		DialerRetries: redisDialAttempts,
 		ReadTimeout:   redisIOTimeout,
