@@ -29,6 +29,8 @@ type slotsQuery struct {
 	// Moving is the span of a booking being moved: it does not stand in
 	// its own way (the store's reschedule leaves it out the same way).
 	Moving *calendar.Interval
+	// Rules are the booking rules to apply (zero: the configuration's).
+	Rules calendar.Rules
 }
 
 // FreeSlots validates a request and lists the free slots it asks for,
@@ -42,20 +44,29 @@ func (s *Service) FreeSlots(ctx context.Context, req SlotsRequest) ([]calendar.S
 }
 
 // MoveOptions lists the times b could move to, from today over the next
-// two weeks (within the horizon); its own time is no move at all.
+// two weeks (within the horizon); its own time is no move at all. An
+// occurrence of a series, which may lie far ahead, is offered the week
+// before and after it instead.
 func (s *Service) MoveOptions(ctx context.Context, b booking.Booking) ([]calendar.Slot, error) {
 	th, _ := s.cfg.Therapist(b.TherapistID)
 	st, _ := s.cfg.SessionType(b.Type)
 	now := s.now()
-	today := calendar.DateOf(now.In(th.Location()))
-	last := calendar.LastDate(th.Schedule(), s.cfg.Booking.Rules(), now)
-	to := today.AddDays(moveWindowDays - 1)
+	rules := s.cfg.Booking.Rules()
+	from := calendar.DateOf(now.In(th.Location()))
+	if b.Series != "" {
+		rules.Horizon = seriesHorizon
+		if around := calendar.DateOf(b.Start.In(th.Location())).AddDays(-6); around.Compare(from) > 0 {
+			from = around
+		}
+	}
+	last := calendar.LastDate(th.Schedule(), rules, now)
+	to := from.AddDays(moveWindowDays - 1)
 	if to.Compare(last) > 0 {
 		to = last
 	}
 	start, end := b.Occupied()
-	slots, err := s.freeSlots(ctx, slotsQuery{Type: st, Therapists: []config.Therapist{th}, From: today, To: to,
-		Moving: &calendar.Interval{Start: start, End: end}})
+	slots, err := s.freeSlots(ctx, slotsQuery{Type: st, Therapists: []config.Therapist{th}, From: from, To: to,
+		Moving: &calendar.Interval{Start: start, End: end}, Rules: rules})
 	if err != nil {
 		return nil, err
 	}
@@ -113,6 +124,10 @@ func (s *Service) checkRange(q slotsQuery) string {
 // merged by start.
 func (s *Service) freeSlots(ctx context.Context, q slotsQuery) ([]calendar.Slot, error) {
 	now := s.now()
+	rules := q.Rules
+	if rules == (calendar.Rules{}) {
+		rules = s.cfg.Booking.Rules()
+	}
 	lists := make([][]calendar.Slot, 0, len(q.Therapists))
 	for _, t := range q.Therapists {
 		sched, err := s.schedule(ctx, t)
@@ -131,7 +146,7 @@ func (s *Service) freeSlots(ctx context.Context, q slotsQuery) ([]calendar.Slot,
 				return i.Start.Equal(q.Moving.Start) && i.End.Equal(q.Moving.End)
 			})
 		}
-		lists = append(lists, calendar.FreeSlots(sched, q.Type.Calendar(), s.cfg.Booking.Rules(), now, q.From, q.To, busy))
+		lists = append(lists, calendar.FreeSlots(sched, q.Type.Calendar(), rules, now, q.From, q.To, busy))
 	}
 	return calendar.MergeSlots(lists...), nil
 }

@@ -19,12 +19,17 @@ type managePage struct {
 	Policy, Contact, BookURL                 string
 	Action, CSRF, Style                      string
 	Days                                     []slotDay
+	// Occurrence names, for one session of a series, the session the
+	// forms change (its start); SeriesURL leads back to all of them.
+	Occurrence, SeriesURL string
 }
 
 // getManage answers GET /m/{token}: a booking, or a series.
 func (s *Server) getManage(w http.ResponseWriter, r *http.Request) {
 	m, ok := s.manageTarget(w, r)
 	switch {
+	case ok && m.series != nil && r.URL.Query().Get("occurrence") != "":
+		s.manageOccurrence(w, r, m, r.URL.Query().Get("occurrence"))
 	case ok && m.series != nil:
 		s.renderSeriesManage(w, r, http.StatusOK, m, "", "")
 	case ok:
@@ -57,11 +62,14 @@ func (s *Server) postManageReschedule(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if m.series != nil {
-		s.renderSeriesManage(w, r, http.StatusUnprocessableEntity, m, "", "To move one session of a standing appointment, please contact the practice.")
-		return
-	}
 	b := m.booking
+	if m.series != nil {
+		var err error
+		if b, err = s.occurrenceOf(m, r.PostForm.Get("occurrence")); err != nil {
+			s.renderSeriesManage(w, r, http.StatusConflict, m, "", sentence(s.classified(r.Context(), err).Msg))
+			return
+		}
+	}
 	start, err := time.Parse(time.RFC3339, r.PostForm.Get("start"))
 	if err != nil {
 		s.renderManage(w, r, http.StatusUnprocessableEntity, b, "", "Please choose a new time.")
@@ -124,6 +132,9 @@ func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int
 	}
 	data.Notice, data.Problem = notice, problem
 	data.Action = "/m/" + r.PathValue("token")
+	if b.Series != "" {
+		data.Occurrence, data.SeriesURL = b.Start.UTC().Format(time.RFC3339), data.Action
+	}
 	data.CSRF = s.csrfToken(w, r)
 	s.page(w, r, status, "manage", data)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/mail"
+	"net/url"
 	"time"
 
 	"github.com/consultd/consultd/booking"
@@ -22,8 +23,8 @@ type seriesManagePage struct {
 
 // occurrenceRow is one session of a series on its manage page.
 type occurrenceRow struct {
-	When, State, Value     string
-	Cancelled, Cancellable bool
+	When, State, Value, ChangeURL string
+	Cancelled, Cancellable        bool
 }
 
 // renderSeriesManage shows a series with its sessions in the client's zone.
@@ -57,6 +58,7 @@ func (s *Server) renderSeriesManage(w http.ResponseWriter, r *http.Request, stat
 			p.Locked, p.AnyLeft = true, true
 		default:
 			row.Cancellable, p.AnyLeft = true, true
+			row.ChangeURL = p.Action + "?occurrence=" + url.QueryEscape(row.Value)
 		}
 		p.Occurrences = append(p.Occurrences, row)
 	}
@@ -97,4 +99,25 @@ func (s *Server) postSeriesCancel(w http.ResponseWriter, r *http.Request, m mana
 		return
 	}
 	s.renderSeriesManage(w, r, http.StatusOK, managed{series: &sr, occ: occ}, notice, "")
+}
+
+// occurrenceOf finds the occurrence of a series that a form or link names
+// by its start.
+func (s *Server) occurrenceOf(m managed, start string) (booking.Booking, error) {
+	at, err := parseStart("occurrence", start)
+	if err != nil {
+		return booking.Booking{}, err
+	}
+	return s.Appointments.Occurrence(m.occ, at)
+}
+
+// manageOccurrence shows one session of a series as a booking of its own,
+// with its forms to move or cancel it.
+func (s *Server) manageOccurrence(w http.ResponseWriter, r *http.Request, m managed, start string) {
+	b, err := s.occurrenceOf(m, start)
+	if err != nil {
+		s.renderSeriesManage(w, r, http.StatusConflict, m, "", sentence(s.classified(r.Context(), err).Msg))
+		return
+	}
+	s.renderManage(w, r, http.StatusOK, b, "", "")
 }

@@ -106,6 +106,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /admin/bookings/{id}", s.admin(s.adminBooking))
 	mux.Handle("POST /admin/bookings/{id}/cancel", s.admin(s.adminCancel))
 	mux.Handle("POST /admin/api/series", s.adminAPI(s.adminCreateSeries))
+	mux.Handle("GET "+adminSeriesPath, s.admin(s.adminSeries))
+	mux.Handle("POST "+adminSeriesPath, s.admin(s.adminBookSeries))
 	mux.Handle("GET /admin/timeoff", s.admin(s.adminTimeOff))
 	mux.Handle("POST /admin/timeoff", s.admin(s.adminAddTimeOff))
 	mux.Handle("POST /admin/timeoff/{therapist}/{id}/remove", s.admin(s.adminRemoveTimeOff))
