@@ -115,17 +115,20 @@ func seriesBooking(sr booking.Series, occ []booking.Booking) booking.Booking {
 	}
 }
 
-// describeSeries says how the series repeats, in loc, and which weeks
-// were left out.
+// describeSeries says how the series repeats and which weeks were left
+// out. The time is the practice's, with its zone: the series keeps that
+// clock, and in another zone whose clocks change on other dates the local
+// time of a session moves for a week or two.
 func (c *Composer) describeSeries(d *templates.EmailData, sr booking.Series, loc *time.Location) {
-	starts := calendar.WeeklyOccurrences(sr.First, c.zoneOf(sr.TherapistID), sr.EveryWeeks, sr.Count)
+	practice := c.zoneOf(sr.TherapistID)
+	starts := calendar.WeeklyOccurrences(sr.First, practice, sr.EveryWeeks, sr.Count)
 	every := "Every week"
 	if sr.EveryWeeks == 2 {
 		every = "Every other week"
 	}
-	last := starts[len(starts)-1].In(loc)
-	d.Recurrence = fmt.Sprintf("%s on %ss at %s, %d sessions, the last on %s", every, sr.First.In(loc).Format("Monday"),
-		sr.First.In(loc).Format("15:04"), sr.Count, last.Format("Monday 2 January 2006"))
+	first, last := sr.First.In(practice), starts[len(starts)-1].In(loc)
+	d.Recurrence = fmt.Sprintf("%s on %ss at %s (%s), %d sessions, the last on %s", every, first.Format("Monday"),
+		first.Format("15:04"), practice, sr.Count, last.Format("Monday 2 January 2006"))
 	for _, t := range sr.Skipped {
 		d.Skipped = append(d.Skipped, t.In(loc).Format("Monday 2 January 2006"))
 	}
