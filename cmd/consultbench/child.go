@@ -47,6 +47,9 @@ func rolesOf(role string) (app.Roles, error) {
 }
 
 func runChild(args childArgs) error {
+	if args.role == leastIntakeRole {
+		return runLeastIntake(args)
+	}
 	roles, err := rolesOf(args.role)
 	if err != nil {
 		return err
