@@ -56,7 +56,8 @@ var codeErrors = map[string]error{
 	"stale":     ErrStale,
 }
 
-// outcome is a writing script's reply {'ok', changed, record} or {code}.
+// outcome is a writing script's reply {'ok', changed, record}, {'ok',
+// changed} (a record the caller knows) or {code}.
 type outcome struct {
 	changed bool
 	booking Booking
@@ -81,9 +82,11 @@ func run(ctx context.Context, rdb redis.Scripter, s *redis.Script, keys []string
 		return outcome{}, fmt.Errorf("booking: unexpected script reply %q", code)
 	}
 	var o outcome
-	if len(reply) == 3 {
+	if len(reply) >= 2 {
 		n, _ := reply[1].(int64)
 		o.changed = n == 1
+	}
+	if len(reply) == 3 {
 		if o.booking, err = decodeReply(reply[2]); err != nil {
 			return outcome{}, err
 		}

@@ -14,8 +14,9 @@
 -- ARGV[10] the client's cap (0: not capped, not counted)  ARGV[11] how
 -- many own-calendar feed keys follow, then those keys, then the booking's
 -- HSET field/value pairs
--- Returns {'ok', created (0|1), HGETALL}, {'taken'}, {'off'}, {'busy'} or
--- {'keyreused'} or {'capped'}.
+-- Returns {'ok', 0, HGETALL} for a repeat, {'ok', 1} for a new booking
+-- (the caller has its fields: they are what was just written to a new
+-- key), {'taken'}, {'off'}, {'busy'} or {'keyreused'} or {'capped'}.
 
 local prefix, live, all, held, spankey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local id, start, occend, now = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -117,4 +118,4 @@ end
 if dupkey then
   redis.call('SET', dupkey, id, 'PX', ARGV[6])
 end
-return {'ok', 1, redis.call('HGETALL', prefix .. id)}
+return {'ok', 1}
