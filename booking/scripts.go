@@ -66,7 +66,11 @@ type outcome struct {
 // run executes a writing script and turns its reply into an outcome or
 // one of the package's errors.
 func run(ctx context.Context, rdb redis.Scripter, s *redis.Script, keys []string, args ...any) (outcome, error) {
-	v, err := s.Run(ctx, rdb, keys, args...).Result()
+	return outcomeOf(s.Run(ctx, rdb, keys, args...).Result())
+}
+
+// outcomeOf reads a writing script's reply, or its error.
+func outcomeOf(v any, err error) (outcome, error) {
 	if err != nil {
 		return outcome{}, fmt.Errorf("booking: redis: %w", err)
 	}
