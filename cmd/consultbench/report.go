@@ -115,7 +115,7 @@ func (r *report) print(out io.Writer, b *bench) {
 	if len(rss) > 0 {
 		rssMid, rssMax = rss[len(rss)/2], rss[len(rss)-1]
 	}
-	fmt.Fprintf(tw, "4 memory\tRedis %.0f B/booking with its tasks; worker RSS %s (median, max %s)\t-\t-\t<= 4 KB/booking\t%s\t-\n",
+	fmt.Fprintf(tw, "4 memory\tRedis %.0f B/booking with its tasks (connections left out); worker RSS %s (median, max %s)\t-\t-\t<= 4 KB/booking\t%s\t-\n",
 		wk.bytesPerBooking, bytesIEC(rssMid), bytesIEC(rssMax), verdict(wk.bytesPerBooking <= 4096))
 	fmt.Fprintf(tw, "5 availability\t/api/slots 60 days: p50 %s, p99 %s (%d slots, %s, %d busy)\tengine, 90 days/1000 busy: %s\t-\t-\t-\t%s\n",
 		ms(w.slots.lat.at(.5)), ms(w.slots.lat.at(.99)), w.slots.slots, bytesIEC(int64(w.slots.bytes)), w.busy, r.engine,
@@ -166,11 +166,11 @@ func (r *report) printNotes(out io.Writer, b *bench) {
 		cores/w.intakeCPU.perOp(in.created, true).Seconds(), cores/wk.workerCPU.perOp(wk.msgs, true).Seconds(),
 		cores/rm.cpu.perOp(rm.arrived, true).Seconds(), rate(rm.n, rm.window))
 	list, per := commandList(w.roundTrips, 20)
-	fmt.Fprintf(out, "  Redis round trips per booking request (web): %.1f: %s\n", per, list)
+	fmt.Fprintf(out, "  Redis commands per booking request (web; MONITOR counts each, pipelined or not): %.1f: %s\n", per, list)
 	list, per = commandList(wk.roundTrips, 100)
-	fmt.Fprintf(out, "  Redis round trips per confirmed booking (worker, idle %.1f/s taken off): %.1f: %s\n", wk.idleRate, per, list)
+	fmt.Fprintf(out, "  Redis commands per confirmed booking (worker, idle %.1f/s taken off): %.1f: %s\n", wk.idleRate, per, list)
 	list, per = commandList(rm.roundTrips, 100)
-	fmt.Fprintf(out, "  Redis round trips per reminder (worker, idle taken off): %.1f: %s\n", per, list)
+	fmt.Fprintf(out, "  Redis commands per reminder (worker, idle taken off): %.1f: %s\n", per, list)
 	fmt.Fprintf(out, "  Redis after the worker row, by key shape (MEMORY USAGE per booking of %d):\n", wk.bookings)
 	for i, c := range wk.breakdown {
 		if i == 12 {
