@@ -78,7 +78,14 @@ func (b *bench) runWeb(ctx context.Context) (webResult, error) {
 	if len(slots) < 10*kept {
 		return r, fmt.Errorf("only %d free slots for the intake", len(slots))
 	}
+	allocsDone, err := b.allocsProfile(w, "web-intake-allocs")
+	if err != nil {
+		return r, err
+	}
 	if err := b.intakeRounds(ctx, w, client, base, slots[:len(slots)-kept], &r); err != nil {
+		return r, err
+	}
+	if err := allocsDone(); err != nil {
 		return r, err
 	}
 	return r, b.intakeRoundTrips(ctx, client, base, slots[len(slots)-kept:], &r)
