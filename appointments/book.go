@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/consultd/consultd/booking"
@@ -72,9 +73,10 @@ func (s *Service) caps(ctx context.Context, req Request, email string) (map[stri
 	if max <= 0 || req.Invited {
 		return nil, nil
 	}
-	held := make(map[string]int, len(s.cfg.Therapists))
+	var held map[string]int
 	total := 0
 	if len(s.cfg.Therapists) > 1 {
+		held = make(map[string]int, len(s.cfg.Therapists))
 		for _, th := range s.cfg.Therapists {
 			n, err := s.store.Upcoming(ctx, th.ID, email)
 			if err != nil {
@@ -170,14 +172,23 @@ func (s *Service) queueConfirm(ctx context.Context, b booking.Booking, created b
 // nobody may.
 func (s *Service) onSchedule(therapists []config.Therapist, st config.SessionType, start time.Time, rules calendar.Rules) ([]config.Therapist, error) {
 	now := s.now()
-	var eligible []config.Therapist
+	// While every therapist so far may, eligible is therapists itself: no copy.
+	eligible := therapists[:0:0]
+	all := true
 	var reason error
-	for _, t := range therapists {
+	for i, t := range therapists {
 		if err := calendar.CheckStart(t.Schedule(), st.Calendar(), rules, now, start); err != nil {
+			if all {
+				eligible, all = slices.Clone(therapists[:i]), false
+			}
 			reason = cmp.Or(reason, err)
 			continue
 		}
-		eligible = append(eligible, t)
+		if all {
+			eligible = therapists[: i+1 : i+1]
+		} else {
+			eligible = append(eligible, t)
+		}
 	}
 	if len(eligible) == 0 {
 		return nil, invalid("that time cannot be booked", map[string]string{"start": reason.Error()})

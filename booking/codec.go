@@ -69,6 +69,15 @@ func decode(m map[string]string) (Booking, error) {
 	return b, nil
 }
 
+// stored is b as decode reads it back once written with fields: the
+// times and the buffer to the millisecond, the times in UTC.
+func stored(b Booking) Booking {
+	milli := func(t time.Time) time.Time { return time.UnixMilli(t.UnixMilli()).UTC() }
+	b.Start, b.End, b.CreatedAt, b.UpdatedAt = milli(b.Start), milli(b.End), milli(b.CreatedAt), milli(b.UpdatedAt)
+	b.Buffer = time.Duration(b.Buffer.Milliseconds()) * time.Millisecond
+	return b
+}
+
 // decodeReply reads a record from a script's nested HGETALL reply.
 func decodeReply(v any) (Booking, error) {
 	pairs, ok := v.([]any)

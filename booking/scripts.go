@@ -67,7 +67,8 @@ func isRedisFailure(err error) bool { return errors.Is(err, errRedis) }
 // errRedis marks errors from Redis itself rather than a script's refusal.
 var errRedis = errors.New("booking: redis")
 
-// outcome is a writing script's reply {'ok', changed, record} or {code}.
+// outcome is a writing script's reply {'ok', changed, record}, {'ok',
+// changed} (a record the caller knows) or {code}.
 type outcome struct {
 	changed bool
 	booking Booking
@@ -76,7 +77,11 @@ type outcome struct {
 // run executes a writing script and turns its reply into an outcome or
 // one of the package's errors.
 func run(ctx context.Context, rdb redis.Scripter, s *redis.Script, keys []string, args ...any) (outcome, error) {
-	v, err := s.Run(ctx, rdb, keys, args...).Result()
+	return outcomeOf(s.Run(ctx, rdb, keys, args...).Result())
+}
+
+// outcomeOf reads a writing script's reply, or its error.
+func outcomeOf(v any, err error) (outcome, error) {
 	if err != nil {
 		return outcome{}, fmt.Errorf("%w: %w", errRedis, err)
 	}
@@ -92,9 +97,11 @@ func run(ctx context.Context, rdb redis.Scripter, s *redis.Script, keys []string
 		return outcome{}, fmt.Errorf("booking: unexpected script reply %q", code)
 	}
 	var o outcome
-	if len(reply) == 3 {
+	if len(reply) >= 2 {
 		n, _ := reply[1].(int64)
 		o.changed = n == 1
+	}
+	if len(reply) == 3 {
 		if o.booking, err = decodeReply(reply[2]); err != nil {
 			return outcome{}, err
 		}

@@ -125,20 +125,34 @@ func (s *Store) Claim(ctx context.Context, b Booking, idempotencyKey string, g G
 		keys, hasIdem = append(keys, k.idem(idempotencyKey)), "1"
 	}
 	_, occEnd := b.Occupied()
-	args := append([]any{
+	rec := fields(b)
+	args := make([]any, 0, 11+len(g.Feeds)+len(rec))
+	args = append(args,
 		b.ID, ms(b.Start), ms(occEnd), ms(now),
-		strconv.FormatInt(idemWindow.Milliseconds(), 10),
-		strconv.FormatInt(dupWindow.Milliseconds(), 10),
-		hasDup, hasIdem, g.date(), strconv.Itoa(g.Cap), strconv.Itoa(len(g.Feeds)),
-	}, feedArgs(g.Feeds)...)
-	args = append(args, fields(b)...)
+		idemWindowMS, dupWindowMS,
+		hasDup, hasIdem, g.date(), strconv.Itoa(g.Cap), strconv.Itoa(len(g.Feeds)))
+	for _, f := range g.Feeds {
+		args = append(args, f)
+	}
+	args = append(args, rec...)
 
 	o, err := s.runClaim(ctx, claimScript, keys, args...)
 	if err != nil {
 		return Booking{}, false, fmt.Errorf("claim for therapist %s at %s: %w", b.TherapistID, b.Start.Format(time.RFC3339), err)
 	}
-	return o.booking, o.changed, nil
+	if o.changed {
+		// A new booking: the script wrote rec to a key that did not exist
+		// and returned no copy of it.
+		return stored(b), true, nil
+	}
+	return o.booking, false, nil
 }
+
+// The claim's windows as the script takes them, formatted once.
+var (
+	idemWindowMS = strconv.FormatInt(idemWindow.Milliseconds(), 10)
+	dupWindowMS  = strconv.FormatInt(dupWindow.Milliseconds(), 10)
+)
 
 // Get returns a booking by id.
 func (s *Store) Get(ctx context.Context, id string) (Booking, error) {

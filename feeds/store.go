@@ -34,6 +34,9 @@ type Store struct {
 	rdb redis.UniversalClient
 	cfg *config.Config
 	now func() time.Time
+	// keys is each therapist's feed keys, hashed once per configuration
+	// (a store is made per configuration): the claim asks on every booking.
+	keys map[string][]string
 }
 
 // NewStore returns a store on rdb for the feeds configured in cfg; now is
@@ -42,7 +45,13 @@ func NewStore(rdb redis.UniversalClient, cfg *config.Config, now func() time.Tim
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{rdb: rdb, cfg: cfg, now: now}
+	s := &Store{rdb: rdb, cfg: cfg, now: now, keys: map[string][]string{}}
+	for _, t := range cfg.Therapists {
+		if len(t.BusyICS) > 0 {
+			s.keys[t.ID] = slices.Clip(feedKeys(t))
+		}
+	}
+	return s
 }
 
 // Status is what is known of one feed.
@@ -181,11 +190,8 @@ func (s *Store) claimRun(ctx context.Context, now time.Time, every time.Duration
 }
 
 // FeedKeys names the stored copies of the therapist's configured feeds, for
-// the booking claim to check their busy time.
+// the booking claim to check their busy time. The slice is shared: the
+// caller must not change it.
 func (s *Store) FeedKeys(therapistID string) []string {
-	t, ok := s.cfg.Therapist(therapistID)
-	if !ok || len(t.BusyICS) == 0 {
-		return nil
-	}
-	return feedKeys(t)
+	return s.keys[therapistID]
 }

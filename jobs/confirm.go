@@ -20,7 +20,11 @@ func (h *Handlers) handleConfirm(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	b, err := h.Store.Get(ctx, p.BookingID)
+	// The booking and both sent-markers in one round trip; the invite's
+	// marker is named by the sequence the task was made for, read again
+	// below if the booking has moved on since.
+	const notice = "notice:booked"
+	b, sent, err := h.Store.GetSent(ctx, p.BookingID, fmt.Sprintf("invite:%d", p.Seq), notice)
 	if errors.Is(err, booking.ErrNotFound) {
 		h.Logger.Info("confirm skipped: booking released", "booking", p.BookingID)
 		return nil
@@ -31,20 +35,42 @@ func (h *Handlers) handleConfirm(ctx context.Context, t *asynq.Task) error {
 	if b.Status != booking.StatusHeld {
 		return nil
 	}
-	err = h.sendOnce(ctx, b, fmt.Sprintf("invite:%d", b.Seq), h.Compose.Invite)
+	invite := bookingMarker(b.ID, fmt.Sprintf("invite:%d", b.Seq))
+	inviteSent := sent[0]
+	if b.Seq != p.Seq {
+		if inviteSent, err = h.isSent(ctx, invite); err != nil {
+			return err
+		}
+	}
+	if !inviteSent {
+		_, err = h.deliverUnsent(ctx, invite, true, func() (*mailer.Message, error) { return h.Compose.Invite(b) })
+	}
 	if errors.Is(err, errRefused) {
 		return h.flagUndeliverable(ctx, b, err)
 	}
 	if err != nil {
 		return err
 	}
-	if err := h.sendOnce(ctx, b, "notice:booked", h.Compose.TherapistBooked); err != nil {
+	// The notice's marker, when it goes out now, is written with the
+	// confirm in one round trip.
+	noticeMarker, noticeOut := bookingMarker(b.ID, notice), false
+	if !sent[1] {
+		noticeOut, err = h.deliverUnsent(ctx, noticeMarker, false, func() (*mailer.Message, error) { return h.Compose.TherapistBooked(b) })
+	}
+	if err != nil {
 		if !errors.Is(err, errRefused) {
 			return err
 		}
 		h.Logger.Error("therapist notice refused: check the therapist's email in the config", "booking", b.ID, "err", err)
 	}
-	confirmed, err := h.Store.Confirm(ctx, b.ID, b.Seq)
+	var confirmed booking.Booking
+	if noticeOut {
+		var markErr error
+		confirmed, markErr, err = h.Store.MarkSentConfirm(ctx, b.ID, notice, b.Seq)
+		h.markedSent(ctx, noticeMarker, markErr)
+	} else {
+		confirmed, err = h.Store.Confirm(ctx, b.ID, b.Seq)
+	}
 	switch {
 	case errors.Is(err, booking.ErrNotLive):
 		return nil // cancelled meanwhile: the cancel task speaks to the client

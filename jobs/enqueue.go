@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -78,23 +79,36 @@ func (e *Enqueuer) Updated(ctx context.Context, bookingID string, seq int, prevS
 }
 
 // ScheduleFollowUps queues the reminders still ahead and the reflection
-// prompt for this version of the booking.
+// prompt for this version of the booking. asynq enqueues one task a call,
+// so the calls go out together: the round trips overlap.
 func (e *Enqueuer) ScheduleFollowUps(ctx context.Context, b booking.Booking) error {
+	type followUp struct {
+		task *asynq.Task
+		id   string
+		at   time.Time
+	}
 	now := e.now()
+	ups := make([]followUp, 0, len(e.cfg.Reminders.Before)+1)
 	for _, before := range e.cfg.Reminders.Before {
 		at := b.Start.Add(-before)
 		if !at.After(now) {
 			continue
 		}
-		err := e.enqueue(ctx, NewReminderTask(b.ID, b.Seq, before), ReminderTaskID(b.ID, b.Seq, before), asynq.ProcessAt(at))
-		if err != nil {
-			return err
-		}
+		ups = append(ups, followUp{NewReminderTask(b.ID, b.Seq, before), ReminderTaskID(b.ID, b.Seq, before), at})
 	}
-	if !e.cfg.Reflection.Enabled {
-		return nil
+	if e.cfg.Reflection.Enabled {
+		ups = append(ups, followUp{NewReflectTask(b.ID, b.Seq), ReflectTaskID(b.ID, b.Seq), b.End.Add(e.cfg.Reflection.After)})
 	}
-	return e.enqueue(ctx, NewReflectTask(b.ID, b.Seq), ReflectTaskID(b.ID, b.Seq), asynq.ProcessAt(b.End.Add(e.cfg.Reflection.After)))
+	errs := make([]error, len(ups))
+	var wg sync.WaitGroup
+	for i, u := range ups[min(1, len(ups)):] {
+		wg.Go(func() { errs[i+1] = e.enqueue(ctx, u.task, u.id, asynq.ProcessAt(u.at)) })
+	}
+	if len(ups) > 0 {
+		errs[0] = e.enqueue(ctx, ups[0].task, ups[0].id, asynq.ProcessAt(ups[0].at))
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // DropFollowUps deletes the reminders and prompt of one version of a

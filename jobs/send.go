@@ -50,28 +50,49 @@ func (h *Handlers) deliver(ctx context.Context, m sentMarker, build func() (*mai
 	if err != nil || sent {
 		return err
 	}
+	_, err = h.deliverUnsent(ctx, m, true, build)
+	return err
+}
+
+// deliverUnsent is deliver once m's marker was read and said not sent.
+// With mark false the caller writes the marker (see markedSent) when
+// sent is true, as soon as it can.
+func (h *Handlers) deliverUnsent(ctx context.Context, m sentMarker, mark bool, build func() (*mailer.Message, error)) (sent bool, err error) {
 	msg, err := build()
 	if err != nil {
 		h.Metrics.Email(emailKind(m.what), metrics.EmailRefused)
-		return fmt.Errorf("compose %s of %s: %v: %w", m.what, m.id, err, asynq.SkipRetry)
+		return false, fmt.Errorf("compose %s of %s: %v: %w", m.what, m.id, err, asynq.SkipRetry)
 	}
 	err = h.Sender.Send(ctx, msg)
 	h.Metrics.Email(emailKind(m.what), sendResult(err))
 	if err != nil {
 		if errors.Is(err, mailer.ErrInvalidMessage) {
-			return fmt.Errorf("%s of %s: %w: %w", m.what, m.id, err, asynq.SkipRetry)
+			return false, fmt.Errorf("%s of %s: %w: %w", m.what, m.id, err, asynq.SkipRetry)
 		}
 		if mailer.IsPermanent(err) {
-			return fmt.Errorf("%s of %s: %w: %w", m.what, m.id, errRefused, err)
+			return false, fmt.Errorf("%s of %s: %w: %w", m.what, m.id, errRefused, err)
 		}
-		return fmt.Errorf("%s of %s: %w", m.what, m.id, err)
+		return false, fmt.Errorf("%s of %s: %w", m.what, m.id, err)
 	}
-	if err := h.markSent(ctx, m); err != nil {
+	if mark {
+		h.markedSent(ctx, m, h.writeMarker(ctx, m))
+	} else {
+		h.Logger.Info("email sent", m.owner(), m.id, "message", m.what)
+	}
+	return true, nil
+}
+
+// markedSent finishes writing m's marker after a first attempt that
+// ended in err, trying again while Redis is away (see markSent).
+func (h *Handlers) markedSent(ctx context.Context, m sentMarker, err error) {
+	if err != nil {
+		err = h.markSentAfter(ctx, m, err)
+	}
+	if err != nil {
 		// The message is out; a retry would send it again, so say so loudly.
 		h.Logger.Error("sent-marker not written", m.owner(), m.id, "message", m.what, "err", err)
 	}
 	h.Logger.Info("email sent", m.owner(), m.id, "message", m.what)
-	return nil
 }
 
 // sendOnce delivers message what of booking b, built from it.
@@ -106,20 +127,18 @@ var markSentPauses = []time.Duration{
 	2 * time.Second, 2 * time.Second, 3 * time.Second, 3 * time.Second, 3 * time.Second,
 }
 
-// markSent records that the message went out, trying again while Redis is
-// away; the error is the last attempt's.
-func (h *Handlers) markSent(ctx context.Context, m sentMarker) error {
-	err := h.writeMarker(ctx, m)
+// markSentAfter writes m's marker after a first attempt failed with err,
+// trying again while Redis is away; the error is the last attempt's.
+func (h *Handlers) markSentAfter(ctx context.Context, m sentMarker, err error) error {
 	for _, pause := range markSentPauses {
-		if err == nil {
-			return nil
-		}
 		select {
 		case <-ctx.Done():
 			return err
 		case <-time.After(pause):
 		}
-		err = h.writeMarker(ctx, m)
+		if err = h.writeMarker(ctx, m); err == nil {
+			return nil
+		}
 	}
 	return err
 }

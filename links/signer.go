@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"hash"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -39,17 +41,37 @@ type Signer struct {
 	key      []byte
 	previous [][]byte // keys still accepted, never used to sign
 	now      func() time.Time
+	macs     *sync.Pool // of *macState under key, reused across calls
+}
+
+// macState is an HMAC under the signer's key and room for its input.
+type macState struct {
+	h   hash.Hash
+	buf []byte
 }
 
 // NewSigner uses key (at least 32 bytes of secret) and the clock now.
 func NewSigner(key []byte, now func() time.Time) *Signer {
-	return &Signer{key: key, now: now}
+	s := &Signer{key: key, now: now}
+	s.macs = &sync.Pool{New: func() any { return &macState{h: hmac.New(sha256.New, s.key)} }}
+	return s
 }
 
 // Sign returns a URL-safe token for subject, valid until expires.
 func (s *Signer) Sign(purpose, subject string, expires time.Time) string {
-	body := enc.EncodeToString([]byte(subject)) + "." + strconv.FormatInt(expires.Unix(), 36)
-	return body + "." + enc.EncodeToString(s.mac(purpose, body))
+	return string(s.appendToken(nil, purpose, subject, expires))
+}
+
+// appendToken appends the token Sign returns to dst.
+func (s *Signer) appendToken(dst []byte, purpose, subject string, expires time.Time) []byte {
+	from := len(dst)
+	dst = enc.AppendEncode(dst, []byte(subject))
+	dst = append(dst, '.')
+	dst = strconv.AppendInt(dst, expires.Unix(), 36)
+	var sum [sha256.Size]byte
+	s.macTo(sum[:0], purpose, dst[from:])
+	dst = append(dst, '.')
+	return enc.AppendEncode(dst, sum[:])
 }
 
 // Verify checks a token made for purpose and returns its subject. The MAC
@@ -113,11 +135,28 @@ func hmacWith(key []byte, purpose, body string, got []byte) bool {
 }
 
 func (s *Signer) mac(purpose, body string) []byte {
-	m := hmac.New(sha256.New, s.key)
-	m.Write([]byte(purpose))
-	m.Write([]byte{0})
-	m.Write([]byte(body))
-	return m.Sum(nil)
+	return s.macTo(make([]byte, 0, sha256.Size), purpose, []byte(body))
+}
+
+// macTo appends the MAC of purpose, a zero byte and body to dst, with a
+// pooled HMAC when the signer has one.
+func (s *Signer) macTo(dst []byte, purpose string, body []byte) []byte {
+	if s.macs == nil {
+		m := hmac.New(sha256.New, s.key)
+		m.Write([]byte(purpose))
+		m.Write([]byte{0})
+		m.Write(body)
+		return m.Sum(dst)
+	}
+	st := s.macs.Get().(*macState)
+	st.buf = append(append(append(st.buf[:0], purpose...), 0), body...)
+	st.h.Reset()
+	st.h.Write(st.buf)
+	dst = st.h.Sum(dst)
+	if cap(st.buf) <= 1<<10 {
+		s.macs.Put(st)
+	}
+	return dst
 }
 
 // canonical reports whether tok holds only what Sign writes: base64url

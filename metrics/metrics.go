@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -69,6 +70,22 @@ type Metrics struct {
 	requests *prometheus.HistogramVec
 	bookings *prometheus.CounterVec
 	emails   *prometheus.CounterVec
+	// Series bound once, so a request or an email does not hash its
+	// labels: each booking outcome, each kind and result of email, and
+	// each route and code answered so far (requestKey → Observer).
+	outcomes map[BookingOutcome]prometheus.Counter
+	sends    map[emailSeries]prometheus.Counter
+	observed sync.Map
+}
+
+type emailSeries struct {
+	kind   EmailKind
+	result EmailResult
+}
+
+type requestKey struct {
+	route string
+	code  int
 }
 
 // New builds a registry with the service's series and the Go runtime's
@@ -95,12 +112,14 @@ func New() *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every outcome and result is shown from the start, at 0, so a rate
 	// or an alert on one works before the first of it happens.
+	m.outcomes = make(map[BookingOutcome]prometheus.Counter, len(bookingOutcomes))
 	for _, o := range bookingOutcomes {
-		m.bookings.WithLabelValues(string(o))
+		m.outcomes[o] = m.bookings.WithLabelValues(string(o))
 	}
+	m.sends = make(map[emailSeries]prometheus.Counter, len(emailKinds)*len(emailResults))
 	for _, k := range emailKinds {
 		for _, r := range emailResults {
-			m.emails.WithLabelValues(string(k), string(r))
+			m.sends[emailSeries{k, r}] = m.emails.WithLabelValues(string(k), string(r))
 		}
 	}
 	return m
@@ -129,12 +148,22 @@ func (m *Metrics) Request(route string, code int, took time.Duration) {
 	if route == "" {
 		route = "unmatched"
 	}
-	m.requests.WithLabelValues(route, strconv.Itoa(code)).Observe(took.Seconds())
+	key := requestKey{route, code}
+	o, ok := m.observed.Load(key)
+	if !ok {
+		// Routes are the mux's patterns and codes a handful: the map stays small.
+		o, _ = m.observed.LoadOrStore(key, m.requests.WithLabelValues(route, strconv.Itoa(code)))
+	}
+	o.(prometheus.Observer).Observe(took.Seconds())
 }
 
 // Booking counts one booking request's outcome.
 func (m *Metrics) Booking(o BookingOutcome) {
 	if m == nil {
+		return
+	}
+	if c, ok := m.outcomes[o]; ok {
+		c.Inc()
 		return
 	}
 	m.bookings.WithLabelValues(string(o)).Inc()
@@ -143,6 +172,10 @@ func (m *Metrics) Booking(o BookingOutcome) {
 // Email counts one attempt to send an email.
 func (m *Metrics) Email(k EmailKind, r EmailResult) {
 	if m == nil {
+		return
+	}
+	if c, ok := m.sends[emailSeries{k, r}]; ok {
+		c.Inc()
 		return
 	}
 	m.emails.WithLabelValues(string(k), string(r)).Inc()

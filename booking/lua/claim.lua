@@ -14,8 +14,9 @@
 -- ARGV[10] the client's cap (0: not capped, not counted)  ARGV[11] how
 -- many own-calendar feed keys follow, then those keys, then the booking's
 -- HSET field/value pairs
--- Returns {'ok', created (0|1), HGETALL}, {'taken'}, {'off'}, {'busy'} or
--- {'keyreused'} or {'capped'}.
+-- Returns {'ok', 0, HGETALL} for a repeat, {'ok', 1} for a new booking
+-- (the caller has its fields: they are what was just written to a new
+-- key), {'taken'}, {'off'}, {'busy'} or {'keyreused'} or {'capped'}.
 
 local prefix, live, all, held, spankey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local id, start, occend, now = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -24,10 +25,17 @@ local feeds = {}
 for i = 1, nfeeds do
   feeds[i] = ARGV[11 + i]
 end
--- The new record, by field, to compare a repeat with.
-local rec = {}
-for i = 12 + nfeeds, #ARGV, 2 do
-  rec[ARGV[i]] = ARGV[i + 1]
+-- The new record's field/value pairs start here.
+local first = 12 + nfeeds
+-- recfield is a field of the new record, to compare a repeat with (read
+-- only when there may be one).
+local function recfield(name)
+  for i = first, #ARGV, 2 do
+    if ARGV[i] == name then
+      return ARGV[i + 1]
+    end
+  end
+  return nil
 end
 local idemkey, dupkey
 local n = 9
@@ -51,7 +59,7 @@ if idemkey then
   if bid then
     local f = redis.call('HMGET', prefix .. bid, 'created', 'email')
     if f[1] and now - tonumber(f[1]) < tonumber(ARGV[5]) then
-      if string.lower(f[2]) ~= string.lower(rec.email or '') then
+      if string.lower(f[2]) ~= string.lower(recfield('email') or '') then
         return {'keyreused'}
       end
       return found(bid)
@@ -68,7 +76,7 @@ if dupkey then
   if bid then
     local f = redis.call('HMGET', prefix .. bid, 'created', 'status', 'start', 'name')
     if f[1] and now - tonumber(f[1]) < tonumber(ARGV[6])
-        and f[2] ~= 'cancelled' and tonumber(f[3]) == start and f[4] == rec.name then
+        and f[2] ~= 'cancelled' and tonumber(f[3]) == start and f[4] == recfield('name') then
       if idemkey then
         redis.call('SET', idemkey, bid, 'PX', ARGV[5])
       end
@@ -99,11 +107,7 @@ if cap > 0 and upcoming(prefix, KEYS[8], now, true) >= cap then
   return {'capped'}
 end
 
-local fields = {}
-for i = 12 + nfeeds, #ARGV do
-  fields[#fields + 1] = ARGV[i]
-end
-redis.call('HSET', prefix .. id, unpack(fields))
+redis.call('HSET', prefix .. id, unpack(ARGV, first))
 redis.call('ZADD', live, ARGV[2], id)
 redis.call('ZADD', all, ARGV[2], id)
 redis.call('SADD', held, id)
@@ -117,4 +121,4 @@ end
 if dupkey then
   redis.call('SET', dupkey, id, 'PX', ARGV[6])
 end
-return {'ok', 1, redis.call('HGETALL', prefix .. id)}
+return {'ok', 1}

@@ -23,6 +23,7 @@ import (
 //
 //	cpu-start PATH   start a CPU profile written to PATH     → ok
 //	cpu-stop         stop it                                 → ok
+//	allocs PATH      write the allocation profile so far     → ok
 //	mem              → rss=<bytes> heap_live=<bytes> go_total=<bytes>
 //	quit (or EOF)    shut down as consultd does on SIGTERM
 //
@@ -47,6 +48,9 @@ func rolesOf(role string) (app.Roles, error) {
 }
 
 func runChild(args childArgs) error {
+	if args.role == leastIntakeRole {
+		return runLeastIntake(args)
+	}
 	roles, err := rolesOf(args.role)
 	if err != nil {
 		return err
@@ -94,6 +98,8 @@ func serveCommands(in io.Reader, out io.Writer, prof *profiler, quit func()) {
 		case "cpu-stop":
 			prof.stop()
 			answer(out, nil)
+		case "allocs":
+			answer(out, writeAllocs(arg))
 		case "mem":
 			fmt.Fprintln(out, memLine())
 		case "quit":
@@ -136,6 +142,19 @@ func (p *profiler) stop() {
 	pprof.StopCPUProfile()
 	_ = p.f.Close()
 	p.f = nil
+}
+
+// writeAllocs writes the allocations sampled since the start to path.
+func writeAllocs(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // memLine is the process's resident set (VmRSS) and the Go runtime's view.

@@ -142,6 +142,21 @@ type intakeResult struct {
 // a warm-up, then duration measured (or until the slots run out);
 // measuring is called as the measured part begins.
 func measureIntake(ctx context.Context, client *http.Client, base string, slots []string, clients int, warmup, duration time.Duration, measuring func()) (intakeResult, error) {
+	res, err := loadIntake(ctx, client, base, func(i int) (string, bool) {
+		if i >= len(slots) {
+			return "", false
+		}
+		return slots[i], true
+	}, clients, warmup, duration, measuring)
+	res.used = min(res.used, len(slots))
+	return res, err
+}
+
+// loadIntake is the load generator of the intake and of its ceiling: clients
+// concurrent clients each POST /api/bookings, one request after another,
+// for the start start(i) of the i-th request until it says there is none
+// or the time is up.
+func loadIntake(ctx context.Context, client *http.Client, base string, start func(i int) (string, bool), clients int, warmup, duration time.Duration, measuring func()) (intakeResult, error) {
 	var (
 		next     atomic.Int64
 		mu       sync.Mutex
@@ -150,8 +165,8 @@ func measureIntake(ctx context.Context, client *http.Client, base string, slots 
 		firstErr error
 		wg       sync.WaitGroup
 	)
-	start := time.Now()
-	measureFrom, end := start.Add(warmup), start.Add(warmup+duration)
+	began := time.Now()
+	measureFrom, end := began.Add(warmup), began.Add(warmup+duration)
 	fired := make(chan struct{})
 	timer := time.AfterFunc(warmup, func() { measuring(); close(fired) })
 	defer func() {
@@ -165,11 +180,12 @@ func measureIntake(ctx context.Context, client *http.Client, base string, slots 
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(slots) || time.Now().After(end) {
+				slot, ok := start(i)
+				if !ok || time.Now().After(end) {
 					return
 				}
 				t0 := time.Now()
-				code, err := postBooking(ctx, client, base, slots[i], i)
+				code, err := postBooking(ctx, client, base, slot, i)
 				d := time.Since(t0)
 				mu.Lock()
 				switch {
@@ -189,7 +205,7 @@ func measureIntake(ctx context.Context, client *http.Client, base string, slots 
 	wg.Wait()
 	res.elapsed = time.Since(measureFrom)
 	res.lat = sortedLatencies(lat)
-	res.used = min(int(next.Load()), len(slots))
+	res.used = int(next.Load())
 	return res, firstErr
 }
 

@@ -1,6 +1,8 @@
 // Command consultbench measures consultd's paths against their ceilings on
 // this machine, in one run, and prints one table: the HTTP intake against
-// raw asynq enqueues, the worker against raw SMTP sends, reminders against
+// the least HTTP intake on asynq (a net/http handler that decodes the body,
+// enqueues the confirm task and answers 201, driven by the same load
+// generator; raw asynq enqueues are noted beside it), the worker against raw SMTP sends, reminders against
 // their due times, Redis bytes per booking and the worker's memory, and
 // availability. It starts its own redis-server and an SMTP sink, and runs
 // the web and worker roles as child processes of the real app.
@@ -43,7 +45,7 @@ func parseFlags() (options, childArgs) {
 	var o options
 	var c childArgs
 	flag.BoolVar(&o.quick, "quick", false, "a short run (about a minute): fewer bookings, 20k reminders over 24s")
-	flag.IntVar(&o.clients, "clients", 32, "concurrent intake clients, and enqueue-ceiling goroutines")
+	flag.IntVar(&o.clients, "clients", 32, "concurrent intake clients (for the intake and the least HTTP intake alike), and enqueue-ceiling goroutines")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long the intake and the enqueue ceiling are measured")
 	flag.IntVar(&o.slotRequests, "slot-requests", 50, "sequential /api/slots requests for the availability row")
 	flag.IntVar(&o.workerBookings, "bookings", 3000, "held bookings the worker confirms (two messages each)")
@@ -55,7 +57,7 @@ func parseFlags() (options, childArgs) {
 	flag.StringVar(&o.goBin, "go", "go", "the go command, for the availability engine benchmark and pprof")
 	flag.BoolVar(&o.aof, "aof", false, "run Redis with appendonly yes (everysec), as production should")
 	flag.BoolVar(&o.skipEngine, "skip-engine", false, "do not run the calendar engine benchmark")
-	flag.StringVar(&c.role, "child", "", "internal: run as this consultd role (web, worker) for the parent bench")
+	flag.StringVar(&c.role, "child", "", "internal: run as this consultd role (web, worker) or as the least HTTP intake (least-intake) for the parent bench")
 	flag.StringVar(&c.redis, "child-redis", "", "internal: the parent's Redis address")
 	flag.IntVar(&c.smtpPort, "child-smtp-port", 0, "internal: the parent's SMTP sink port")
 	flag.StringVar(&c.log, "child-log", "", "internal: the child's log file")

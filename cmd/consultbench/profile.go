@@ -8,10 +8,33 @@ import (
 	"path/filepath"
 )
 
-// profileGroup is the CPU profiles of one phase, read together.
+// profileGroup is the CPU profiles of one phase, read together, or (with
+// allocsBase) the allocations of one phase: paths[0] less allocsBase.
 type profileGroup struct {
-	name  string
-	paths []string
+	name       string
+	paths      []string
+	allocsBase string
+}
+
+// allocsProfile writes the allocations so far of child c to two files,
+// one when called and one when the returned func is: the phase between
+// them is printed as name. Nothing when no profiles were asked for.
+func (b *bench) allocsProfile(c *child, name string) (func() error, error) {
+	if b.opts.cpuProfileDir == "" {
+		return func() error { return nil }, nil
+	}
+	before := filepath.Join(b.opts.cpuProfileDir, name+"-before.pprof")
+	if _, err := c.call("allocs " + before); err != nil {
+		return nil, err
+	}
+	return func() error {
+		after := filepath.Join(b.opts.cpuProfileDir, name+".pprof")
+		if _, err := c.call("allocs " + after); err != nil {
+			return err
+		}
+		b.profiles = append(b.profiles, profileGroup{name: name, paths: []string{after}, allocsBase: before})
+		return nil
+	}, nil
 }
 
 // profilePath is where the CPU profile called name, part of group, goes;
@@ -44,6 +67,12 @@ func (b *bench) printProfiles(ctx context.Context, out io.Writer) {
 		views := [][]string{
 			{"-top", "-nodecount=12"},
 			{"-top", "-cum", "-nodecount=30", "-show=" + projectNodes},
+		}
+		if g.allocsBase != "" {
+			views = [][]string{
+				{"-top", "-nodecount=20", "-sample_index=alloc_space", "-diff_base=" + g.allocsBase},
+				{"-top", "-cum", "-nodecount=30", "-sample_index=alloc_objects", "-show=" + projectNodes, "-diff_base=" + g.allocsBase},
+			}
 		}
 		for _, v := range views {
 			args := append(append([]string{"tool", "pprof"}, v...), g.paths...)

@@ -119,13 +119,21 @@ func info(ctx context.Context, rdb *redis.Client, section string) (map[string]st
 	return out, nil
 }
 
-// usedMemory is INFO memory used_memory, in bytes.
+// usedMemory is INFO memory used_memory less the clients' buffers
+// (mem_clients_normal), in bytes.
 func usedMemory(ctx context.Context, rdb *redis.Client) (int64, error) {
 	m, err := info(ctx, rdb, "memory")
 	if err != nil {
 		return 0, err
 	}
-	return strconv.ParseInt(m["used_memory"], 10, 64)
+	used, err := strconv.ParseInt(m["used_memory"], 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	// Connections' buffers are not the data: they follow how many
+	// connections the processes keep, not how many bookings there are.
+	clients, _ := strconv.ParseInt(m["mem_clients_normal"], 10, 64)
+	return used - clients, nil
 }
 
 // monitor counts the commands clients send, by client address and command

@@ -14,11 +14,13 @@ type webResult struct {
 	busy          int
 	slots         slotsResult
 	intake        intakeResult
+	least         intakeResult // the least HTTP intake, the intake's ceiling
 	enqueued      int
 	enqueueTime   time.Duration
 	roundTrips    map[string]int
 	roundTripsPer float64
 	intakeCPU     cpuUse
+	leastCPU      cpuUse
 	enqueueCPU    cpuUse
 	slotsCPU      cpuUse
 }
@@ -69,25 +71,40 @@ func (b *bench) runWeb(ctx context.Context) (webResult, error) {
 	if err != nil {
 		return r, err
 	}
-	b.progress("intake: %d clients against raw asynq Enqueue, %d rounds of %s each on %d free slots",
+	b.progress("intake: %d clients against the least HTTP intake and raw asynq Enqueue, %d rounds of %s each on %d free slots",
 		b.opts.clients, intakeRounds, b.opts.duration/intakeRounds, len(slots))
 	// The last slots are kept for counting round trips afterwards.
 	const kept = 20
 	if len(slots) < 10*kept {
 		return r, fmt.Errorf("only %d free slots for the intake", len(slots))
 	}
+	allocsDone, err := b.allocsProfile(w, "web-intake-allocs")
+	if err != nil {
+		return r, err
+	}
 	if err := b.intakeRounds(ctx, w, client, base, slots[:len(slots)-kept], &r); err != nil {
+		return r, err
+	}
+	if err := allocsDone(); err != nil {
 		return r, err
 	}
 	return r, b.intakeRoundTrips(ctx, client, base, slots[len(slots)-kept:], &r)
 }
 
-// intakeRounds alternates the intake and its ceiling in short rounds, so
-// that load from outside the run falls on both alike. Only the intake is
-// profiled.
+// intakeRounds alternates the intake, its ceiling (the least HTTP intake,
+// in a process of its own, driven by the same load generator with as many
+// clients) and raw asynq enqueues in short rounds, so that load from
+// outside the run falls on all alike. The intake and the least HTTP intake
+// are profiled.
 func (b *bench) intakeRounds(ctx context.Context, w *child, client *http.Client, base string, slots []string, r *webResult) error {
-	r.intake.other = map[int]int{}
-	var lat []time.Duration
+	least, err := b.startChild(leastIntakeRole, "")
+	if err != nil {
+		return err
+	}
+	defer least.stop()
+	leastBase := "http://" + least.addr
+	r.intake.other, r.least.other = map[int]int{}, map[int]int{}
+	var lat, leastLat []time.Duration
 	round := b.opts.duration / intakeRounds
 	for i := range intakeRounds {
 		warmup := time.Duration(0)
@@ -118,6 +135,28 @@ func (b *bench) intakeRounds(ctx context.Context, w *child, client *http.Client,
 		for code, n := range got.other {
 			r.intake.other[code] += n
 		}
+		if b.opts.cpuProfileDir != "" {
+			if _, err := least.call("cpu-start " + b.profilePath("least-intake", fmt.Sprintf("least-intake-%d", i+1))); err != nil {
+				return err
+			}
+		}
+		got, err = loadIntake(ctx, client, leastBase, leastIntakeStart, b.opts.clients, warmup, round,
+			func() { cpu0 = b.cpuNow(least) })
+		r.leastCPU.add(cpu0.to(b.cpuNow(least)))
+		if b.opts.cpuProfileDir != "" {
+			if _, err := least.call("cpu-stop"); err != nil {
+				return err
+			}
+		}
+		if err != nil {
+			return err
+		}
+		r.least.created += got.created
+		r.least.elapsed += got.elapsed
+		leastLat = append(leastLat, got.lat...)
+		for code, n := range got.other {
+			r.least.other[code] += n
+		}
 		cpu0 = b.cpuNow(w)
 		n, d, err := b.enqueueCeiling(ctx, b.opts.clients, round)
 		r.enqueueCPU.add(cpu0.to(b.cpuNow(w)))
@@ -127,10 +166,10 @@ func (b *bench) intakeRounds(ctx context.Context, w *child, client *http.Client,
 		r.enqueued += n
 		r.enqueueTime += d
 	}
-	r.intake.lat = sortedLatencies(lat)
+	r.intake.lat, r.least.lat = sortedLatencies(lat), sortedLatencies(leastLat)
 	r.intake.exhausted = r.intake.used >= len(slots)
 	return nil
 }
 
-// intakeRounds is how many times the intake and its ceiling take turns.
+// intakeRounds is how many times the intake and its ceilings take turns.
 const intakeRounds = 3
