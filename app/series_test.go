@@ -108,6 +108,27 @@ func TestSeriesFromAdminToTheClientsCalendar(t *testing.T) {
 	if got := scheduledFor(t, e, sr.Occurrences[2].ID); len(got) != 0 {
 		t.Errorf("the cancelled occurrence keeps %v", got)
 	}
+	// Move the fifth a day later: one email, the series with the moved
+	// session as an override; its reminders follow it.
+	fifth, _ := time.Parse(time.RFC3339, sr.Occurrences[4].Start)
+	moveTo := fifth.AddDate(0, 0, 1)
+	if code := do(t, "POST", e.base+"/api/manage/"+tok+"/reschedule", `{"occurrence":"`+sr.Occurrences[4].Start+`","start":"`+moveTo.UTC().Format(time.RFC3339)+`"}`, &after); code != 200 {
+		t.Fatalf("move the fifth = %d %+v", code, after)
+	}
+	e.smtp.WaitFor(t, 6, 15*time.Second)
+	toClient = messagesTo(e.smtp.Messages(), "sam@example.org")
+	if len(toClient) != 3 {
+		t.Fatalf("%d emails to the client after one move", len(toClient))
+	}
+	update := calendarOf(t, toClient[2])
+	for _, want := range []string{"METHOD:REQUEST", "RRULE:FREQ=WEEKLY", "RECURRENCE-ID;TZID=America/New_York:" + fifth.In(ny).Format("20060102T150405"),
+		"DTSTART;TZID=America/New_York:" + moveTo.In(ny).Format("20060102T150405"), "EXDATE;TZID=America/New_York:" + third.In(ny).Format("20060102T150405"), "SEQUENCE:2"} {
+		if !strings.Contains(update, want) {
+			t.Errorf("the move lacks %q:\n%s", want, update)
+		}
+	}
+	waitFor(t, "the moved session's follow-ups", func() bool { return len(scheduledFor(t, e, sr.Occurrences[4].ID+":1:")) == 2 })
+
 	if code := do(t, "POST", e.base+"/api/manage/"+tok+"/cancel", `{}`, &after); code != 200 {
 		t.Fatalf("cancel the rest = %d %+v", code, after)
 	}
@@ -116,13 +137,13 @@ func TestSeriesFromAdminToTheClientsCalendar(t *testing.T) {
 			t.Errorf("after cancelling the rest, %s is %s", o.Start, o.Status)
 		}
 	}
-	e.smtp.WaitFor(t, 6, 15*time.Second)
+	e.smtp.WaitFor(t, 8, 15*time.Second)
 	toClient = messagesTo(e.smtp.Messages(), "sam@example.org")
-	if len(toClient) != 3 {
-		t.Fatalf("%d emails to the client after cancelling the rest, want 3", len(toClient))
+	if len(toClient) != 4 {
+		t.Fatalf("%d emails to the client after cancelling the rest, want 4", len(toClient))
 	}
-	rest := calendarOf(t, toClient[2])
-	if !strings.Contains(rest, "METHOD:CANCEL") || strings.Contains(rest, "RECURRENCE-ID") || !strings.Contains(rest, "SEQUENCE:2") {
+	rest := calendarOf(t, toClient[3])
+	if !strings.Contains(rest, "METHOD:CANCEL") || strings.Contains(rest, "RECURRENCE-ID") || !strings.Contains(rest, "SEQUENCE:3") {
 		t.Errorf("the cancel of the rest:\n%s", rest)
 	}
 }

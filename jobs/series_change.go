@@ -70,6 +70,13 @@ func (h *Handlers) handleSeriesChange(ctx context.Context, t *asynq.Task) error 
 	if err := h.deliver(ctx, bookingMarker(sr.ID, "notice:"+what), notice); err != nil && !errors.Is(err, errRefused) {
 		return err
 	}
+	// A moved session keeps its reminders and prompt, at its new time
+	// (the move dropped those of its old version).
+	if p.Kind == seriesMoveOne && b.Status == booking.StatusConfirmed {
+		if err := h.Queue.ScheduleFollowUps(ctx, b); err != nil {
+			return err
+		}
+	}
 	h.Logger.Info("series change sent", "series", sr.ID, "change", p.Kind)
 	return nil
 }
