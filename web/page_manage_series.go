@@ -24,7 +24,7 @@ type seriesManagePage struct {
 // occurrenceRow is one session of a series on its manage page.
 type occurrenceRow struct {
 	When, State, Value, ChangeURL string
-	Cancelled, Cancellable        bool
+	Cancelled                     bool
 }
 
 // renderSeriesManage shows a series with its sessions in the client's zone.
@@ -39,7 +39,8 @@ func (s *Server) renderSeriesManage(w http.ResponseWriter, r *http.Request, stat
 	}
 	p := seriesManagePage{
 		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name, Zone: loc.String(),
-		Recurrence: every + ", " + sr.First.In(loc).Format("Mondays at 15:04"),
+		// The series keeps the practice's clock: say its time in its zone.
+		Recurrence: every + ", " + sr.First.In(th.Location()).Format("Mondays at 15:04") + " " + th.Location().String() + " time",
 		Notice:     notice, Problem: problem, Policy: s.Config.Cancellation.Policy, BookURL: s.Links.Book(),
 		Action: "/m/" + r.PathValue("token"), CSRF: s.csrfToken(w, r), Style: assetURL("book.css"),
 	}
@@ -57,7 +58,7 @@ func (s *Server) renderSeriesManage(w http.ResponseWriter, r *http.Request, stat
 		case s.Appointments.LockedByPolicy(b):
 			p.Locked, p.AnyLeft = true, true
 		default:
-			row.Cancellable, p.AnyLeft = true, true
+			p.AnyLeft = true
 			row.ChangeURL = p.Action + "?occurrence=" + url.QueryEscape(row.Value)
 		}
 		p.Occurrences = append(p.Occurrences, row)
