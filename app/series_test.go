@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/internal/testsmtp"
+	"github.com/consultd/consultd/jobs"
 )
 
 type seriesAnswer struct {
@@ -160,4 +162,54 @@ func doRequest(t *testing.T, req *http.Request, out any) int {
 		_ = json.NewDecoder(resp.Body).Decode(out)
 	}
 	return resp.StatusCode
+}
+
+// A series' confirm stopped after the client's invite went out (here the
+// therapist's address is refused for a while, as a worker killed there
+// would be) runs again and sends the invite once; run again after it is
+// done, it sends and schedules nothing more.
+func TestSeriesConfirmRunAgainSendsNothingTwice(t *testing.T) {
+	e := startEnv(t, func(c *config.Config) { c.Admin.Password = "admin-secret" })
+	ny := e.cfg.Therapists[0].Location()
+	day := time.Now().In(ny).AddDate(0, 0, 3)
+	for day.Weekday() != time.Tuesday {
+		day = day.AddDate(0, 0, 1)
+	}
+	first := time.Date(day.Year(), day.Month(), day.Day(), 10, 0, 0, 0, ny)
+	e.smtp.RejectRecipient("ada@example.org", 451, "try again later")
+	body := `{"type":"session","start":"` + first.UTC().Format(time.RFC3339) + `","name":"Sam Lee","email":"sam@example.org","every_weeks":2,"count":4}`
+	req, _ := http.NewRequest("POST", e.base+"/admin/api/series", strings.NewReader(body))
+	req.SetBasicAuth("admin", "admin-secret")
+	req.Header.Set("Content-Type", "application/json")
+	var sr seriesAnswer
+	if code := doRequest(t, req, &sr); code != 201 {
+		t.Fatalf("POST /admin/api/series = %d %+v", code, sr)
+	}
+	e.smtp.WaitFor(t, 1, 10*time.Second) // the invite, then the notice fails
+	time.Sleep(500 * time.Millisecond)
+	for _, o := range sr.Occurrences {
+		waitStatus(t, e, o.ID, "held") // not confirmed before the notice went out
+	}
+	e.smtp.AcceptRecipient("ada@example.org")
+	e.smtp.WaitFor(t, 2, 30*time.Second)
+	for _, o := range sr.Occurrences {
+		waitStatus(t, e, o.ID, "confirmed")
+	}
+	for range 2 {
+		if err := e.app.taskSwap.ProcessTask(context.Background(), jobs.NewSeriesTask(sr.ID)); err != nil {
+			t.Fatalf("the confirm run again: %v", err)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(messagesTo(e.smtp.Messages(), "sam@example.org")); n != 1 {
+		t.Errorf("%d invites to the client, want 1", n)
+	}
+	if n := len(messagesTo(e.smtp.Messages(), "ada@example.org")); n != 1 {
+		t.Errorf("%d notices to the therapist, want 1", n)
+	}
+	for _, o := range sr.Occurrences {
+		if got := scheduledFor(t, e, o.ID); len(got) != 3 {
+			t.Errorf("occurrence %s: scheduled %v, want its two reminders and prompt once", o.Start, got)
+		}
+	}
 }

@@ -168,6 +168,13 @@ func (s *Server) RejectRecipient(addr string, code int, msg string) {
 	s.rejectTo[strings.ToLower(addr)] = smtpError(code, msg)
 }
 
+// AcceptRecipient undoes RejectRecipient for addr.
+func (s *Server) AcceptRecipient(addr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.rejectTo, strings.ToLower(addr))
+}
+
 func smtpError(code int, msg string) *smtp.SMTPError {
 	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCodeNotSet, Message: msg}
 }
