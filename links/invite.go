@@ -16,7 +16,15 @@ import (
 type Invite struct {
 	Email string   `json:"e"`
 	Types []string `json:"t"`
+	// EveryWeeks and Count, when set, make the link book a standing
+	// appointment: Count sessions every EveryWeeks weeks from the time the
+	// client chooses.
+	EveryWeeks int `json:"w,omitempty"`
+	Count      int `json:"n,omitempty"`
 }
+
+// Standing reports whether the link books a standing appointment.
+func (inv *Invite) Standing() bool { return inv != nil && inv.Count > 0 }
 
 // Allows reports whether a client may book type id; nil (the public page)
 // allows every type.
@@ -84,6 +92,14 @@ func CheckInvite(cfg *config.Config, inv Invite, days int) []InviteProblem {
 		if _, ok := cfg.SessionType(id); !ok {
 			out = append(out, InviteProblem{"type", fmt.Sprintf("%q is not a configured session type", id)})
 			break
+		}
+	}
+	if inv.Count != 0 || inv.EveryWeeks != 0 {
+		if inv.EveryWeeks != 1 && inv.EveryWeeks != 2 {
+			out = append(out, InviteProblem{"every", fmt.Sprintf("%d is not allowed: a standing appointment is every 1 or 2 weeks", inv.EveryWeeks)})
+		}
+		if inv.Count < 2 || inv.Count > 52 {
+			out = append(out, InviteProblem{"count", fmt.Sprintf("%d is not allowed: a standing appointment has 2 to 52 sessions", inv.Count)})
 		}
 	}
 	if days < 1 || days > MaxInviteDays {

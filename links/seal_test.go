@@ -70,3 +70,27 @@ func TestSealedInviteCarriesNoAddress(t *testing.T) {
 		t.Errorf("after 8 days, made for 7: %v", err)
 	}
 }
+
+func TestCheckInviteOfAStandingAppointment(t *testing.T) {
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		inv   Invite
+		field string
+	}{
+		{Invite{Email: "sam@example.org", Types: []string{"session"}, EveryWeeks: 1, Count: 10}, ""},
+		{Invite{Email: "sam@example.org", Types: []string{"session"}, EveryWeeks: 3, Count: 10}, "every"},
+		{Invite{Email: "sam@example.org", Types: []string{"session"}, EveryWeeks: 1, Count: 1}, "count"},
+		{Invite{Email: "sam@example.org", Types: []string{"session"}, EveryWeeks: 2, Count: 53}, "count"},
+	} {
+		problems := CheckInvite(cfg, tt.inv, 30)
+		switch {
+		case tt.field == "" && len(problems) > 0:
+			t.Errorf("%+v: %v", tt.inv, problems)
+		case tt.field != "" && (len(problems) != 1 || problems[0].Field != tt.field):
+			t.Errorf("%+v: %v, want one naming %s", tt.inv, problems, tt.field)
+		}
+	}
+}

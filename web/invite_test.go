@@ -1,7 +1,11 @@
 package web
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -82,5 +86,58 @@ func TestInviteRefusesBadLinks(t *testing.T) {
 	f.Set("invite", tests[1].path[len("/book/"):])
 	if p := e.post(t, f); p.status != http.StatusForbidden || e.bookings(t) != 0 {
 		t.Errorf("a forged invite in the form = %d with %d bookings, want 403 and none", p.status, e.bookings(t))
+	}
+}
+
+// A link that offers a standing time books every session from the time
+// the client chooses, as one series, or none when a week is not free.
+func TestStandingInviteBooksASeries(t *testing.T) {
+	e := startPageEnv(t)
+	path := e.invitePath(t, links.Invite{Email: "sam@example.org", Types: []string{"session"}, EveryWeeks: 1, Count: 4}, time.Now().Add(30*24*time.Hour))
+	p := e.get(t, path)
+	contains(t, p, "This link books a standing appointment", "every week, 4 sessions", "Book these sessions")
+	csrf, start := formOf(t, p)
+	tok := strings.TrimPrefix(path, "/book/")
+	first, _ := time.Parse(time.RFC3339, start)
+	// A week later the same time is taken: nothing is booked.
+	status, blocker, _ := e.api(t, "POST", "/api/bookings", `{"type":"session","start":"`+first.AddDate(0, 0, 14).UTC().Format(time.RFC3339)+`","name":"Kim","email":"kim@example.org"}`)
+	if status != 201 {
+		t.Fatalf("the blocking booking = %d %+v", status, blocker)
+	}
+	form := url.Values{"csrf": {csrf}, "invite": {tok}, "type": {"session"}, "start": {start}, "name": {"Sam Lee"}, "email": {"sam@example.org"}}
+	clash := e.post(t, form)
+	if clash.status != http.StatusConflict || !strings.Contains(clash.body, "Some of those weeks are not free") {
+		t.Fatalf("a series over a taken week = %d", clash.status)
+	}
+	if list, _ := e.store.List(context.Background(), "default", first.Add(-time.Hour), first.AddDate(0, 0, 30)); len(list) != 1 {
+		t.Fatalf("a refused series left %d bookings", len(list))
+	}
+	// Once that week is free again, the series books whole.
+	if status, _, _ := e.api(t, "POST", "/api/manage/"+strings.TrimPrefix(blocker.ManageURL, e.cfg.BaseURL+"/m/")+"/cancel", ""); status != 200 {
+		t.Fatalf("cancel the blocking booking = %d", status)
+	}
+	csrf, _ = formOf(t, clash)
+	form.Set("csrf", csrf)
+	booked := e.post(t, form)
+	if booked.status != http.StatusCreated {
+		t.Fatalf("the series = %d:\n%s", booked.status, booked.body)
+	}
+	contains(t, booked, "The first of a standing appointment: 4 sessions")
+	m := regexp.MustCompile(`href="https://book.riverside.example(/m/[^"]+)"`).FindStringSubmatch(booked.body)
+	if m == nil {
+		t.Fatal("no manage link on the page")
+	}
+	var sr struct {
+		Occurrences []struct{ Start, Status string }
+	}
+	req, _ := http.NewRequest("GET", e.ts.URL+"/api/manage/"+strings.TrimPrefix(m[1], "/m/"), nil)
+	resp, err := e.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	_ = json.NewDecoder(resp.Body).Decode(&sr)
+	if len(sr.Occurrences) != 4 {
+		t.Fatalf("the series has %d sessions, want 4", len(sr.Occurrences))
 	}
 }

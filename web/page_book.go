@@ -45,7 +45,10 @@ type bookPage struct {
 	Problem        string            // a message above the form
 	CSRF           string
 	Invite         string // the invite token, posted back so its limits hold
-	Script, Style  string
+	// Standing says, for an invite to a standing appointment, how it
+	// repeats from the time chosen ("every week, 10 sessions").
+	Standing      string
+	Script, Style string
 }
 
 type typeChoice struct {
@@ -128,6 +131,13 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 		Practice: s.Config.Practice.Name, Zone: strings.ReplaceAll(loc.String(), "_", " "), Zones: zoneChoices(loc, st.form.Timezone),
 		From: from.String(), Form: st.form, Errors: st.errors, Problem: st.problem,
 		Invite: st.token, Script: assetURL("book.js"), Style: assetURL("book.css"),
+	}
+	if st.invite.Standing() {
+		every := "every week"
+		if st.invite.EveryWeeks == 2 {
+			every = "every other week"
+		}
+		p.Standing = fmt.Sprintf("%s, %d sessions", every, st.invite.Count)
 	}
 	base := s.pagePath(st.token)
 	for _, t := range types {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/booking"
@@ -38,6 +39,10 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
 		}
 		st.invite = inv
 		req.OnlyTypes, req.Invited = append([]string{}, inv.Types...), true
+	}
+	if st.invite.Standing() {
+		s.bookStanding(w, r, st, req)
+		return
 	}
 	b, created, err := s.Appointments.Book(r.Context(), req)
 	s.countBooking(created, err)
@@ -126,6 +131,8 @@ func fieldMessages(fields map[string]string) map[string]string {
 // bookedPage is the data of templates/pages/booked.html.
 type bookedPage struct {
 	Practice, Therapist, Session, When, Email, ManageURL, BookURL string
+	// Standing says, for a standing appointment, how many sessions follow.
+	Standing string
 }
 
 // bookedPage shows the time in the zone the client chose (the therapist's
@@ -139,4 +146,33 @@ func (s *Server) bookedPage(b booking.Booking) bookedPage {
 		When: jobs.FormatWhen(b.Start, b.End, loc), Email: b.Email,
 		ManageURL: s.Links.Manage(b.ID), BookURL: s.Links.Book(),
 	}
+}
+
+// bookStanding books the standing appointment an invite offers, from the
+// time the client chose: every session or none.
+func (s *Server) bookStanding(w http.ResponseWriter, r *http.Request, st bookState, req appointments.Request) {
+	v, err := s.Appointments.Validate(req)
+	if err != nil {
+		s.formProblem(w, r, st, err)
+		return
+	}
+	sr, occ, err := s.Appointments.CreateSeries(r.Context(), appointments.SeriesRequest{
+		Type: v.Type, Start: v.Start.Format(time.RFC3339), Name: v.Name, Email: v.Email, Timezone: v.Timezone, Notes: v.Notes,
+		Therapist: s.Config.Therapists[0].ID, EveryWeeks: st.invite.EveryWeeks, Count: st.invite.Count,
+	})
+	var conflicts *appointments.ConflictError
+	if errors.As(err, &conflicts) {
+		st.form.Start = ""
+		st.problem = "Some of those weeks are not free at that time, so nothing was booked: please choose another time."
+		s.renderBook(w, r, http.StatusConflict, st)
+		return
+	}
+	if err != nil {
+		s.formProblem(w, r, st, err)
+		return
+	}
+	p := s.bookedPage(occ[0])
+	p.ManageURL = s.Links.Manage(sr.ID)
+	p.Standing = fmt.Sprintf("%d sessions, the last on %s", len(occ), occ[len(occ)-1].Start.In(calendar.ZoneOr(v.Timezone, s.Config.Therapists[0].Location())).Format("Monday 2 January 2006"))
+	s.page(w, r, http.StatusCreated, "booked", p)
 }

@@ -13,9 +13,10 @@ import (
 
 func linkCommand(load func() (*config.Config, error)) *cobra.Command {
 	var (
-		email string
-		types []string
-		days  int
+		email        string
+		types        []string
+		count, every int
+		days         int
 	)
 	cmd := &cobra.Command{
 		Use:   "link",
@@ -29,6 +30,9 @@ func linkCommand(load func() (*config.Config, error)) *cobra.Command {
 				return configError(cmd, err)
 			}
 			inv := links.Invite{Email: email, Types: types}
+			if count != 0 {
+				inv.EveryWeeks, inv.Count = every, count
+			}
 			if err := checkInvite(cfg, inv, days); err != nil {
 				return err
 			}
@@ -49,6 +53,8 @@ func linkCommand(load func() (*config.Config, error)) *cobra.Command {
 	cmd.Flags().StringVar(&email, "email", "", "the client's email address, filled in on the booking page (required)")
 	cmd.Flags().StringSliceVar(&types, "type", nil, "a session type id the link may book; repeat for more (required)")
 	cmd.Flags().IntVar(&days, "days", 30, "how many days the link stays valid")
+	cmd.Flags().IntVar(&count, "count", 0, "book a standing appointment of this many sessions (2 to 52) from the time the client chooses")
+	cmd.Flags().IntVar(&every, "every", 1, "with --count: every 1 or 2 weeks")
 	_ = cmd.MarkFlagRequired("email")
 	_ = cmd.MarkFlagRequired("type")
 	return cmd
