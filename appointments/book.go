@@ -40,7 +40,7 @@ func (s *Service) Book(ctx context.Context, req Request) (b booking.Booking, cre
 			}
 		}
 		b, created, err = s.store.Claim(ctx, booking.Booking{
-			TherapistID: th.ID, Type: v.SessionType.ID,
+			TherapistID: th.ID, Type: v.SessionType.ID, Status: initialStatus(v.SessionType),
 			Start: v.Start, End: v.Start.Add(v.SessionType.Duration), Buffer: v.SessionType.Buffer,
 			Name: v.Name, Email: v.Email, TimeZone: v.Timezone, Notes: v.Notes,
 		}, v.IdempotencyKey, g)
@@ -142,10 +142,26 @@ func (r refusals) reason(n int) error {
 	}
 }
 
-// queueConfirm makes sure the booking's confirm task exists. A new hold
-// whose task cannot be queued is released, so no slot is held for nothing.
+// initialStatus is pending for a type that requires approval: the claim
+// then holds the slot as a request, and no confirm is due until approved.
+func initialStatus(st config.SessionType) booking.Status {
+	if st.RequiresApproval {
+		return booking.StatusPending
+	}
+	return booking.StatusHeld
+}
+
+// queueConfirm makes sure the booking's confirm task exists (for a pending
+// request, its request task). A new hold whose task cannot be queued is
+// released, so no slot is held for nothing.
 func (s *Service) queueConfirm(ctx context.Context, b booking.Booking, created bool) (booking.Booking, error) {
-	err := s.queue.Confirm(ctx, b.ID, b.Seq)
+	var err error
+	switch b.Status {
+	case booking.StatusPending:
+		err = s.queue.Requested(ctx, b.ID, b.Seq)
+	case booking.StatusHeld:
+		err = s.queue.Confirm(ctx, b.ID, b.Seq)
+	}
 	if err == nil {
 		if created {
 			s.logger.InfoContext(ctx, "booking held", "booking", b.ID, "type", b.Type)

@@ -21,6 +21,9 @@ var (
 	ErrNotLive = errors.New("the booking is cancelled")
 	// ErrNotFound: no booking with that id.
 	ErrNotFound = errors.New("no such booking")
+	// ErrAnswered: an approve of a request that was declined or expired,
+	// or a decline of one that was approved; nothing was sent.
+	ErrAnswered = errors.New("the request has already been answered")
 	// ErrUnavailable: Redis or the queue could not be reached and nothing
 	// was changed; trying again later is safe.
 	ErrUnavailable = errors.New("unavailable")

@@ -40,6 +40,11 @@ type Queue interface {
 	// SeriesChanged tells the client of one change to a series (kind, for
 	// the occurrence bookingID, or "" for the series), at its new SEQUENCE.
 	SeriesChanged(ctx context.Context, seriesID string, seq int, bookingID, kind string) error
+	// Requested tells the client a request awaiting approval was received
+	// and asks the therapist to answer it.
+	Requested(ctx context.Context, bookingID string, seq int) error
+	// Declined tells the client a request was declined.
+	Declined(ctx context.Context, bookingID string, seq int) error
 }
 
 // Deps is what the rules need.

@@ -21,10 +21,14 @@ const (
 	StatusConfirmed Status = "confirmed"
 	// StatusCancelled: the slot is free again; the record is kept.
 	StatusCancelled Status = "cancelled"
+	// StatusPending: a request for a type that requires approval; it
+	// holds its slot until the practice approves (then held), declines it
+	// or lets it expire (then cancelled).
+	StatusPending Status = "pending"
 )
 
 // Live reports whether the booking occupies its slot.
-func (s Status) Live() bool { return s == StatusHeld || s == StatusConfirmed }
+func (s Status) Live() bool { return s == StatusHeld || s == StatusConfirmed || s == StatusPending }
 
 // Booking is one appointment. It occupies [Start, End+Buffer) while live.
 type Booking struct {
@@ -35,6 +39,9 @@ type Booking struct {
 	Seq                          int    // iCalendar SEQUENCE: 0 at creation, +1 on every reschedule or cancel
 	Name, Email, TimeZone, Notes string // personal: never logged, never in a key
 	Flag                         string // e.g. "undeliverable": shown to the therapist
+	// Reply is the practice's message to the client when it declined the
+	// request (personal: never logged).
+	Reply string
 	// Series is the standing series the booking is an occurrence of ("":
 	// a single appointment).
 	Series string
@@ -65,6 +72,9 @@ var (
 	ErrNotLive = errors.New("booking: not live")
 	// ErrNotHeld: Release refuses a booking whose invite may have gone out.
 	ErrNotHeld = errors.New("booking: not held")
+	// ErrNotPending: an approve or decline of a request that was already
+	// answered the other way (or was never a request).
+	ErrNotPending = errors.New("booking: not a pending request")
 	// ErrStale: a confirm carried an older sequence than the booking has;
 	// the task that sent it is outdated and should be dropped.
 	ErrStale = errors.New("booking: sequence outdated")

@@ -46,6 +46,7 @@ func decode(m map[string]string) (Booking, error) {
 		Notes:       m["notes"],
 		Flag:        m["flag"],
 		Series:      m["series"],
+		Reply:       m["reply"],
 	}
 	var n [6]int64
 	for i, f := range []string{"start", "end", "buffer", "seq", "created", "updated"} {

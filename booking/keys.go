@@ -16,6 +16,7 @@ import (
 //	consultd:{t:X}:live              zset: live booking ids by start (ms)
 //	consultd:{t:X}:all               zset: every booking id by start (ms)
 //	consultd:{t:X}:held              set:  ids still held
+//	consultd:{t:X}:pending           zset: requests awaiting approval by creation (ms)
 //	consultd:{t:X}:span              the longest occupied span (ms) seen
 //	consultd:{t:X}:idem:<sha256>     idempotency key → id, 24 h
 //	consultd:{t:X}:dup:<sha256>      (email, type, start) → id, 10 min
@@ -33,6 +34,7 @@ func (k keys) booking(id string) string { return k.prefix + "b:" + id }
 func (k keys) live() string             { return k.prefix + "live" }
 func (k keys) all() string              { return k.prefix + "all" }
 func (k keys) held() string             { return k.prefix + "held" }
+func (k keys) pending() string          { return k.prefix + "pending" }
 func (k keys) span() string             { return k.prefix + "span" }
 
 // feedBusy is where the feeds package keeps the last good copy of each of

@@ -59,6 +59,20 @@ func (s *Store) Held(ctx context.Context, therapistID string) ([]Booking, error)
 	return bs, nil
 }
 
+// Pending returns the therapist's requests awaiting approval, oldest
+// first, for the sweep that lets unanswered ones expire.
+func (s *Store) Pending(ctx context.Context, therapistID string) ([]Booking, error) {
+	if err := checkTherapistID(therapistID); err != nil {
+		return nil, err
+	}
+	k := keysFor(therapistID)
+	bs, err := s.fetch(ctx, []string{k.bookingPrefix(), k.pending()}, "-inf", "+inf")
+	if err != nil {
+		return nil, fmt.Errorf("pending requests of therapist %s: %w", therapistID, err)
+	}
+	return bs, nil
+}
+
 func (s *Store) fetch(ctx context.Context, keys []string, args ...any) ([]Booking, error) {
 	v, err := fetchScript.Run(ctx, s.rdb, keys, args...).Slice()
 	if err != nil {

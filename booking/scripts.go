@@ -28,6 +28,10 @@ var (
 	confirmLua string
 	//go:embed lua/cancel.lua
 	cancelLua string
+	//go:embed lua/approve.lua
+	approveLua string
+	//go:embed lua/decline.lua
+	declineLua string
 	//go:embed lua/setflag.lua
 	setFlagLua string
 	//go:embed lua/busy.lua
@@ -41,6 +45,8 @@ var (
 	releaseScript     = redis.NewScript(releaseLua)
 	confirmScript     = redis.NewScript(confirmLua)
 	cancelScript      = redis.NewScript(cancelLua)
+	approveScript     = redis.NewScript(approveLua)
+	declineScript     = redis.NewScript(declineLua)
 	setFlagScript     = redis.NewScript(setFlagLua)
 	busyScript        = redis.NewScript(busyLua)
 	fetchScript       = redis.NewScript(fetchLua)
@@ -49,15 +55,16 @@ var (
 
 // codeErrors maps the refusals scripts return to the package's errors.
 var codeErrors = map[string]error{
-	"taken":     ErrSlotTaken,
-	"off":       ErrTimeOff,
-	"busy":      ErrBusy,
-	"keyreused": ErrKeyReused,
-	"capped":    ErrCapped,
-	"notfound":  ErrNotFound,
-	"notlive":   ErrNotLive,
-	"notheld":   ErrNotHeld,
-	"stale":     ErrStale,
+	"taken":      ErrSlotTaken,
+	"off":        ErrTimeOff,
+	"busy":       ErrBusy,
+	"keyreused":  ErrKeyReused,
+	"capped":     ErrCapped,
+	"notfound":   ErrNotFound,
+	"notlive":    ErrNotLive,
+	"notheld":    ErrNotHeld,
+	"notpending": ErrNotPending,
+	"stale":      ErrStale,
 }
 
 // isRedisFailure tells a failure to reach or hear from Redis from a

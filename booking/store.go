@@ -93,7 +93,10 @@ func (g Guard) date() string {
 }
 
 // Claim holds b's slot for a new booking with status held, in one Redis
-// round trip. Claim sets ID (when empty), Status, Seq and the timestamps.
+// round trip; with b.Status StatusPending, for a request that waits for
+// the practice's approval (it holds the slot the same way, but no confirm
+// is due until Approve). Claim sets ID (when empty), Status, Seq and the
+// timestamps.
 //
 // It returns the first booking instead, with created=false, when this is a
 // repeat: the same idempotencyKey within 24 h (while that booking exists),
@@ -112,11 +115,14 @@ func (s *Store) Claim(ctx context.Context, b Booking, idempotencyKey string, g G
 		b.ID = NewID(b.TherapistID)
 	}
 	b.Start, b.End = b.Start.UTC(), b.End.UTC()
-	b.Status, b.Seq = StatusHeld, 0
+	if b.Status != StatusPending {
+		b.Status = StatusHeld
+	}
+	b.Seq = 0
 	b.CreatedAt, b.UpdatedAt = now, now
 
 	k := keysFor(b.TherapistID)
-	keys := []string{k.bookingPrefix(), k.live(), k.all(), k.held(), k.span(), k.timeOff(), k.feedBusy(), k.client(b.Email)}
+	keys := []string{k.bookingPrefix(), k.live(), k.all(), k.held(), k.span(), k.timeOff(), k.feedBusy(), k.client(b.Email), k.pending()}
 	hasDup, hasIdem := "0", "0"
 	if strings.TrimSpace(b.Email) != "" {
 		keys, hasDup = append(keys, k.dup(b.Email, b.Type, b.Start)), "1"
@@ -170,7 +176,7 @@ func (s *Store) Get(ctx context.Context, id string) (Booking, error) {
 	return decode(m)
 }
 
-// Release removes a held booking entirely, freeing its slot, after its
+// Release removes a held booking (or a pending request) entirely, freeing its slot, after its
 // confirm task could not be enqueued. ErrNotHeld once it is confirmed or
 // cancelled.
 func (s *Store) Release(ctx context.Context, id string) error {
@@ -178,7 +184,7 @@ func (s *Store) Release(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	_, err = run(ctx, s.rdb, releaseScript, []string{k.bookingPrefix(), k.live(), k.all(), k.held()}, id)
+	_, err = run(ctx, s.rdb, releaseScript, []string{k.bookingPrefix(), k.live(), k.all(), k.held(), k.pending()}, id)
 	if err != nil {
 		return fmt.Errorf("release booking %s: %w", id, err)
 	}
@@ -207,9 +213,56 @@ func (s *Store) Cancel(ctx context.Context, id string) (b Booking, changed bool,
 	if err != nil {
 		return Booking{}, false, err
 	}
-	o, err := run(ctx, s.rdb, cancelScript, []string{k.bookingPrefix(), k.live(), k.held()}, id, ms(s.now()))
+	o, err := run(ctx, s.rdb, cancelScript, []string{k.bookingPrefix(), k.live(), k.held(), k.pending()}, id, ms(s.now()))
 	if err != nil {
 		return Booking{}, false, fmt.Errorf("cancel booking %s: %w", id, err)
+	}
+	return o.booking, o.changed, nil
+}
+
+// Flags of a request that ended without approval, set by Decline and
+// Expire on the cancelled record.
+const (
+	FlagDeclined = "declined"
+	FlagExpired  = "expired"
+)
+
+// Approve turns a pending request into a held booking, whose confirm then
+// sends the invite. changed is false when it was approved before.
+// ErrNotPending once it was declined or expired (or cancelled).
+func (s *Store) Approve(ctx context.Context, id string) (b Booking, changed bool, err error) {
+	k, err := keysOf(id)
+	if err != nil {
+		return Booking{}, false, err
+	}
+	o, err := run(ctx, s.rdb, approveScript, []string{k.bookingPrefix(), k.held(), k.pending()}, id, ms(s.now()))
+	if err != nil {
+		return Booking{}, false, fmt.Errorf("approve booking %s: %w", id, err)
+	}
+	return o.booking, o.changed, nil
+}
+
+// Decline ends a pending request: its slot is freed, it is cancelled with
+// FlagDeclined and the practice's message (may be empty) kept for the
+// client's email. changed is false when it had ended so before.
+// ErrNotPending once it was approved (or cancelled).
+func (s *Store) Decline(ctx context.Context, id, message string) (b Booking, changed bool, err error) {
+	return s.decline(ctx, id, FlagDeclined, message)
+}
+
+// Expire is Decline for a request left unanswered: FlagExpired, no message.
+func (s *Store) Expire(ctx context.Context, id string) (b Booking, changed bool, err error) {
+	return s.decline(ctx, id, FlagExpired, "")
+}
+
+func (s *Store) decline(ctx context.Context, id, why, message string) (Booking, bool, error) {
+	k, err := keysOf(id)
+	if err != nil {
+		return Booking{}, false, err
+	}
+	o, err := run(ctx, s.rdb, declineScript, []string{k.bookingPrefix(), k.live(), k.pending()}, id, ms(s.now()), why, message)
+	if err != nil {
+		return Booking{}, false, fmt.Errorf("%s booking %s: %w", why, id, err)
 	}
 	return o.booking, o.changed, nil
 }

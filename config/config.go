@@ -30,6 +30,7 @@ type Config struct {
 	Digest         Digest        `mapstructure:"digest"`
 	Feeds          Feeds         `mapstructure:"feeds"`
 	Cancellation   Cancellation  `mapstructure:"cancellation"`
+	Approval       Approval      `mapstructure:"approval"`
 	Intake         Intake        `mapstructure:"intake"`
 	Admin          Admin         `mapstructure:"admin"`
 	Worker         Worker        `mapstructure:"worker"`
@@ -105,6 +106,9 @@ type SessionType struct {
 	Buffer   time.Duration `mapstructure:"buffer"`
 	// Location is where or how the session happens: an address or a video link.
 	Location string `mapstructure:"location"`
+	// RequiresApproval makes a booking of this type a request: it holds
+	// its slot, pending, until the therapist approves or declines it.
+	RequiresApproval bool `mapstructure:"requires_approval"`
 }
 
 // Calendar is the session type as the availability engine sees it.
@@ -156,6 +160,12 @@ type Cancellation struct {
 	LateWindow time.Duration `mapstructure:"late_window"`
 	AllowLate  bool          `mapstructure:"allow_late"`
 	Policy     string        `mapstructure:"policy"`
+}
+
+// Approval is how long a request for a type that requires approval waits
+// for an answer before it is released and the client told.
+type Approval struct {
+	Expires time.Duration `mapstructure:"expires"`
 }
 
 // Intake limits what one client address may send.

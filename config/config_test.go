@@ -45,6 +45,23 @@ func TestExampleConfigIsValid(t *testing.T) {
 	if cfg.Booking.Horizon != 60*24*time.Hour {
 		t.Errorf("horizon = %v", cfg.Booking.Horizon)
 	}
+	if st, _ := cfg.SessionType("consultation"); !st.RequiresApproval || cfg.Approval.Expires != 48*time.Hour {
+		t.Errorf("the example's consultation should require approval, answered within 48h: %+v %v", st, cfg.Approval.Expires)
+	}
+}
+
+func TestApprovalExpiresAtLeastAMinute(t *testing.T) {
+	_, err := Load(writeFile(t, "approval: {expires: 30s}\n"))
+	if err == nil || !strings.Contains(err.Error(), "approval.expires") {
+		t.Fatalf("approval.expires 30s: %v, want a problem naming the key", err)
+	}
+	cfg, err := Load("")
+	if err != nil || cfg.Approval.Expires != 48*time.Hour {
+		t.Fatalf("default approval.expires: %v %v", cfg.Approval.Expires, err)
+	}
+	if st, _ := cfg.SessionType("consultation"); st.RequiresApproval {
+		t.Error("the built-in consultation should not require approval")
+	}
 }
 
 func TestDefaultsWithoutFile(t *testing.T) {

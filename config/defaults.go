@@ -53,6 +53,7 @@ func defaults() map[string]any {
 		"cancellation.late_window":     "24h",
 		"cancellation.allow_late":      true,
 		"cancellation.policy":          "Please cancel at least 24 hours ahead so someone else can have the time.",
+		"approval.expires":             "48h",
 		"intake.rate_limit_per_minute": 30,
 		"intake.max_live_per_email":    3,
 		"intake.ipv6_prefix":           64,

@@ -295,6 +295,9 @@ func (c *Config) validateTiming(p *problems) {
 	if c.Reflection.Enabled && (c.Reflection.After < 0 || c.Reflection.After > 14*24*time.Hour) {
 		p.add("reflection.after", "%s is out of range: use 0 to 14d", c.Reflection.After)
 	}
+	if c.Approval.Expires < time.Minute {
+		p.add("approval.expires", "%s is too short: use at least 1m", c.Approval.Expires)
+	}
 	if c.Cancellation.LateWindow < 0 {
 		p.add("cancellation.late_window", "must not be negative")
 	}

@@ -57,6 +57,22 @@ func (e *Enqueuer) Confirm(ctx context.Context, bookingID string, seq int) error
 	return e.enqueue(ctx, NewConfirmTask(bookingID, seq), ConfirmTaskID(bookingID))
 }
 
+// Requested queues the "request received" email and the therapist's
+// approval notice of a new pending request.
+func (e *Enqueuer) Requested(ctx context.Context, bookingID string, seq int) error {
+	return e.enqueue(ctx, NewRequestTask(bookingID, seq), RequestTaskID(bookingID))
+}
+
+// Declined queues the client's email of a declined request.
+func (e *Enqueuer) Declined(ctx context.Context, bookingID string, seq int) error {
+	return e.enqueue(ctx, NewDeclinedTask(bookingID, seq, false), DeclinedTaskID(bookingID))
+}
+
+// expire queues the release of a request left unanswered, and its email.
+func (e *Enqueuer) expire(ctx context.Context, bookingID string, seq int) error {
+	return e.enqueue(ctx, NewDeclinedTask(bookingID, seq, true), DeclinedTaskID(bookingID))
+}
+
 // ConfirmSeries queues the one invite and notice of a new series.
 func (e *Enqueuer) ConfirmSeries(ctx context.Context, seriesID string) error {
 	return e.enqueue(ctx, NewSeriesTask(seriesID), SeriesTaskID(seriesID))

@@ -47,6 +47,8 @@ func (h *Handlers) Register(mux *asynq.ServeMux) {
 	mux.HandleFunc(TypeUpdated, h.handleUpdated)
 	mux.HandleFunc(TypeSweep, h.handleSweep)
 	mux.HandleFunc(TypeDigest, h.handleDigest)
+	mux.HandleFunc(TypeRequest, h.handleRequest)
+	mux.HandleFunc(TypeDeclined, h.handleDeclined)
 }
 
 // current re-reads the booking of a task and reports whether the task

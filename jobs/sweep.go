@@ -17,7 +17,9 @@ const sweepGrace = 2 * time.Minute
 
 // handleSweep finds held bookings that would otherwise stay held for ever:
 // one whose confirm task is gone is queued again; one whose confirm failed
-// for good (address refused, retries exhausted) is released.
+// for good (address refused, retries exhausted) is released. Requests
+// awaiting approval past approval.expires are released (see
+// sweepRequests).
 func (h *Handlers) handleSweep(ctx context.Context, _ *asynq.Task) error {
 	errs := []error{h.queueDigests(ctx)}
 	for _, th := range h.Config.Therapists {
@@ -31,6 +33,7 @@ func (h *Handlers) handleSweep(ctx context.Context, _ *asynq.Task) error {
 				errs = append(errs, err)
 			}
 		}
+		errs = append(errs, h.sweepRequests(ctx, th.ID))
 	}
 	return errors.Join(errs...)
 }

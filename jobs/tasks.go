@@ -26,6 +26,8 @@ const (
 	TypeUpdated   = "booking:updated"   // UpdatedPayload, NewUpdatedTask, UpdatedTaskID
 	TypeDigest    = "therapist:digest"  // DigestPayload, NewDigestTask, DigestTaskID
 	TypeSweep     = "maintenance:sweep" // no payload, NewSweepTask, SweepTaskID
+	TypeRequest   = "booking:request"   // RequestPayload, NewRequestTask, RequestTaskID
+	TypeDeclined  = "booking:declined"  // DeclinedPayload, NewDeclinedTask, DeclinedTaskID
 )
 
 // BookingRef names the booking a task is about, and the booking's sequence
@@ -160,6 +162,34 @@ func NewDigestTask(therapistID string, date calendar.Date) *asynq.Task {
 func DigestTaskID(therapistID string, date calendar.Date) string {
 	return fmt.Sprintf("digest:%s:%s", therapistID, date)
 }
+
+// RequestPayload: tell the client a request for a type that requires
+// approval was received, and ask the therapist to approve or decline it.
+type RequestPayload struct{ BookingRef }
+
+// NewRequestTask speaks for a new pending request.
+func NewRequestTask(bookingID string, seq int) *asynq.Task {
+	return newTask(TypeRequest, RequestPayload{BookingRef{bookingID, seq}})
+}
+
+// RequestTaskID is one per booking: a request is made once.
+func RequestTaskID(bookingID string) string { return "request:" + bookingID }
+
+// DeclinedPayload: tell the client a request ended unapproved (declined,
+// or expired). With Expire set (from the sweep) the task first releases
+// the request, if it is still pending.
+type DeclinedPayload struct {
+	BookingRef
+	Expire bool `json:"expire,omitempty"`
+}
+
+// NewDeclinedTask speaks for a declined request, or expires one.
+func NewDeclinedTask(bookingID string, seq int, expire bool) *asynq.Task {
+	return newTask(TypeDeclined, DeclinedPayload{BookingRef{bookingID, seq}, expire})
+}
+
+// DeclinedTaskID is one per booking: a request ends once, either way.
+func DeclinedTaskID(bookingID string) string { return "declined:" + bookingID }
 
 // NewSweepTask is the periodic task that repairs held bookings and queues
 // the digests.

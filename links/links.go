@@ -76,6 +76,27 @@ func (l *Links) VerifyForm(tok string) (nonce string, err error) {
 	return l.signer.Verify(PurposeCSRF, tok)
 }
 
+// Approve is the therapist's one-click link to approve a request, good
+// until the request expires: it opens a confirmation page, which posts.
+func (l *Links) Approve(bookingID string, expires time.Time) string {
+	return l.cfg.BaseURL + "/approve/" + l.signer.Sign(PurposeApprove, bookingID, expires)
+}
+
+// Decline is Approve's twin that declines the request.
+func (l *Links) Decline(bookingID string, expires time.Time) string {
+	return l.cfg.BaseURL + "/decline/" + l.signer.Sign(PurposeDecline, bookingID, expires)
+}
+
+// VerifyApprove checks an approve token and returns the booking it names.
+func (l *Links) VerifyApprove(tok string) (bookingID string, err error) {
+	return l.signer.Verify(PurposeApprove, tok)
+}
+
+// VerifyDecline checks a decline token and returns the booking it names.
+func (l *Links) VerifyDecline(tok string) (bookingID string, err error) {
+	return l.signer.Verify(PurposeDecline, tok)
+}
+
 // Book is the public booking page.
 func (l *Links) Book() string { return l.cfg.BaseURL + "/book" }
 

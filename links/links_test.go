@@ -136,3 +136,39 @@ func TestLinkLifetimes(t *testing.T) {
 		t.Errorf("opt-out link after a year: %v, want ErrExpired", err)
 	}
 }
+
+// The approve and decline links name the request, expire with it and are
+// not good for each other's action.
+func TestApprovalLinks(t *testing.T) {
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	l := testLinks(t, now)
+	expires := now.Add(48 * time.Hour)
+	approve, decline := l.Approve("default_abc", expires), l.Decline("default_abc", expires)
+	atok, ok := strings.CutPrefix(approve, "https://book.example.org/approve/")
+	if !ok {
+		t.Fatalf("approve link %q", approve)
+	}
+	dtok, ok := strings.CutPrefix(decline, "https://book.example.org/decline/")
+	if !ok {
+		t.Fatalf("decline link %q", decline)
+	}
+	if id, err := l.VerifyApprove(atok); err != nil || id != "default_abc" {
+		t.Fatalf("VerifyApprove: %q %v", id, err)
+	}
+	if id, err := l.VerifyDecline(dtok); err != nil || id != "default_abc" {
+		t.Fatalf("VerifyDecline: %q %v", id, err)
+	}
+	if _, err := l.VerifyApprove(dtok); err == nil {
+		t.Error("a decline token approves")
+	}
+	if _, err := l.VerifyDecline(atok); err == nil {
+		t.Error("an approve token declines")
+	}
+	if _, err := l.VerifyManage(atok); err == nil {
+		t.Error("an approve token manages")
+	}
+	later := testLinks(t, expires.Add(time.Second))
+	if _, err := later.VerifyApprove(atok); !errors.Is(err, ErrExpired) {
+		t.Errorf("approve after the request expired: %v, want ErrExpired", err)
+	}
+}

@@ -19,6 +19,8 @@ const (
 	PurposeUnsubscribe = "unsubscribe"
 	PurposeFeed        = "feed"
 	PurposeCSRF        = "csrf"
+	PurposeApprove     = "approve"
+	PurposeDecline     = "decline"
 )
 
 // Errors a client may be told about.

@@ -24,6 +24,10 @@ const (
 	EmailTherapistDigest    = "therapist_digest"    // to the therapist: tomorrow's sessions
 	EmailSeriesInvite       = "series_invite"       // to the client: a standing series, with its one calendar event
 	EmailTherapistSeries    = "therapist_series"    // to the therapist: a new standing series
+	EmailRequestReceived    = "request_received"    // to the client: a request awaits approval (no calendar invite)
+	EmailRequestDeclined    = "request_declined"    // to the client: the request was declined, book another time
+	EmailRequestExpired     = "request_expired"     // to the client: the request went unanswered and was released
+	EmailTherapistApproval  = "therapist_approval"  // to the therapist: a request to approve or decline
 )
 
 // emailNames lists every email Set.Email can render.
@@ -31,6 +35,7 @@ var emailNames = []string{
 	EmailInvite, EmailUpdate, EmailCancel, EmailReminder, EmailReflection,
 	EmailTherapistBooked, EmailTherapistChanged, EmailTherapistCancelled, EmailTherapistFlagged,
 	EmailTherapistReleased, EmailTherapistDigest, EmailSeriesInvite, EmailTherapistSeries,
+	EmailRequestReceived, EmailRequestDeclined, EmailRequestExpired, EmailTherapistApproval,
 }
 
 func isEmail(name string) bool { return slices.Contains(emailNames, name) }
@@ -65,6 +70,13 @@ type EmailData struct {
 	Recurrence string
 	// Skipped are the weeks of a series left out (taken or days off).
 	Skipped []string
+	// ApproveURL and DeclineURL are the signed one-click links of a request
+	// (therapist_approval only); Expires is when the request is released
+	// unanswered, in the recipient's zone.
+	ApproveURL, DeclineURL, Expires string
+	// Message is the practice's own words with a declined request (may be
+	// empty).
+	Message string
 	// Sessions lists a day's sessions (therapist_digest only), in the
 	// therapist's zone, by start.
 	Sessions []DigestLine

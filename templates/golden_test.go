@@ -46,6 +46,10 @@ func sample() EmailData {
 		Policy:         "Please cancel or move your appointment at least 24 hours before it starts.",
 		Recurrence:     "Every week on Tuesdays at 14:00, 10 sessions, the last on Tuesday 2 February 2027",
 		Skipped:        []string{"Tuesday 22 December 2026", "Tuesday 29 December 2026"},
+		ApproveURL:     "https://book.example.org/approve/bk1.exp.sig",
+		DeclineURL:     "https://book.example.org/decline/bk1.exp.sig",
+		Expires:        "Thursday 26 November 2026, 14:00 (Europe/London)",
+		Message:        "I am away that week.\nPlease try the week after.",
 	}
 }
 

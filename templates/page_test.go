@@ -136,6 +136,11 @@ func TestGoldenAdminPages(t *testing.T) {
 			"Errors": map[string]string{"to": "The last day is before the first."},
 			"Action": "/admin/timeoff", "CSRF": "csrf-token", "Style": "/static/admin.css?v=test",
 		}},
+		{"approval", map[string]any{
+			"Practice": "Riverside Practice", "Client": "S. L.", "Session": "Free consultation",
+			"When": "Tuesday 1 December 2026, 09:00–09:15 (America/New_York)", "Status": "pending",
+			"Decline": true, "Action": "/decline/tok", "CSRF": "csrf-token", "AdminURL": "/admin/bookings/default_abc",
+		}},
 		{"admin_links", map[string]any{
 			"Practice": "Riverside Practice",
 			"Types": []map[string]any{

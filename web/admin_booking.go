@@ -23,6 +23,9 @@ type adminBookingPage struct {
 	Created, Updated             string
 	Live, Locked                 bool
 	DayURL, Action, CSRF, Style  string
+	// Approve and Decline are the forms' actions while the booking is a
+	// request awaiting approval ("" otherwise).
+	Approve, Decline string
 	// Series lists the sessions of the standing appointment the booking
 	// belongs to (none for a single booking).
 	Series     []seriesLine
@@ -41,6 +44,14 @@ const timestampLayout = "2006-01-02 15:04:05 MST"
 
 // adminCancelledNotice follows the redirect after a cancel (?done=cancelled).
 const adminCancelledNotice = "The booking is cancelled and its time is free again. The client is sent a cancellation that takes it off their calendar, and the therapist a notice."
+
+// adminDecidedNotices follow the redirect after an approve or decline
+// (?done=approved|declined|answered).
+var adminDecidedNotices = map[string]string{
+	"approved": "The request is approved: the client is sent the confirmation with the calendar invite.",
+	"declined": "The request is declined: its time is free again and the client is told.",
+	"answered": "This request had already been answered the other way: nothing was changed or sent.",
+}
 
 // adminBooking answers GET /admin/bookings/{id}.
 func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) {
@@ -61,9 +72,19 @@ func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("done") == "cancelled" && !p.Live {
 		p.Notice = adminCancelledNotice
 	}
+	// As with the cancel, each notice is shown only when it is true.
+	switch done := r.URL.Query().Get("done"); {
+	case done == "approved" && (b.Status == booking.StatusHeld || b.Status == booking.StatusConfirmed),
+		done == "declined" && b.Flag == booking.FlagDeclined,
+		done == "answered":
+		p.Notice = adminDecidedNotices[done]
+	}
 	if p.Live {
 		p.Action = s.Links.AdminPath(b.ID) + "/cancel"
 		p.CSRF = s.csrfToken(w, r)
+	}
+	if b.Status == booking.StatusPending {
+		p.Approve, p.Decline = s.Links.AdminPath(b.ID)+"/approve", s.Links.AdminPath(b.ID)+"/decline"
 	}
 	s.page(w, r, http.StatusOK, "admin_booking", p)
 }

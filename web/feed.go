@@ -37,7 +37,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 		st, _ := s.Config.SessionType(b.Type)
 		events = append(events, calendar.FeedEvent{
 			UID: "feed-" + b.ID + "@" + host, Start: b.Start, End: b.End,
-			Summary: calendar.Initials(b.Name) + " · " + st.Name, Tentative: b.Status == booking.StatusHeld,
+			Summary: calendar.Initials(b.Name) + " · " + st.Name, Tentative: b.Status == booking.StatusHeld || b.Status == booking.StatusPending,
 		})
 	}
 	body, err := calendar.FeedICS(s.Config.Practice.Name, events, now)

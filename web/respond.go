@@ -91,6 +91,8 @@ func classify(err error) answer {
 		return conflict(msgLate)
 	case errors.Is(err, appointments.ErrNotLive):
 		return conflict(msgNotLive)
+	case errors.Is(err, appointments.ErrAnswered):
+		return conflict("this request has already been answered the other way: nothing was changed or sent")
 	case errors.Is(err, appointments.ErrNotInSeries):
 		return conflict("that time is not a session of this series")
 	case errors.Is(err, appointments.ErrPast):

@@ -1,7 +1,7 @@
 -- Cancel frees the slot at once; the record stays for the practice, with a
 -- higher sequence so calendar clients accept the METHOD:CANCEL.
 --
--- KEYS[1] booking key prefix  KEYS[2] live  KEYS[3] held
+-- KEYS[1] booking key prefix  KEYS[2] live  KEYS[3] held  KEYS[4] pending
 -- ARGV[1] id  ARGV[2] now ms
 -- Returns {'ok', changed (0|1), HGETALL} or {'notfound'}.
 
@@ -17,4 +17,5 @@ redis.call('HSET', key, 'status', 'cancelled', 'updated', ARGV[2])
 redis.call('HINCRBY', key, 'seq', 1)
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('SREM', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[1])
 return {'ok', 1, redis.call('HGETALL', key)}

@@ -5,6 +5,7 @@
 -- KEYS[3] all (zset by start)  KEYS[4] held (set)  KEYS[5] span
 -- KEYS[6] run-time time off  KEYS[7] own calendars' busy copies
 -- KEYS[8] the client's capped bookings (set of ids)
+-- KEYS[9] pending (zset by creation: requests awaiting approval)
 -- then, in this order and only when present: the dup key (email, type,
 -- start) and the idempotency key.
 -- ARGV[1] id  ARGV[2] start ms  ARGV[3] occupied end ms (end + buffer)
@@ -13,7 +14,8 @@
 -- given  ARGV[9] the start's local date ('' checks no time off)
 -- ARGV[10] the client's cap (0: not capped, not counted)  ARGV[11] how
 -- many own-calendar feed keys follow, then those keys, then the booking's
--- HSET field/value pairs
+-- HSET field/value pairs (status 'pending' makes a request awaiting
+-- approval, else 'held')
 -- Returns {'ok', 0, HGETALL} for a repeat, {'ok', 1} for a new booking
 -- (the caller has its fields: they are what was just written to a new
 -- key), {'taken'}, {'off'}, {'busy'} or {'keyreused'} or {'capped'}.
@@ -38,7 +40,7 @@ local function recfield(name)
   return nil
 end
 local idemkey, dupkey
-local n = 9
+local n = 10
 if ARGV[7] == '1' then
   dupkey, n = KEYS[n], n + 1
 end
@@ -110,7 +112,13 @@ end
 redis.call('HSET', prefix .. id, unpack(ARGV, first))
 redis.call('ZADD', live, ARGV[2], id)
 redis.call('ZADD', all, ARGV[2], id)
-redis.call('SADD', held, id)
+-- A request awaiting approval is live but not held: the sweep must not
+-- confirm it; the pending index lets it find requests left unanswered.
+if recfield('status') == 'pending' then
+  redis.call('ZADD', KEYS[9], ARGV[4], id)
+else
+  redis.call('SADD', held, id)
+end
 if cap > 0 then
   redis.call('SADD', KEYS[8], id)
 end

@@ -1,7 +1,8 @@
--- Release removes a held booking and every index entry of it: its confirm
+-- Release removes a held booking (or a pending request) and every index entry of it: its confirm
 -- task could not be enqueued, so the client never heard of it.
 --
 -- KEYS[1] booking key prefix  KEYS[2] live  KEYS[3] all  KEYS[4] held
+-- KEYS[5] pending
 -- ARGV[1] id
 -- Returns {'ok'}, {'notfound'} or {'notheld'}.
 
@@ -12,11 +13,12 @@ if not status then
 end
 -- A confirmed booking has had its invite sent: removing it would leave the
 -- client with an appointment the practice no longer knows.
-if status ~= 'held' then
+if status ~= 'held' and status ~= 'pending' then
   return {'notheld'}
 end
 redis.call('DEL', key)
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('SREM', KEYS[4], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
 return {'ok'}
