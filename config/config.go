@@ -105,7 +105,14 @@ type SessionType struct {
 	Buffer   time.Duration `mapstructure:"buffer"`
 	// Location is where or how the session happens: an address or a video link.
 	Location string `mapstructure:"location"`
+	// Reflection: whether the prompt follows a session of this type
+	// (unset: it does, when reflection.enabled).
+	Reflection *bool `mapstructure:"reflection"`
 }
+
+// Reflects reports whether a session of this type gets the reflection
+// prompt (reflection.enabled aside).
+func (s SessionType) Reflects() bool { return s.Reflection == nil || *s.Reflection }
 
 // Calendar is the session type as the availability engine sees it.
 func (s SessionType) Calendar() calendar.SessionType {
