@@ -32,12 +32,14 @@ func (s *Service) LockedByPolicy(b booking.Booking) bool {
 	return s.Late(b) && !s.cfg.Cancellation.AllowLate
 }
 
-// Cancel is the client's cancel: held to the late-cancel policy.
+// Cancel is the client's cancel: held to the late-cancel policy. One
+// inside the late-cancel window that the policy allows is recorded as a
+// late cancel.
 func (s *Service) Cancel(ctx context.Context, b booking.Booking) (booking.Booking, error) {
 	if b.Status != booking.StatusCancelled && s.LockedByPolicy(b) {
 		return b, ErrLate
 	}
-	return s.CancelByPractice(ctx, b)
+	return s.cancel(ctx, b, s.Late(b))
 }
 
 // CancelByPractice cancels a live booking once, late or not (the
@@ -45,10 +47,20 @@ func (s *Service) Cancel(ctx context.Context, b booking.Booking) (booking.Bookin
 // the client's event is removed by the cancel task, the follow-ups are
 // deleted. A second cancel changes nothing and sends nothing.
 func (s *Service) CancelByPractice(ctx context.Context, b booking.Booking) (booking.Booking, error) {
+	return s.cancel(ctx, b, false)
+}
+
+// cancel is every cancel of one booking; late records a client's late
+// cancel.
+func (s *Service) cancel(ctx context.Context, b booking.Booking, late bool) (booking.Booking, error) {
 	if b.Status == booking.StatusCancelled {
 		return b, nil
 	}
-	c, changed, err := s.store.Cancel(ctx, b.ID)
+	storeCancel := s.store.Cancel
+	if late {
+		storeCancel = s.store.CancelLate
+	}
+	c, changed, err := storeCancel(ctx, b.ID)
 	if err != nil {
 		return b, failed(ErrUnavailable, "cancel", err)
 	}
@@ -135,7 +147,11 @@ func (s *Service) CancelSeries(ctx context.Context, seriesID string, byPractice 
 		if !byPractice && s.LockedByPolicy(b) {
 			return sr, occ, ErrLate
 		}
-		c, changed, err := s.store.Cancel(ctx, b.ID)
+		storeCancel := s.store.Cancel
+		if !byPractice && s.Late(b) {
+			storeCancel = s.store.CancelLate
+		}
+		c, changed, err := storeCancel(ctx, b.ID)
 		if err != nil {
 			return sr, occ, failed(ErrUnavailable, "cancel series", err)
 		}

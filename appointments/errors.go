@@ -19,6 +19,8 @@ var (
 	ErrLate = errors.New("too close to the session to change online")
 	// ErrNotLive: the booking is cancelled and cannot change any more.
 	ErrNotLive = errors.New("the booking is cancelled")
+	// ErrNotStarted: attendance is recorded only from the session's start.
+	ErrNotStarted = errors.New("the session has not started yet")
 	// ErrNotFound: no booking with that id.
 	ErrNotFound = errors.New("no such booking")
 	// ErrAnswered: an approve of a request that was declined or expired,

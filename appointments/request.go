@@ -24,10 +24,16 @@ const (
 	MaxShort    = 64
 )
 
+// MaxPreferredName bounds what a client would like to be called.
+const MaxPreferredName = 50
+
 // Request is a client's booking as they wrote it, through the JSON API or
 // the form. Errors name its fields as the API does.
 type Request struct {
 	Type, Start, Name, Email, Therapist, Timezone, Notes, IdempotencyKey string
+	// PreferredName is what the client would like to be called (optional):
+	// checked like Name, stored with the booking, never logged.
+	PreferredName string
 	// OnlyTypes, when set, are the session types the booking link offers
 	// (an invitation); any other type is refused.
 	OnlyTypes []string
@@ -53,6 +59,12 @@ func (s *Service) Validate(req Request) (Valid, error) {
 	if CheckText(f, "name", v.Name, MaxName, true, false) {
 		if msg := nameProblem(v.Name); msg != "" {
 			f["name"] = msg
+		}
+	}
+	v.PreferredName = strings.TrimSpace(req.PreferredName)
+	if CheckText(f, "preferred_name", v.PreferredName, MaxPreferredName, false, false) {
+		if msg := nameProblem(v.PreferredName); msg != "" {
+			f["preferred_name"] = msg
 		}
 	}
 	if CheckText(f, "email", v.Email, MaxEmail, true, false) {

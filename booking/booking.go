@@ -27,6 +27,21 @@ const (
 	StatusPending Status = "pending"
 )
 
+// Attendance is what the practice recorded of a session once it began.
+type Attendance string
+
+const (
+	// AttendanceNone: nothing recorded (yet).
+	AttendanceNone Attendance = ""
+	// Attended: the client came.
+	Attended Attendance = "attended"
+	// NoShow: the client did not come, nor cancel.
+	NoShow Attendance = "no_show"
+)
+
+// Valid reports whether a is one the practice may record.
+func (a Attendance) Valid() bool { return a == Attended || a == NoShow }
+
 // Live reports whether the booking occupies its slot.
 func (s Status) Live() bool { return s == StatusHeld || s == StatusConfirmed || s == StatusPending }
 
@@ -42,6 +57,13 @@ type Booking struct {
 	// Reply is the practice's message to the client when it declined the
 	// request (personal: never logged).
 	Reply string
+	// PreferredName is what the client would like to be called ("": the
+	// first word of Name). Personal, like Name.
+	PreferredName string
+	// Attendance is recorded by the practice from the session's start.
+	Attendance Attendance
+	// LateCancel: the client cancelled inside the late-cancel window.
+	LateCancel bool
 	// Series is the standing series the booking is an occurrence of ("":
 	// a single appointment).
 	Series string
@@ -78,6 +100,8 @@ var (
 	// ErrStale: a confirm carried an older sequence than the booking has;
 	// the task that sent it is outdated and should be dropped.
 	ErrStale = errors.New("booking: sequence outdated")
+	// ErrNotStarted: attendance is recorded only from the session's start.
+	ErrNotStarted = errors.New("booking: the session has not started")
 	// ErrInvalid: the arguments cannot make a booking (a caller's bug: the
 	// web intake validates before it claims).
 	ErrInvalid = errors.New("booking: invalid")

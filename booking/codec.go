@@ -28,6 +28,7 @@ func fields(b Booking) []any {
 		"notes", b.Notes,
 		"flag", b.Flag,
 		"series", b.Series,
+		"pname", b.PreferredName,
 		"created", ms(b.CreatedAt),
 		"updated", ms(b.UpdatedAt),
 	}
@@ -47,6 +48,10 @@ func decode(m map[string]string) (Booking, error) {
 		Flag:        m["flag"],
 		Series:      m["series"],
 		Reply:       m["reply"],
+		// Written by later scripts only: a record may have none of them.
+		PreferredName: m["pname"],
+		Attendance:    Attendance(m["attend"]),
+		LateCancel:    m["late"] == "1",
 	}
 	var n [6]int64
 	for i, f := range []string{"start", "end", "buffer", "seq", "created", "updated"} {

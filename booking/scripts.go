@@ -38,6 +38,8 @@ var (
 	busyLua string
 	//go:embed lua/fetch.lua
 	fetchLua string
+	//go:embed lua/attend.lua
+	attendLua string
 
 	claimScript       = redis.NewScript(overlapLua + guardLua + claimLua)
 	rescheduleScript  = redis.NewScript(overlapLua + guardLua + rescheduleLua)
@@ -50,6 +52,7 @@ var (
 	setFlagScript     = redis.NewScript(setFlagLua)
 	busyScript        = redis.NewScript(busyLua)
 	fetchScript       = redis.NewScript(fetchLua)
+	attendScript      = redis.NewScript(attendLua)
 	upcomingScript    = redis.NewScript(guardLua + "return upcoming(KEYS[1], KEYS[2], tonumber(ARGV[1]), false)")
 )
 
@@ -65,6 +68,7 @@ var codeErrors = map[string]error{
 	"notheld":    ErrNotHeld,
 	"notpending": ErrNotPending,
 	"stale":      ErrStale,
+	"early":      ErrNotStarted,
 }
 
 // isRedisFailure tells a failure to reach or hear from Redis from a

@@ -119,6 +119,7 @@ func (s *Store) Claim(ctx context.Context, b Booking, idempotencyKey string, g G
 		b.Status = StatusHeld
 	}
 	b.Seq = 0
+	b.Attendance, b.LateCancel = AttendanceNone, false
 	b.CreatedAt, b.UpdatedAt = now, now
 
 	k := keysFor(b.TherapistID)
@@ -209,11 +210,26 @@ func (s *Store) Confirm(ctx context.Context, id string, seq int) (Booking, error
 // Cancel frees a live booking's slot and raises its sequence. Cancelling a
 // cancelled booking returns it with changed=false.
 func (s *Store) Cancel(ctx context.Context, id string) (b Booking, changed bool, err error) {
+	return s.cancel(ctx, id, false)
+}
+
+// CancelLate is Cancel recording a late cancel (LateCancel): the client
+// cancelled inside the late-cancel window. A booking already cancelled
+// keeps what it had.
+func (s *Store) CancelLate(ctx context.Context, id string) (b Booking, changed bool, err error) {
+	return s.cancel(ctx, id, true)
+}
+
+func (s *Store) cancel(ctx context.Context, id string, late bool) (b Booking, changed bool, err error) {
 	k, err := keysOf(id)
 	if err != nil {
 		return Booking{}, false, err
 	}
-	o, err := run(ctx, s.rdb, cancelScript, []string{k.bookingPrefix(), k.live(), k.held(), k.pending()}, id, ms(s.now()))
+	lateArg := "0"
+	if late {
+		lateArg = "1"
+	}
+	o, err := run(ctx, s.rdb, cancelScript, []string{k.bookingPrefix(), k.live(), k.held(), k.pending()}, id, ms(s.now()), lateArg)
 	if err != nil {
 		return Booking{}, false, fmt.Errorf("cancel booking %s: %w", id, err)
 	}
@@ -285,6 +301,25 @@ func (s *Store) Reschedule(ctx context.Context, id string, start, end time.Time,
 	o, err := run(ctx, s.rdb, rescheduleScript, keys, args...)
 	if err != nil {
 		return Booking{}, fmt.Errorf("reschedule booking %s to %s: %w", id, start.UTC().Format(time.RFC3339), err)
+	}
+	return o.booking, nil
+}
+
+// Attend records the client's attendance of a session that has begun (its
+// start is not after now) and is not cancelled; recording the same again
+// changes nothing. ErrNotStarted before the start, ErrNotLive once
+// cancelled, ErrInvalid for anything but Attended or NoShow.
+func (s *Store) Attend(ctx context.Context, id string, a Attendance) (Booking, error) {
+	if !a.Valid() {
+		return Booking{}, fmt.Errorf("%w: attendance %q", ErrInvalid, a)
+	}
+	k, err := keysOf(id)
+	if err != nil {
+		return Booking{}, err
+	}
+	o, err := run(ctx, s.rdb, attendScript, []string{k.bookingPrefix()}, id, string(a), ms(s.now()))
+	if err != nil {
+		return Booking{}, fmt.Errorf("record attendance of booking %s: %w", id, err)
 	}
 	return o.booking, nil
 }

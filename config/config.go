@@ -109,7 +109,14 @@ type SessionType struct {
 	// RequiresApproval makes a booking of this type a request: it holds
 	// its slot, pending, until the therapist approves or declines it.
 	RequiresApproval bool `mapstructure:"requires_approval"`
+	// Reflection: whether the prompt follows a session of this type
+	// (unset: it does, when reflection.enabled).
+	Reflection *bool `mapstructure:"reflection"`
 }
+
+// Reflects reports whether a session of this type gets the reflection
+// prompt (reflection.enabled aside).
+func (s SessionType) Reflects() bool { return s.Reflection == nil || *s.Reflection }
 
 // Calendar is the session type as the availability engine sees it.
 func (s SessionType) Calendar() calendar.SessionType {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -305,5 +306,32 @@ func TestTrustedProxies(t *testing.T) {
 	cfg, err := Load("")
 	if err != nil || len(cfg.Intake.Proxies()) != 2 {
 		t.Fatalf("from the environment: %v, %v", cfg.Intake.Proxies(), err)
+	}
+}
+
+func TestReflectionPerSessionType(t *testing.T) {
+	for _, src := range []string{"", "example"} {
+		path := ""
+		if src == "example" {
+			path = writeFile(t, string(consultd.ExampleConfig))
+		}
+		cfg, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		free, _ := cfg.SessionType("consultation")
+		session, _ := cfg.SessionType("session")
+		if free.Reflects() || !session.Reflects() {
+			t.Errorf("%s: consultation reflects %v, session %v; want false, true", cmp.Or(src, "defaults"), free.Reflects(), session.Reflects())
+		}
+	}
+	cfg, err := Load(writeFile(t, "session_types: [{id: intro, name: Intro, duration: 20m}, {id: quiet, name: Quiet, duration: 20m, reflection: false}]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	intro, _ := cfg.SessionType("intro")
+	quiet, _ := cfg.SessionType("quiet")
+	if !intro.Reflects() || quiet.Reflects() {
+		t.Errorf("intro reflects %v (want the default true), quiet %v", intro.Reflects(), quiet.Reflects())
 	}
 }

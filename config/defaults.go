@@ -37,7 +37,7 @@ func defaults() map[string]any {
 			"busy_ics": []any{},
 		}},
 		"session_types": []any{
-			map[string]any{"id": "consultation", "name": "Free consultation", "duration": "15m", "buffer": "0s", "location": "Video call: the link follows by email"},
+			map[string]any{"id": "consultation", "name": "Free consultation", "duration": "15m", "buffer": "0s", "location": "Video call: the link follows by email", "reflection": false},
 			map[string]any{"id": "session", "name": "Psychotherapy session", "duration": "50m", "buffer": "10m", "location": "Riverside Practice, 12 River Street"},
 		},
 		"booking.min_notice":           "24h",

@@ -160,3 +160,40 @@ func checkGolden(t *testing.T, name, got string) {
 		t.Errorf("%s differs from the golden file; run with -update if the change is intended\n--- got:\n%s", name, got)
 	}
 }
+
+func TestReflectionGreetsByPreferredOrFirstName(t *testing.T) {
+	c := testComposer(t)
+	for _, tt := range []struct{ name, preferred, want string }{
+		{"Sam Lee", "", "Hello Sam,"},
+		{"María José García-Núñez", "Majo", "Hello Majo,"},
+		{"  Kim  ", "", "Hello Kim,"},
+	} {
+		b := sampleBooking()
+		b.Name, b.PreferredName = tt.name, tt.preferred
+		m, err := c.Reflection(b, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first, _, _ := strings.Cut(m.Text, "\n"); first != tt.want {
+			t.Errorf("%q/%q: greeting %q, want %q", tt.name, tt.preferred, first, tt.want)
+		}
+		if m.To.Name != strings.TrimSpace(tt.name) && m.To.Name != tt.name {
+			t.Errorf("the address is %q, want the full name", m.To.Name)
+		}
+	}
+}
+
+func TestDigestShowsAttendanceAndLateCancels(t *testing.T) {
+	c := testComposer(t)
+	th, _ := c.cfg.Therapist("default")
+	a, late := sampleBooking(), sampleBooking()
+	a.Attendance = booking.NoShow
+	late.Status, late.LateCancel = booking.StatusCancelled, true
+	m, err := c.TherapistDigest(th, calendar.DateOf(a.Start.In(th.Location())), []booking.Booking{a, late})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m.Text, "(no-show)") || !strings.Contains(m.Text, "(late cancel)") {
+		t.Errorf("digest text:\n%s", m.Text)
+	}
+}

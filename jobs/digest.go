@@ -32,8 +32,8 @@ func (h *Handlers) queueDigests(ctx context.Context) error {
 	return nil
 }
 
-// handleDigest lists the day's live sessions to the therapist; a day with
-// none sends nothing.
+// handleDigest lists the day's live sessions, and its late cancels, to
+// the therapist; a day with none sends nothing.
 func (h *Handlers) handleDigest(ctx context.Context, t *asynq.Task) error {
 	var p DigestPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
@@ -61,7 +61,7 @@ func (h *Handlers) sessionsOn(ctx context.Context, th config.Therapist, date cal
 	}
 	live := list[:0]
 	for _, b := range list {
-		if b.Status.Live() {
+		if b.Status.Live() || b.LateCancel {
 			live = append(live, b)
 		}
 	}
@@ -69,7 +69,8 @@ func (h *Handlers) sessionsOn(ctx context.Context, th config.Therapist, date cal
 }
 
 // TherapistDigest lists a day's sessions to the therapist: times in their
-// zone, session type, client initials, a link to each.
+// zone, session type, client initials, attendance or a late cancel, a
+// link to each.
 func (c *Composer) TherapistDigest(th config.Therapist, date calendar.Date, day []booking.Booking) (*mailer.Message, error) {
 	loc := th.Location()
 	data := templates.EmailData{
@@ -82,6 +83,7 @@ func (c *Composer) TherapistDigest(th config.Therapist, date calendar.Date, day 
 		data.Sessions = append(data.Sessions, templates.DigestLine{
 			Time:    b.Start.In(loc).Format("15:04") + "–" + b.End.In(loc).Format("15:04"),
 			Session: st.Name, Client: calendar.Initials(b.Name), AdminURL: c.links.Admin(b.ID),
+			Attendance: AttendanceLabel(b.Attendance), LateCancel: b.LateCancel,
 		})
 	}
 	e, err := c.templates.Email(templates.EmailTherapistDigest, data)
@@ -93,4 +95,16 @@ func (c *Composer) TherapistDigest(th config.Therapist, date calendar.Date, day 
 		From:      c.from, To: mailer.Address{Name: th.Name, Email: th.Email},
 		Subject: e.Subject, Text: e.Text, HTML: e.HTML, Date: c.now(),
 	}, nil
+}
+
+// AttendanceLabel is attendance as the practice reads it ("" when none
+// is recorded).
+func AttendanceLabel(a booking.Attendance) string {
+	switch a {
+	case booking.Attended:
+		return "attended"
+	case booking.NoShow:
+		return "no-show"
+	}
+	return ""
 }

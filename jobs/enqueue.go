@@ -95,7 +95,7 @@ func (e *Enqueuer) Updated(ctx context.Context, bookingID string, seq int, prevS
 }
 
 // ScheduleFollowUps queues the reminders still ahead and the reflection
-// prompt for this version of the booking. asynq enqueues one task a call,
+// prompt (when its session type has one) for this version of the booking. asynq enqueues one task a call,
 // so the calls go out together: the round trips overlap.
 func (e *Enqueuer) ScheduleFollowUps(ctx context.Context, b booking.Booking) error {
 	type followUp struct {
@@ -112,7 +112,7 @@ func (e *Enqueuer) ScheduleFollowUps(ctx context.Context, b booking.Booking) err
 		}
 		ups = append(ups, followUp{NewReminderTask(b.ID, b.Seq, before), ReminderTaskID(b.ID, b.Seq, before), at})
 	}
-	if e.cfg.Reflection.Enabled {
+	if st, _ := e.cfg.SessionType(b.Type); e.cfg.Reflection.Enabled && st.Reflects() {
 		ups = append(ups, followUp{NewReflectTask(b.ID, b.Seq), ReflectTaskID(b.ID, b.Seq), b.End.Add(e.cfg.Reflection.After)})
 	}
 	errs := make([]error, len(ups))

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hibiken/asynq"
 
@@ -31,7 +32,7 @@ func (h *Handlers) handleReminder(ctx context.Context, t *asynq.Task) error {
 }
 
 // handleReflect sends the reflection prompt after a session, unless the
-// client opted out.
+// client opted out, did not come, or the session type has no prompt.
 func (h *Handlers) handleReflect(ctx context.Context, t *asynq.Task) error {
 	p, err := decode[ReflectPayload](t)
 	if err != nil {
@@ -40,6 +41,14 @@ func (h *Handlers) handleReflect(ctx context.Context, t *asynq.Task) error {
 	b, ok, err := h.current(ctx, t.Type(), p.BookingRef, booking.StatusConfirmed)
 	if !ok || err != nil {
 		return err
+	}
+	if b.Attendance == booking.NoShow {
+		h.Logger.Info("reflection prompt dropped: the client did not come", "booking", b.ID)
+		return nil
+	}
+	if st, _ := h.Config.SessionType(b.Type); !st.Reflects() {
+		h.Logger.Info("reflection prompt dropped: the session type has none", "booking", b.ID)
+		return nil
 	}
 	out, err := h.Store.OptedOut(ctx, b.Email)
 	if err != nil || out {
@@ -70,6 +79,7 @@ func (c *Composer) Reminder(b booking.Booking, offset string) (*mailer.Message, 
 // opt-out (RFC 8058) that mail clients show as "unsubscribe".
 func (c *Composer) Reflection(b booking.Booking, nextBooked bool) (*mailer.Message, error) {
 	data, _, _ := c.facts(b)
+	data.ClientName = greeting(b) // the prompt greets as a person would
 	data.NextBooked = nextBooked
 	data.UnsubscribeURL = c.links.Unsubscribe(b.ID)
 	m, err := c.plain(b, "reflection", data, mailer.Address{Name: b.Name, Email: b.Email})
@@ -81,4 +91,16 @@ func (c *Composer) Reflection(b booking.Booking, nextBooked bool) (*mailer.Messa
 		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 	}
 	return m, nil
+}
+
+// greeting is how the reflection prompt addresses the client: the
+// preferred name they gave, else the first word of their name.
+func greeting(b booking.Booking) string {
+	if b.PreferredName != "" {
+		return b.PreferredName
+	}
+	if words := strings.Fields(b.Name); len(words) > 0 {
+		return words[0]
+	}
+	return ""
 }

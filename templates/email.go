@@ -86,6 +86,10 @@ type EmailData struct {
 // initials only, no email, no note.
 type DigestLine struct {
 	Time, Session, Client, AdminURL string
+	// Attendance is what was recorded ("attended", "no-show"; "" none).
+	Attendance string
+	// LateCancel: the client cancelled inside the late-cancel window.
+	LateCancel bool
 }
 
 // Email is a rendered email: a one-line subject and the two bodies.

@@ -33,7 +33,8 @@ func sample() EmailData {
 		When:          "Tuesday 1 December 2026, 14:00–14:15 (Europe/London)",
 		Sessions: []DigestLine{
 			{Time: "09:00–09:15", Session: "Free consultation", Client: "S. L.", AdminURL: "https://book.riverside.example/admin/bookings/default_abc"},
-			{Time: "10:00–10:50", Session: "Psychotherapy session", Client: "J. D.", AdminURL: "https://book.riverside.example/admin/bookings/default_def"},
+			{Time: "10:00–10:50", Session: "Psychotherapy session", Client: "J. D.", AdminURL: "https://book.riverside.example/admin/bookings/default_def", Attendance: "no-show"},
+			{Time: "11:00–11:50", Session: "Psychotherapy session", Client: "K. M.", AdminURL: "https://book.riverside.example/admin/bookings/default_ghi", LateCancel: true},
 		},
 		WhenShort:      "Tue 1 Dec at 14:00",
 		WhenTherapist:  "Tuesday 1 December 2026, 09:00–09:15 (America/New_York)",

@@ -105,6 +105,10 @@ func TestGoldenAdminPages(t *testing.T) {
 				{"Label": "Tuesday 1 December 2026", "Bookings": []map[string]any{
 					row("09:00–09:15", "<b>Sam</b> Lee", "confirmed", "undeliverable"),
 					row("10:00–10:50", "Alex Kim", "cancelled", ""),
+					{"URL": "/admin/bookings/default_def", "Time": "11:00–11:50", "Session": "Psychotherapy session",
+						"Client": "Kim Lee", "Status": "cancelled", "LateCancel": true},
+					{"URL": "/admin/bookings/default_ghi", "Time": "12:00–12:50", "Session": "Psychotherapy session",
+						"Client": "Jo Park", "Status": "confirmed", "Attendance": "no-show"},
 				}},
 				{"Label": "Wednesday 2 December 2026"},
 			}}},
@@ -117,7 +121,8 @@ func TestGoldenAdminPages(t *testing.T) {
 			"Notes": "First time.\n<script>x()</script> & \"more\"", "Status": "confirmed", "Flag": "undeliverable", "Seq": 2,
 			"Created": "2026-11-20 10:00:00 EST", "Updated": "2026-11-21 11:30:00 EST", "Live": true, "Locked": true,
 			"DayURL": "/admin/?date=2026-12-01", "Action": "/admin/bookings/default_abc/cancel", "CSRF": "csrf-token",
-			"Style": "/static/admin.css?v=test",
+			"Style": "/static/admin.css?v=test", "PreferredName": "<i>Sunny</i>", "Attendance": "attended",
+			"AttendAction": "/admin/bookings/default_abc/attendance",
 		}},
 		// A run-time entry with a booking in it, one from the file, and a
 		// form sent back with a problem.

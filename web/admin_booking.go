@@ -26,6 +26,15 @@ type adminBookingPage struct {
 	// Approve and Decline are the forms' actions while the booking is a
 	// request awaiting approval ("" otherwise).
 	Approve, Decline string
+	// PreferredName is what the client likes to be called ("": not given).
+	PreferredName string
+	// Attendance is what was recorded ("attended", "no-show"; "" none);
+	// LateCancel marks a client's cancel inside the late-cancel window.
+	Attendance string
+	LateCancel bool
+	// AttendAction is where the attendance form posts, from the session's
+	// start on while it is not cancelled ("": no form).
+	AttendAction string
 	// Series lists the sessions of the standing appointment the booking
 	// belongs to (none for a single booking).
 	Series     []seriesLine
@@ -78,10 +87,15 @@ func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) {
 		done == "declined" && b.Flag == booking.FlagDeclined,
 		done == "answered":
 		p.Notice = adminDecidedNotices[done]
+	case done == "attendance" && p.Attendance != "":
+		p.Notice = "The attendance is recorded: " + p.Attendance + "."
 	}
 	if p.Live {
 		p.Action = s.Links.AdminPath(b.ID) + "/cancel"
 		p.CSRF = s.csrfToken(w, r)
+		if !s.Now().Before(b.Start) {
+			p.AttendAction = s.Links.AdminPath(b.ID) + "/attendance"
+		}
 	}
 	if b.Status == booking.StatusPending {
 		p.Approve, p.Decline = s.Links.AdminPath(b.ID)+"/approve", s.Links.AdminPath(b.ID)+"/decline"
@@ -110,6 +124,54 @@ func (s *Server) adminCancel(w http.ResponseWriter, r *http.Request) {
 		s.Logger.InfoContext(r.Context(), "booking cancelled from the admin area", "booking", c.ID)
 	}
 	http.Redirect(w, r, s.Links.AdminPath(c.ID)+"?done=cancelled", http.StatusSeeOther)
+}
+
+// adminAttend answers POST /admin/bookings/{id}/attendance (status=
+// attended or no_show), from the page's form.
+func (s *Server) adminAttend(w http.ResponseWriter, r *http.Request) {
+	if !s.postedForm(w, r, adminFormTexts("Please open the booking again and retry.")) {
+		return
+	}
+	b, ok := s.adminTarget(w, r)
+	if !ok {
+		return
+	}
+	_, err := s.Appointments.Attend(r.Context(), b.ID, booking.Attendance(r.PostFormValue("status")))
+	switch a := s.classified(r.Context(), err); {
+	case err == nil:
+		http.Redirect(w, r, s.Links.AdminPath(b.ID)+"?done=attendance", http.StatusSeeOther)
+	case a.Status < 500:
+		s.errorPage(w, r, a.Status, "The attendance was not recorded", sentence(a.Msg))
+	default:
+		s.adminUnavailable(w, r)
+	}
+}
+
+// adminAPIAttend answers POST /admin/api/bookings/{id}/attendance with
+// {"status": "attended" | "no_show"}: 200 with the booking; 409 before the
+// session's start or once it is cancelled, 422 for any other status.
+func (s *Server) adminAPIAttend(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Status string `json:"status"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	b, err := s.Appointments.Attend(r.Context(), r.PathValue("id"), booking.Attendance(req.Status))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, adminBookingJSON{bookingJSON: s.bookingJSON(b, false),
+		Attendance: string(b.Attendance), LateCancel: b.LateCancel})
+}
+
+// adminBookingJSON is a booking as the admin API answers it.
+type adminBookingJSON struct {
+	bookingJSON
+	Attendance string `json:"attendance,omitempty"`
+	LateCancel bool   `json:"late_cancel,omitempty"`
 }
 
 // adminTarget reads the booking named in the path or answers with a page.
@@ -143,11 +205,12 @@ func (s *Server) adminBookingData(b booking.Booking) adminBookingPage {
 		When: jobs.FormatWhen(b.Start, b.End, loc),
 		Name: b.Name, Email: b.Email, TimeZone: b.TimeZone, Notes: b.Notes,
 		Status: string(b.Status), Flag: b.Flag, Seq: b.Seq,
-		Created: b.CreatedAt.In(loc).Format(timestampLayout),
-		Updated: b.UpdatedAt.In(loc).Format(timestampLayout),
-		Live:    b.Status.Live(),
-		DayURL:  "/admin/?date=" + calendar.DateOf(b.Start.In(loc)).String(),
-		Style:   assetURL("admin.css"),
+		Created:       b.CreatedAt.In(loc).Format(timestampLayout),
+		Updated:       b.UpdatedAt.In(loc).Format(timestampLayout),
+		Live:          b.Status.Live(),
+		PreferredName: b.PreferredName, Attendance: jobs.AttendanceLabel(b.Attendance), LateCancel: b.LateCancel,
+		DayURL: "/admin/?date=" + calendar.DateOf(b.Start.In(loc)).String(),
+		Style:  assetURL("admin.css"),
 	}
 	if z := calendar.ZoneOr(b.TimeZone, loc); z.String() != loc.String() {
 		p.ClientWhen = jobs.FormatWhen(b.Start, b.End, z)

@@ -8,6 +8,7 @@ import (
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/jobs"
 )
 
 // adminDaysShown is how many days the list shows: the chosen date and the
@@ -40,6 +41,10 @@ type adminDay struct {
 // adminRow is one booking in the list; Client is the client's name.
 type adminRow struct {
 	URL, Time, Session, Client, Status, Flag string
+	// Attendance is what was recorded ("attended", "no-show"; "" none).
+	Attendance string
+	// LateCancel: the client cancelled inside the late-cancel window.
+	LateCancel bool
 }
 
 // adminDays answers GET /admin/: every booking of every therapist, any
@@ -108,6 +113,7 @@ func (s *Server) adminRow(b booking.Booking, loc *time.Location) adminRow {
 		URL:  s.Links.AdminPath(b.ID),
 		Time: start.Format("15:04") + "–" + end.Format("15:04"), Session: s.sessionName(b.Type),
 		Client: b.Name, Status: string(b.Status), Flag: b.Flag,
+		Attendance: jobs.AttendanceLabel(b.Attendance), LateCancel: b.LateCancel,
 	}
 }
 

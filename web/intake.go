@@ -24,12 +24,14 @@ type bookingRequest struct {
 	Timezone       string `json:"timezone"`
 	Notes          string `json:"notes"`
 	IdempotencyKey string `json:"idempotency_key"`
+	PreferredName  string `json:"preferred_name"`
 }
 
 func (b bookingRequest) request() appointments.Request {
 	return appointments.Request{
 		Type: b.Type, Start: b.Start, Name: b.Name, Email: b.Email, Therapist: b.Therapist,
 		Timezone: b.Timezone, Notes: b.Notes, IdempotencyKey: b.IdempotencyKey,
+		PreferredName: b.PreferredName,
 	}
 }
 

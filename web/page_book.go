@@ -23,10 +23,12 @@ const windowDays = 14
 // a problem so nothing has to be typed twice.
 type bookForm struct {
 	Type, Start, Name, Email, Notes, Timezone string
+	PreferredName                             string
 }
 
 func (f bookForm) request() appointments.Request {
-	return appointments.Request{Type: f.Type, Start: f.Start, Name: f.Name, Email: f.Email, Notes: f.Notes, Timezone: f.Timezone}
+	return appointments.Request{Type: f.Type, Start: f.Start, Name: f.Name, Email: f.Email, Notes: f.Notes, Timezone: f.Timezone,
+		PreferredName: f.PreferredName}
 }
 
 // bookPage is the data of templates/pages/book.html.

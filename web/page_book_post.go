@@ -88,14 +88,14 @@ func (s *Server) formProblem(w http.ResponseWriter, r *http.Request, st bookStat
 func formValues(f url.Values) bookForm {
 	return bookForm{
 		Type: f.Get("type"), Start: f.Get("start"), Name: f.Get("name"), Email: f.Get("email"),
-		Notes: f.Get("notes"), Timezone: f.Get("timezone"),
+		Notes: f.Get("notes"), Timezone: f.Get("timezone"), PreferredName: f.Get("preferred_name"),
 	}
 }
 
 // fieldLabels name each field in a message shown next to it.
 var fieldLabels = map[string]string{
 	"name": "Your name", "email": "The email address", "notes": "The note", "start": "The time",
-	"type": "The session type", "timezone": "The time zone",
+	"type": "The session type", "timezone": "The time zone", "preferred_name": "The name you go by",
 }
 
 // requiredMessages replace "is required", which reads coldly on a form.

@@ -95,6 +95,8 @@ func classify(err error) answer {
 		return conflict("this request has already been answered the other way: nothing was changed or sent")
 	case errors.Is(err, appointments.ErrNotInSeries):
 		return conflict("that time is not a session of this series")
+	case errors.Is(err, appointments.ErrNotStarted):
+		return conflict("that session has not started yet: attendance is recorded from its start")
 	case errors.Is(err, appointments.ErrPast):
 		return conflict("that session has already taken place and can no longer be changed")
 	case errors.Is(err, appointments.ErrNotFound):

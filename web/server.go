@@ -105,6 +105,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /admin/{$}", s.admin(s.adminDays))
 	mux.Handle("GET /admin/bookings/{id}", s.admin(s.adminBooking))
 	mux.Handle("POST /admin/bookings/{id}/cancel", s.admin(s.adminCancel))
+	mux.Handle("POST /admin/bookings/{id}/attendance", s.admin(s.adminAttend))
+	mux.Handle("POST /admin/api/bookings/{id}/attendance", s.adminAPI(s.adminAPIAttend))
 	mux.Handle("POST /admin/api/series", s.adminAPI(s.adminCreateSeries))
 	mux.Handle("GET /approve/{token}", pageHeaders(http.HandlerFunc(s.getApprove)))
 	mux.Handle("POST /approve/{token}", pageHeaders(http.HandlerFunc(s.postApprove)))

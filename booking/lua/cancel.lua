@@ -2,7 +2,8 @@
 -- higher sequence so calendar clients accept the METHOD:CANCEL.
 --
 -- KEYS[1] booking key prefix  KEYS[2] live  KEYS[3] held  KEYS[4] pending
--- ARGV[1] id  ARGV[2] now ms
+-- ARGV[1] id  ARGV[2] now ms  ARGV[3] '1': the client cancelled inside the
+-- late-cancel window, recorded as a late cancel
 -- Returns {'ok', changed (0|1), HGETALL} or {'notfound'}.
 
 local key = KEYS[1] .. ARGV[1]
@@ -15,6 +16,9 @@ if status == 'cancelled' then
 end
 redis.call('HSET', key, 'status', 'cancelled', 'updated', ARGV[2])
 redis.call('HINCRBY', key, 'seq', 1)
+if ARGV[3] == '1' then
+  redis.call('HSET', key, 'late', '1')
+end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('SREM', KEYS[3], ARGV[1])
 redis.call('ZREM', KEYS[4], ARGV[1])
