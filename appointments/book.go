@@ -43,6 +43,7 @@ func (s *Service) Book(ctx context.Context, req Request) (b booking.Booking, cre
 			TherapistID: th.ID, Type: v.SessionType.ID,
 			Start: v.Start, End: v.Start.Add(v.SessionType.Duration), Buffer: v.SessionType.Buffer,
 			Name: v.Name, Email: v.Email, TimeZone: v.Timezone, Notes: v.Notes,
+			Room: NewRoom(v.SessionType),
 		}, v.IdempotencyKey, g)
 		if refused.add(err) {
 			continue

@@ -28,6 +28,7 @@ func fields(b Booking) []any {
 		"notes", b.Notes,
 		"flag", b.Flag,
 		"series", b.Series,
+		"room", b.Room,
 		"created", ms(b.CreatedAt),
 		"updated", ms(b.UpdatedAt),
 	}
@@ -46,6 +47,7 @@ func decode(m map[string]string) (Booking, error) {
 		Notes:       m["notes"],
 		Flag:        m["flag"],
 		Series:      m["series"],
+		Room:        m["room"],
 	}
 	var n [6]int64
 	for i, f := range []string{"start", "end", "buffer", "seq", "created", "updated"} {

@@ -80,6 +80,11 @@ type Therapist struct {
 	// therapist's own calendars; their events are busy time. A private
 	// calendar's URL is a credential, so each is a Secret.
 	BusyICS []Secret `mapstructure:"busy_ics"`
+	// VideoURL is the therapist's video meeting address for session types
+	// with video: true; "{room}" in it is replaced by each booking's own
+	// unguessable room name, and without it every session uses this one
+	// room. A meeting link lets anyone in, so it is a Secret: never logged.
+	VideoURL Secret `mapstructure:"video_url"`
 
 	schedule calendar.Schedule
 }
@@ -105,6 +110,9 @@ type SessionType struct {
 	Buffer   time.Duration `mapstructure:"buffer"`
 	// Location is where or how the session happens: an address or a video link.
 	Location string `mapstructure:"location"`
+	// Video sessions happen on the therapist's video_url: the booking's
+	// link is the invite's location and is in the reminders.
+	Video bool `mapstructure:"video"`
 }
 
 // Calendar is the session type as the availability engine sees it.
