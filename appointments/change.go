@@ -37,14 +37,21 @@ func (s *Service) Cancel(ctx context.Context, b booking.Booking) (booking.Bookin
 	if b.Status != booking.StatusCancelled && s.LockedByPolicy(b) {
 		return b, ErrLate
 	}
-	return s.CancelByPractice(ctx, b)
+	return s.cancel(ctx, b, nil)
 }
 
 // CancelByPractice cancels a live booking once, late or not (the
 // late-cancel policy binds clients, not the practice): the slot is freed,
 // the client's event is removed by the cancel task, the follow-ups are
-// deleted. A second cancel changes nothing and sends nothing.
+// deleted. A second cancel changes nothing and sends nothing. The client
+// is told the practice cancelled, with no personal message.
 func (s *Service) CancelByPractice(ctx context.Context, b booking.Booking) (booking.Booking, error) {
+	return s.CancelByPracticeSaying(ctx, b, "")
+}
+
+// cancel cancels b, late or not; the cancel task speaks for it with note
+// (nil: the client's own cancel).
+func (s *Service) cancel(ctx context.Context, b booking.Booking, note *booking.PracticeNote) (booking.Booking, error) {
 	if b.Status == booking.StatusCancelled {
 		return b, nil
 	}
@@ -55,8 +62,8 @@ func (s *Service) CancelByPractice(ctx context.Context, b booking.Booking) (book
 	if !changed {
 		return c, nil
 	}
-	s.logger.InfoContext(ctx, "booking cancelled", "booking", c.ID)
-	s.afterChange(ctx, c, b, s.speakFor(ctx, c, SeriesCancelOne, func() error { return s.queue.Cancelled(ctx, c.ID, c.Seq) }))
+	s.logger.InfoContext(ctx, "booking cancelled", "booking", c.ID, "by_practice", note != nil)
+	s.afterChange(ctx, c, b, s.speakFor(ctx, c, SeriesCancelOne, func() error { return s.queue.Cancelled(ctx, c.ID, c.Seq, note) }))
 	return c, nil
 }
 
@@ -68,6 +75,15 @@ func (s *Service) Move(ctx context.Context, b booking.Booking, start time.Time) 
 	}
 	if s.LockedByPolicy(b) {
 		return b, ErrLate
+	}
+	return s.move(ctx, b, start, nil)
+}
+
+// move moves b to start, late or not; the update task speaks for it with
+// note (nil: the client's own move).
+func (s *Service) move(ctx context.Context, b booking.Booking, start time.Time, note *booking.PracticeNote) (booking.Booking, error) {
+	if !b.Status.Live() {
+		return b, ErrNotLive
 	}
 	th, _ := s.cfg.Therapist(b.TherapistID)
 	st, _ := s.cfg.SessionType(b.Type)
@@ -91,8 +107,8 @@ func (s *Service) Move(ctx context.Context, b booking.Booking, start time.Time) 
 	if moved.Seq == b.Seq {
 		return moved, nil // same time as before: nothing changed
 	}
-	s.logger.InfoContext(ctx, "booking moved", "booking", moved.ID)
-	s.afterChange(ctx, moved, b, s.speakFor(ctx, moved, SeriesMoveOne, func() error { return s.queue.Updated(ctx, moved.ID, moved.Seq, b.Start) }))
+	s.logger.InfoContext(ctx, "booking moved", "booking", moved.ID, "by_practice", note != nil)
+	s.afterChange(ctx, moved, b, s.speakFor(ctx, moved, SeriesMoveOne, func() error { return s.queue.Updated(ctx, moved.ID, moved.Seq, b.Start, note) }))
 	return moved, nil
 }
 

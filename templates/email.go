@@ -24,6 +24,8 @@ const (
 	EmailTherapistDigest    = "therapist_digest"    // to the therapist: tomorrow's sessions
 	EmailSeriesInvite       = "series_invite"       // to the client: a standing series, with its one calendar event
 	EmailTherapistSeries    = "therapist_series"    // to the therapist: a new standing series
+	EmailPracticeCancel     = "practice_cancel"     // to the client: the practice cancelled, book again
+	EmailPracticeUpdate     = "practice_update"     // to the client: the practice moved the session
 )
 
 // emailNames lists every email Set.Email can render.
@@ -31,6 +33,7 @@ var emailNames = []string{
 	EmailInvite, EmailUpdate, EmailCancel, EmailReminder, EmailReflection,
 	EmailTherapistBooked, EmailTherapistChanged, EmailTherapistCancelled, EmailTherapistFlagged,
 	EmailTherapistReleased, EmailTherapistDigest, EmailSeriesInvite, EmailTherapistSeries,
+	EmailPracticeCancel, EmailPracticeUpdate,
 }
 
 func isEmail(name string) bool { return slices.Contains(emailNames, name) }
@@ -51,9 +54,12 @@ type EmailData struct {
 	// WhenTherapist is the time in the therapist's zone, "" when the zones agree.
 	// Client emails show it as the practice's time; therapist emails, which may
 	// also get the therapist's time in When, show it first and When as the client's.
-	WhenTherapist  string
-	PreviousWhen   string // update and therapist_changed: the old time, formatted like When
-	Location       string // address or video link; may be empty
+	WhenTherapist string
+	PreviousWhen  string // update and therapist_changed: the old time, formatted like When
+	Location      string // address or video link; may be empty
+	// VideoURL is the session's video link (Location too), "" when not a
+	// video session: the "Join the session" button.
+	VideoURL       string
 	ManageURL      string // the client's cancel / reschedule page
 	BookURL        string // book again / book the next session
 	AdminURL       string // the therapist's view of the booking (therapist emails only)
@@ -65,6 +71,18 @@ type EmailData struct {
 	Recurrence string
 	// Skipped are the weeks of a series left out (taken or days off).
 	Skipped []string
+	// ChangedBy is who cancelled or moved the session, "the client" or
+	// "the practice" (therapist_cancelled, therapist_changed).
+	ChangedBy string
+	// Ahead is how long before the session the change was made: "2 days
+	// and 3 hours" (therapist_cancelled, therapist_changed).
+	Ahead string
+	// Message is the practice's own words to the client about its change
+	// (practice_cancel, practice_update): the client's body only.
+	Message string
+	// FreeTimes are a few times the client could book instead
+	// (practice_cancel), formatted like When.
+	FreeTimes []string
 	// Sessions lists a day's sessions (therapist_digest only), in the
 	// therapist's zone, by start.
 	Sessions []DigestLine

@@ -39,6 +39,7 @@ func sample() EmailData {
 		WhenTherapist:  "Tuesday 1 December 2026, 09:00–09:15 (America/New_York)",
 		PreviousWhen:   "Monday 30 November 2026, 16:00–16:15 (Europe/London)",
 		Location:       "https://meet.example.org/riverside-ada",
+		VideoURL:       "https://meet.example.org/riverside-ada",
 		ManageURL:      "https://book.example.org/m/bk1.exp.sig?lang=en&from=email",
 		BookURL:        "https://book.example.org/book",
 		AdminURL:       "https://book.example.org/admin/bookings/bk1",
@@ -46,6 +47,10 @@ func sample() EmailData {
 		Policy:         "Please cancel or move your appointment at least 24 hours before it starts.",
 		Recurrence:     "Every week on Tuesdays at 14:00, 10 sessions, the last on Tuesday 2 February 2027",
 		Skipped:        []string{"Tuesday 22 December 2026", "Tuesday 29 December 2026"},
+		ChangedBy:      "the practice",
+		Ahead:          "2 days and 3 hours",
+		Message:        "I am unwell today.\nI am very sorry for the short notice.",
+		FreeTimes:      []string{"Wednesday 2 December 2026, 14:00–14:15 (Europe/London)", "Thursday 3 December 2026, 15:00–15:15 (Europe/London)"},
 	}
 }
 
