@@ -40,15 +40,6 @@ func (s *Service) Cancel(ctx context.Context, b booking.Booking) (booking.Bookin
 	return s.cancel(ctx, b, nil)
 }
 
-// CancelByPractice cancels a live booking once, late or not (the
-// late-cancel policy binds clients, not the practice): the slot is freed,
-// the client's event is removed by the cancel task, the follow-ups are
-// deleted. A second cancel changes nothing and sends nothing. The client
-// is told the practice cancelled, with no personal message.
-func (s *Service) CancelByPractice(ctx context.Context, b booking.Booking) (booking.Booking, error) {
-	return s.CancelByPracticeSaying(ctx, b, "")
-}
-
 // cancel cancels b, late or not; the cancel task speaks for it with note
 // (nil: the client's own cancel).
 func (s *Service) cancel(ctx context.Context, b booking.Booking, note *booking.PracticeNote) (booking.Booking, error) {

@@ -23,10 +23,13 @@ func checkMessage(msg string) error {
 	return nil
 }
 
-// CancelByPracticeSaying is the practice's cancel with its message to the
-// client: late or not, once. The client is told the practice cancelled,
-// with the message, an apology, a link to book again and a few free times.
-func (s *Service) CancelByPracticeSaying(ctx context.Context, b booking.Booking, message string) (booking.Booking, error) {
+// CancelByPractice cancels a live booking once, late or not (the
+// late-cancel policy binds clients, not the practice): the slot is freed,
+// the client's event is removed by the cancel task, the follow-ups are
+// deleted. The client is told the practice cancelled, with its message
+// (may be empty), an apology, a link to book again and a few free times.
+// A second cancel changes nothing and sends nothing.
+func (s *Service) CancelByPractice(ctx context.Context, b booking.Booking, message string) (booking.Booking, error) {
 	if err := checkMessage(message); err != nil {
 		return b, err
 	}

@@ -70,3 +70,30 @@ func TestVideoLink(t *testing.T) {
 		t.Errorf("a fixed room: %q", got)
 	}
 }
+
+func TestPracticeMessageIsChecked(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	b, _, err := e.svc.Book(ctx, request("2026-12-09T14:00:00Z", "sam@example.org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, msg := range []string{"bell\a", strings.Repeat("x", MaxMessage+1), "\xff"} {
+		if _, err := e.svc.CancelByPractice(ctx, b, msg); err == nil {
+			t.Errorf("cancel with message %q accepted", msg)
+		}
+		if _, err := e.svc.MoveByPractice(ctx, b, b.Start.Add(time.Hour), msg); err == nil {
+			t.Errorf("move with message %q accepted", msg)
+		}
+	}
+	if got, _ := e.svc.Get(ctx, b.ID); got.Seq != 0 {
+		t.Fatalf("a refused message changed the booking: seq %d", got.Seq)
+	}
+	// The practice is not held to the late-cancel policy.
+	e.cfg.Cancellation.AllowLate = false
+	e.now = b.Start.Add(-time.Hour)
+	moved, err := e.svc.MoveByPractice(ctx, b, b.Start.Add(48*time.Hour), "Line one.\nLine two.")
+	if err != nil || moved.Seq != 1 {
+		t.Fatalf("late move by the practice = %+v %v", moved, err)
+	}
+}

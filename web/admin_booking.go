@@ -92,7 +92,7 @@ func (s *Server) adminCancel(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	c, err := s.Appointments.CancelByPracticeSaying(r.Context(), b, r.PostForm.Get("message"))
+	c, err := s.Appointments.CancelByPractice(r.Context(), b, r.PostForm.Get("message"))
 	if err != nil {
 		s.adminChangeProblem(w, r, err)
 		return

@@ -29,7 +29,7 @@ func (s *Server) adminAPICancel(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	c, err := s.Appointments.CancelByPracticeSaying(r.Context(), b, req.Message)
+	c, err := s.Appointments.CancelByPractice(r.Context(), b, req.Message)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
