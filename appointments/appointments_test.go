@@ -215,11 +215,11 @@ func TestCancelHoldsClientsToThePolicy(t *testing.T) {
 	if _, err := e.svc.Move(ctx, b, b.Start.Add(time.Hour)); !errors.Is(err, ErrLate) {
 		t.Fatalf("late move by the client: %v, want ErrLate", err)
 	}
-	c, err := e.svc.CancelByPractice(ctx, b)
+	c, err := e.svc.CancelByPractice(ctx, b, "")
 	if err != nil || c.Status != booking.StatusCancelled || c.Seq != b.Seq+1 {
 		t.Fatalf("practice cancel = %+v %v", c, err)
 	}
-	again, err := e.svc.CancelByPractice(ctx, c)
+	again, err := e.svc.CancelByPractice(ctx, c, "")
 	if err != nil || again.Seq != c.Seq {
 		t.Fatalf("second cancel changed it: %+v %v", again, err)
 	}

@@ -69,7 +69,7 @@ func TestAttendRefusesCancelled(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
 	b, _, _ := e.svc.Book(ctx, request("2026-12-09T14:00:00Z", "sam@example.org"))
-	if _, err := e.svc.CancelByPractice(ctx, b); err != nil {
+	if _, err := e.svc.CancelByPractice(ctx, b, ""); err != nil {
 		t.Fatal(err)
 	}
 	e.now = b.End
@@ -92,7 +92,7 @@ func TestClientCancelInsideTheWindowIsLate(t *testing.T) {
 	if c, err := e.svc.Cancel(ctx, early); err != nil || c.LateCancel {
 		t.Fatalf("client cancel 26 h ahead: %+v %v, want one in time", c, err)
 	}
-	if c, err := e.svc.CancelByPractice(ctx, byPractice); err != nil || c.LateCancel {
+	if c, err := e.svc.CancelByPractice(ctx, byPractice, ""); err != nil || c.LateCancel {
 		t.Fatalf("practice cancel: %+v %v, want no late cancel", c, err)
 	}
 }

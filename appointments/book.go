@@ -44,6 +44,7 @@ func (s *Service) Book(ctx context.Context, req Request) (b booking.Booking, cre
 			Start: v.Start, End: v.Start.Add(v.SessionType.Duration), Buffer: v.SessionType.Buffer,
 			Name: v.Name, Email: v.Email, TimeZone: v.Timezone, Notes: v.Notes,
 			PreferredName: v.PreferredName,
+			Room:          NewRoom(v.SessionType),
 		}, v.IdempotencyKey, g)
 		if refused.add(err) {
 			continue

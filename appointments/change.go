@@ -39,20 +39,13 @@ func (s *Service) Cancel(ctx context.Context, b booking.Booking) (booking.Bookin
 	if b.Status != booking.StatusCancelled && s.LockedByPolicy(b) {
 		return b, ErrLate
 	}
-	return s.cancel(ctx, b, s.Late(b))
-}
-
-// CancelByPractice cancels a live booking once, late or not (the
-// late-cancel policy binds clients, not the practice): the slot is freed,
-// the client's event is removed by the cancel task, the follow-ups are
-// deleted. A second cancel changes nothing and sends nothing.
-func (s *Service) CancelByPractice(ctx context.Context, b booking.Booking) (booking.Booking, error) {
-	return s.cancel(ctx, b, false)
+	return s.cancel(ctx, b, s.Late(b), nil)
 }
 
 // cancel is every cancel of one booking; late records a client's late
-// cancel.
-func (s *Service) cancel(ctx context.Context, b booking.Booking, late bool) (booking.Booking, error) {
+// cancel, and the cancel task speaks for it with note (nil: the client's
+// own cancel).
+func (s *Service) cancel(ctx context.Context, b booking.Booking, late bool, note *booking.PracticeNote) (booking.Booking, error) {
 	if b.Status == booking.StatusCancelled {
 		return b, nil
 	}
@@ -67,8 +60,8 @@ func (s *Service) cancel(ctx context.Context, b booking.Booking, late bool) (boo
 	if !changed {
 		return c, nil
 	}
-	s.logger.InfoContext(ctx, "booking cancelled", "booking", c.ID)
-	s.afterChange(ctx, c, b, s.speakFor(ctx, c, SeriesCancelOne, func() error { return s.queue.Cancelled(ctx, c.ID, c.Seq) }))
+	s.logger.InfoContext(ctx, "booking cancelled", "booking", c.ID, "by_practice", note != nil)
+	s.afterChange(ctx, c, b, s.speakFor(ctx, c, SeriesCancelOne, func() error { return s.queue.Cancelled(ctx, c.ID, c.Seq, note) }))
 	return c, nil
 }
 
@@ -80,6 +73,15 @@ func (s *Service) Move(ctx context.Context, b booking.Booking, start time.Time) 
 	}
 	if s.LockedByPolicy(b) {
 		return b, ErrLate
+	}
+	return s.move(ctx, b, start, nil)
+}
+
+// move moves b to start, late or not; the update task speaks for it with
+// note (nil: the client's own move).
+func (s *Service) move(ctx context.Context, b booking.Booking, start time.Time, note *booking.PracticeNote) (booking.Booking, error) {
+	if !b.Status.Live() {
+		return b, ErrNotLive
 	}
 	th, _ := s.cfg.Therapist(b.TherapistID)
 	st, _ := s.cfg.SessionType(b.Type)
@@ -103,8 +105,8 @@ func (s *Service) Move(ctx context.Context, b booking.Booking, start time.Time) 
 	if moved.Seq == b.Seq {
 		return moved, nil // same time as before: nothing changed
 	}
-	s.logger.InfoContext(ctx, "booking moved", "booking", moved.ID)
-	s.afterChange(ctx, moved, b, s.speakFor(ctx, moved, SeriesMoveOne, func() error { return s.queue.Updated(ctx, moved.ID, moved.Seq, b.Start) }))
+	s.logger.InfoContext(ctx, "booking moved", "booking", moved.ID, "by_practice", note != nil)
+	s.afterChange(ctx, moved, b, s.speakFor(ctx, moved, SeriesMoveOne, func() error { return s.queue.Updated(ctx, moved.ID, moved.Seq, b.Start, note) }))
 	return moved, nil
 }
 

@@ -68,6 +68,7 @@ func (s *Service) CreateSeries(ctx context.Context, req SeriesRequest) (booking.
 	sr, held, err := s.store.ClaimSeries(ctx, booking.Series{
 		TherapistID: v.therapist.ID, Type: v.sessionType.ID, EveryWeeks: v.EveryWeeks, Count: v.Count,
 		Name: v.Name, Email: v.Email, TimeZone: v.Timezone, Notes: v.Notes,
+		Room: NewRoom(v.sessionType),
 	}, occ, v.sessionType.Buffer, feeds, v.SkipConflicts)
 	var refused *booking.RefusedError
 	switch {

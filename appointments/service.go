@@ -31,8 +31,10 @@ type OwnCalendars interface {
 // cancellation or update, and dropping the old version's follow-ups.
 type Queue interface {
 	Confirm(ctx context.Context, bookingID string, seq int) error
-	Cancelled(ctx context.Context, bookingID string, seq int) error
-	Updated(ctx context.Context, bookingID string, seq int, prevStart time.Time) error
+	// Cancelled and Updated speak for a change; note is the practice's
+	// when it made the change (nil: the client's).
+	Cancelled(ctx context.Context, bookingID string, seq int, note *booking.PracticeNote) error
+	Updated(ctx context.Context, bookingID string, seq int, prevStart time.Time, note *booking.PracticeNote) error
 	DropFollowUps(ctx context.Context, bookingID string, seq int) error
 	// ConfirmSeries sends a new series' one invite and confirms its
 	// occurrences.

@@ -69,7 +69,10 @@ type Booking struct {
 	Series string
 	// Original is an occurrence's start as its series' RRULE places it
 	// (its RECURRENCE-ID), however it has been moved since.
-	Original             time.Time
+	Original time.Time
+	// Room is the video room name of a video session ("" otherwise): in
+	// the therapist's video_url, so a secret; kept when the session moves.
+	Room                 string
 	CreatedAt, UpdatedAt time.Time
 }
 

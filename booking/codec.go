@@ -29,6 +29,7 @@ func fields(b Booking) []any {
 		"flag", b.Flag,
 		"series", b.Series,
 		"pname", b.PreferredName,
+		"room", b.Room,
 		"created", ms(b.CreatedAt),
 		"updated", ms(b.UpdatedAt),
 	}
@@ -52,6 +53,7 @@ func decode(m map[string]string) (Booking, error) {
 		PreferredName: m["pname"],
 		Attendance:    Attendance(m["attend"]),
 		LateCancel:    m["late"] == "1",
+		Room:          m["room"],
 	}
 	var n [6]int64
 	for i, f := range []string{"start", "end", "buffer", "seq", "created", "updated"} {

@@ -81,6 +81,11 @@ type Therapist struct {
 	// therapist's own calendars; their events are busy time. A private
 	// calendar's URL is a credential, so each is a Secret.
 	BusyICS []Secret `mapstructure:"busy_ics"`
+	// VideoURL is the therapist's video meeting address for session types
+	// with video: true; "{room}" in it is replaced by each booking's own
+	// unguessable room name, and without it every session uses this one
+	// room. A meeting link lets anyone in, so it is a Secret: never logged.
+	VideoURL Secret `mapstructure:"video_url"`
 
 	schedule calendar.Schedule
 }
@@ -112,6 +117,9 @@ type SessionType struct {
 	// Reflection: whether the prompt follows a session of this type
 	// (unset: it does, when reflection.enabled).
 	Reflection *bool `mapstructure:"reflection"`
+	// Video sessions happen on the therapist's video_url: the booking's
+	// link is the invite's location and is in the reminders.
+	Video bool `mapstructure:"video"`
 }
 
 // Reflects reports whether a session of this type gets the reflection

@@ -169,6 +169,7 @@ func (c *Config) validateTherapists(p *problems) {
 		parseWeekly(p, key+".weekly", t.Weekly, &t.schedule)
 		parseTimeOff(p, key+".time_off", t.TimeOff, &t.schedule)
 		validateBusyICS(p, key+".busy_ics", t.BusyICS)
+		validateVideoURL(p, key+".video_url", t.VideoURL)
 	}
 }
 

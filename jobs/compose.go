@@ -57,6 +57,10 @@ func (c *Composer) facts(b booking.Booking) (templates.EmailData, config.Therapi
 		AdminURL:      c.links.Admin(b.ID),
 		Policy:        c.cfg.Cancellation.Policy,
 	}
+	if st.Video && th.VideoURL.IsSet() {
+		d.VideoURL = th.VideoLink(b.Room)
+		d.Location = d.VideoURL
+	}
 	if th.Location() != nil && th.Location().String() != clientLoc.String() {
 		d.WhenTherapist = FormatWhen(b.Start, b.End, th.Location())
 	}
@@ -100,7 +104,7 @@ func (c *Composer) event(b booking.Booking, data templates.EmailData, method cal
 		End:         b.End,
 		Stamp:       c.now(),
 		Summary:     "Appointment with " + c.cfg.Practice.Name,
-		Description: "To change or cancel: " + data.ManageURL,
+		Description: description(data, method),
 		Location:    data.Location,
 		URL:         data.ManageURL,
 		Organizer:   calendar.Address{Name: c.from.Name, Email: c.from.Email},
@@ -141,4 +145,14 @@ func (c *Composer) toTherapist(b booking.Booking, name string, prevStart time.Ti
 		data.PreviousWhen = c.previous(b, prevStart, "")
 	}
 	return c.plain(b, name, data, mailer.Address{Name: th.Name, Email: th.Email})
+}
+
+// description is the event's text: the video link first when there is
+// one and the event stands.
+func description(data templates.EmailData, method calendar.Method) string {
+	d := "To change or cancel: " + data.ManageURL
+	if data.VideoURL != "" && method != calendar.MethodCancel {
+		d = "Join the session: " + data.VideoURL + "\n\n" + d
+	}
+	return d
 }

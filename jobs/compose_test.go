@@ -197,3 +197,134 @@ func TestDigestShowsAttendanceAndLateCancels(t *testing.T) {
 		t.Errorf("digest text:\n%s", m.Text)
 	}
 }
+
+// videoBooking is a video consultation with its own room.
+func videoBooking() booking.Booking {
+	b := sampleBooking()
+	b.Type, b.End, b.Buffer = "consultation", b.Start.Add(15*time.Minute), 0
+	b.Room = "abcdefghij2345672345"
+	return b
+}
+
+func TestVideoEmailsGolden(t *testing.T) {
+	c := testComposer(t)
+	b := videoBooking()
+	build := map[string]func() (*mailer.Message, error){
+		"video_invite":           func() (*mailer.Message, error) { return c.Invite(b) },
+		"video_reminder":         func() (*mailer.Message, error) { return c.Reminder(b, "1h") },
+		"video_therapist_booked": func() (*mailer.Message, error) { return c.TherapistBooked(b) },
+	}
+	const link = "https://meet.example.org/riverside-abcdefghij2345672345"
+	for name, f := range build {
+		t.Run(name, func(t *testing.T) {
+			m, err := f()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(m.Text, link) || !strings.Contains(m.HTML, `href="`+link+`"`) {
+				t.Errorf("the room's link is not in both bodies:\n%s", m.Text)
+			}
+			if strings.Contains(m.Subject, b.Room) {
+				t.Errorf("subject carries the room: %q", m.Subject)
+			}
+			checkGolden(t, name+".golden", describe(m))
+		})
+	}
+	m, err := c.Reminder(b, "1h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m.HTML, ">Join the session</a>") {
+		t.Error(`the reminder has no "Join the session" button`)
+	}
+	m, err = c.Invite(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := testical.ParseEvent(m.Calendar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Location != link {
+		t.Errorf("invite LOCATION = %q, want the room's link", ev.Location)
+	}
+}
+
+func TestVideoLinkFixedRoomAndNone(t *testing.T) {
+	c := testComposer(t)
+	b := videoBooking()
+	c.cfg.Therapists[0].VideoURL = "https://meet.example.org/ada-fixed"
+	m, err := c.Invite(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev, _ := testical.ParseEvent(m.Calendar); ev.Location != "https://meet.example.org/ada-fixed" || strings.Contains(m.Text, b.Room) {
+		t.Errorf("a video_url without {room}: LOCATION %q, want the fixed room", ev.Location)
+	}
+	c.cfg.Therapists[0].VideoURL = ""
+	m, err = c.Invite(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev, _ := testical.ParseEvent(m.Calendar); ev.Location != "Video call" || strings.Contains(m.HTML, "Join the session") {
+		t.Errorf("no video_url: LOCATION %q, want the type's location and no button", ev.Location)
+	}
+	m, err = c.Invite(sampleBooking())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(m.Text, "meet.example.org") {
+		t.Error("an in-person session carries a video link")
+	}
+}
+
+func TestPracticeChangeEmailsGolden(t *testing.T) {
+	c := testComposer(t)
+	b := videoBooking()
+	b.UpdatedAt = b.Start.Add(-(2*24 + 3) * time.Hour)
+	prev := b.Start.Add(-24 * time.Hour)
+	note := booking.PracticeNote{Message: "I am unwell this week.\nI am very sorry.",
+		Offer: []time.Time{b.Start.Add(48 * time.Hour), b.Start.Add(49 * time.Hour)}}
+	build := map[string]func() (*mailer.Message, error){
+		"practice_cancel":                 func() (*mailer.Message, error) { return c.PracticeCancel(b, note) },
+		"practice_update":                 func() (*mailer.Message, error) { return c.PracticeUpdate(b, prev, note) },
+		"therapist_cancelled_by_practice": func() (*mailer.Message, error) { return c.TherapistCancelledBy(b, true) },
+		"therapist_changed_by_client":     func() (*mailer.Message, error) { return c.TherapistChangedBy(b, prev, false) },
+	}
+	for name, f := range build {
+		t.Run(name, func(t *testing.T) {
+			m, err := f()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := describe(m)
+			toClient := strings.HasPrefix(name, "practice_")
+			if strings.Contains(got+m.HTML, "unwell") != toClient {
+				t.Errorf("the practice's message in %s: %v, want %v", name, !toClient, toClient)
+			}
+			if strings.Contains(m.Subject, "unwell") || strings.Contains(strings.ToLower(m.Subject), "consultation") {
+				t.Errorf("subject %q", m.Subject)
+			}
+			checkGolden(t, name+".golden", got)
+		})
+	}
+	m, _ := c.PracticeCancel(b, note)
+	if m.CalendarMethod != string(calendar.MethodCancel) || !strings.Contains(m.Text, c.links.Book()) || !strings.Contains(m.Text, "sorry") {
+		t.Errorf("practice cancel: method %s, text:\n%s", m.CalendarMethod, m.Text)
+	}
+	m, _ = c.TherapistCancelledBy(b, true)
+	if !strings.Contains(m.Text, "by the practice, 2 days and 3 hours before the session") {
+		t.Errorf("therapist notice:\n%s", m.Text)
+	}
+}
+
+func TestFormatAhead(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		-time.Hour: "0 minutes", 45 * time.Minute: "45 minutes", time.Hour: "1 hour", 5 * time.Hour: "5 hours",
+		24 * time.Hour: "1 day", 51 * time.Hour: "2 days and 3 hours", 25*time.Hour + 30*time.Minute: "1 day and 1 hour",
+	} {
+		if got := FormatAhead(d); got != want {
+			t.Errorf("FormatAhead(%s) = %q, want %q", d, got, want)
+		}
+	}
+}

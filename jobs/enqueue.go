@@ -85,13 +85,13 @@ func (e *Enqueuer) SeriesChanged(ctx context.Context, seriesID string, seq int, 
 
 // Cancelled queues the emails for a cancelled booking (seq is the
 // booking's sequence after the cancel).
-func (e *Enqueuer) Cancelled(ctx context.Context, bookingID string, seq int) error {
-	return e.enqueue(ctx, NewCancelledTask(bookingID, seq), CancelledTaskID(bookingID, seq))
+func (e *Enqueuer) Cancelled(ctx context.Context, bookingID string, seq int, note *booking.PracticeNote) error {
+	return e.enqueue(ctx, NewCancelledTask(bookingID, seq, note), CancelledTaskID(bookingID, seq))
 }
 
 // Updated queues the emails for a moved booking.
-func (e *Enqueuer) Updated(ctx context.Context, bookingID string, seq int, prevStart time.Time) error {
-	return e.enqueue(ctx, NewUpdatedTask(bookingID, seq, prevStart), UpdatedTaskID(bookingID, seq))
+func (e *Enqueuer) Updated(ctx context.Context, bookingID string, seq int, prevStart time.Time, note *booking.PracticeNote) error {
+	return e.enqueue(ctx, NewUpdatedTask(bookingID, seq, prevStart, note), UpdatedTaskID(bookingID, seq))
 }
 
 // ScheduleFollowUps queues the reminders still ahead and the reflection

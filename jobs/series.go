@@ -111,7 +111,7 @@ func seriesBooking(sr booking.Series, occ []booking.Booking) booking.Booking {
 	return booking.Booking{
 		ID: sr.ID, TherapistID: sr.TherapistID, Type: sr.Type, Seq: sr.Seq,
 		Start: sr.First, End: sr.First.Add(length),
-		Name: sr.Name, Email: sr.Email, TimeZone: sr.TimeZone,
+		Name: sr.Name, Email: sr.Email, TimeZone: sr.TimeZone, Room: sr.Room,
 	}
 }
 

@@ -1,6 +1,8 @@
 // Package jobs owns the background work: task types and their payloads, the
 // helpers that enqueue them with deterministic task IDs, and the handlers
-// that send the emails. Payloads carry IDs only, never personal data.
+// that send the emails. Payloads carry IDs only, never the client's
+// personal data; a change the practice made carries the practice's own
+// note to the client (its message, free times), which is never logged.
 package jobs
 
 import (
@@ -11,6 +13,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 )
 
@@ -117,11 +120,16 @@ func ReflectTaskID(bookingID string, seq int) string {
 
 // CancelledPayload: tell the client and the therapist of a cancel; Seq is
 // the booking's sequence after it.
-type CancelledPayload struct{ BookingRef }
+type CancelledPayload struct {
+	BookingRef
+	// Practice is set when the practice cancelled (nil: the client did).
+	Practice *booking.PracticeNote `json:"practice,omitempty"`
+}
 
-// NewCancelledTask speaks for the cancel that made version seq.
-func NewCancelledTask(bookingID string, seq int) *asynq.Task {
-	return newTask(TypeCancelled, CancelledPayload{BookingRef{bookingID, seq}})
+// NewCancelledTask speaks for the cancel that made version seq; note is
+// the practice's when it cancelled.
+func NewCancelledTask(bookingID string, seq int, note ...*booking.PracticeNote) *asynq.Task {
+	return newTask(TypeCancelled, CancelledPayload{BookingRef{bookingID, seq}, first(note)})
 }
 
 // CancelledTaskID is "cancel:<booking>:<seq>".
@@ -135,11 +143,22 @@ type UpdatedPayload struct {
 	BookingRef
 	// PrevStart is where the booking used to start (unix seconds).
 	PrevStart int64 `json:"prev_start,omitempty"`
+	// Practice is set when the practice moved it (nil: the client did).
+	Practice *booking.PracticeNote `json:"practice,omitempty"`
 }
 
-// NewUpdatedTask speaks for the move that made version seq.
-func NewUpdatedTask(bookingID string, seq int, prevStart time.Time) *asynq.Task {
-	return newTask(TypeUpdated, UpdatedPayload{BookingRef{bookingID, seq}, prevStart.Unix()})
+// NewUpdatedTask speaks for the move that made version seq; note is the
+// practice's when it moved it.
+func NewUpdatedTask(bookingID string, seq int, prevStart time.Time, note ...*booking.PracticeNote) *asynq.Task {
+	return newTask(TypeUpdated, UpdatedPayload{BookingRef{bookingID, seq}, prevStart.Unix(), first(note)})
+}
+
+// first is the optional note given, or nil.
+func first(note []*booking.PracticeNote) *booking.PracticeNote {
+	if len(note) == 0 {
+		return nil
+	}
+	return note[0]
 }
 
 // UpdatedTaskID is "update:<booking>:<seq>".

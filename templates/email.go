@@ -28,6 +28,8 @@ const (
 	EmailRequestDeclined    = "request_declined"    // to the client: the request was declined, book another time
 	EmailRequestExpired     = "request_expired"     // to the client: the request went unanswered and was released
 	EmailTherapistApproval  = "therapist_approval"  // to the therapist: a request to approve or decline
+	EmailPracticeCancel     = "practice_cancel"     // to the client: the practice cancelled, book again
+	EmailPracticeUpdate     = "practice_update"     // to the client: the practice moved the session
 )
 
 // emailNames lists every email Set.Email can render.
@@ -36,6 +38,7 @@ var emailNames = []string{
 	EmailTherapistBooked, EmailTherapistChanged, EmailTherapistCancelled, EmailTherapistFlagged,
 	EmailTherapistReleased, EmailTherapistDigest, EmailSeriesInvite, EmailTherapistSeries,
 	EmailRequestReceived, EmailRequestDeclined, EmailRequestExpired, EmailTherapistApproval,
+	EmailPracticeCancel, EmailPracticeUpdate,
 }
 
 func isEmail(name string) bool { return slices.Contains(emailNames, name) }
@@ -56,9 +59,12 @@ type EmailData struct {
 	// WhenTherapist is the time in the therapist's zone, "" when the zones agree.
 	// Client emails show it as the practice's time; therapist emails, which may
 	// also get the therapist's time in When, show it first and When as the client's.
-	WhenTherapist  string
-	PreviousWhen   string // update and therapist_changed: the old time, formatted like When
-	Location       string // address or video link; may be empty
+	WhenTherapist string
+	PreviousWhen  string // update and therapist_changed: the old time, formatted like When
+	Location      string // address or video link; may be empty
+	// VideoURL is the session's video link (Location too), "" when not a
+	// video session: the "Join the session" button.
+	VideoURL       string
 	ManageURL      string // the client's cancel / reschedule page
 	BookURL        string // book again / book the next session
 	AdminURL       string // the therapist's view of the booking (therapist emails only)
@@ -74,9 +80,19 @@ type EmailData struct {
 	// (therapist_approval only); Expires is when the request is released
 	// unanswered, in the recipient's zone.
 	ApproveURL, DeclineURL, Expires string
-	// Message is the practice's own words with a declined request (may be
-	// empty).
+	// ChangedBy is who cancelled or moved the session, "the client" or
+	// "the practice" (therapist_cancelled, therapist_changed).
+	ChangedBy string
+	// Ahead is how long before the session the change was made: "2 days
+	// and 3 hours" (therapist_cancelled, therapist_changed).
+	Ahead string
+	// Message is the practice's own words to the client, with a declined
+	// request (request_declined) or its own change (practice_cancel,
+	// practice_update): the client's body only; may be empty.
 	Message string
+	// FreeTimes are a few times the client could book instead
+	// (practice_cancel), formatted like When.
+	FreeTimes []string
 	// Sessions lists a day's sessions (therapist_digest only), in the
 	// therapist's zone, by start.
 	Sessions []DigestLine

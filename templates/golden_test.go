@@ -40,6 +40,7 @@ func sample() EmailData {
 		WhenTherapist:  "Tuesday 1 December 2026, 09:00–09:15 (America/New_York)",
 		PreviousWhen:   "Monday 30 November 2026, 16:00–16:15 (Europe/London)",
 		Location:       "https://meet.example.org/riverside-ada",
+		VideoURL:       "https://meet.example.org/riverside-ada",
 		ManageURL:      "https://book.example.org/m/bk1.exp.sig?lang=en&from=email",
 		BookURL:        "https://book.example.org/book",
 		AdminURL:       "https://book.example.org/admin/bookings/bk1",
@@ -50,7 +51,10 @@ func sample() EmailData {
 		ApproveURL:     "https://book.example.org/approve/bk1.exp.sig",
 		DeclineURL:     "https://book.example.org/decline/bk1.exp.sig",
 		Expires:        "Thursday 26 November 2026, 14:00 (Europe/London)",
-		Message:        "I am away that week.\nPlease try the week after.",
+		ChangedBy:      "the practice",
+		Ahead:          "2 days and 3 hours",
+		Message:        "I am unwell today.\nI am very sorry for the short notice.",
+		FreeTimes:      []string{"Wednesday 2 December 2026, 14:00–14:15 (Europe/London)", "Thursday 3 December 2026, 15:00–15:15 (Europe/London)"},
 	}
 }
 

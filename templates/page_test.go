@@ -121,6 +121,8 @@ func TestGoldenAdminPages(t *testing.T) {
 			"Notes": "First time.\n<script>x()</script> & \"more\"", "Status": "confirmed", "Flag": "undeliverable", "Seq": 2,
 			"Created": "2026-11-20 10:00:00 EST", "Updated": "2026-11-21 11:30:00 EST", "Live": true, "Locked": true,
 			"DayURL": "/admin/?date=2026-12-01", "Action": "/admin/bookings/default_abc/cancel", "CSRF": "csrf-token",
+			"MoveAction": "/admin/bookings/default_abc/reschedule", "MaxMessage": 1000,
+			"Moves": []map[string]string{{"Value": "2026-12-02T14:00:00Z", "Label": "Wednesday 2 December 2026, 09:00"}},
 			"Style": "/static/admin.css?v=test", "PreferredName": "<i>Sunny</i>", "Attendance": "attended",
 			"AttendAction": "/admin/bookings/default_abc/attendance",
 		}},

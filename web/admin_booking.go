@@ -40,6 +40,11 @@ type adminBookingPage struct {
 	Series     []seriesLine
 	Recurrence string
 	Skipped    []string
+	// Moves are the free times the practice may move the booking to, and
+	// MoveAction the form's target; MaxMessage bounds the message boxes.
+	Moves      []moveChoice
+	MoveAction string
+	MaxMessage int
 }
 
 // seriesLine is one session of a series on a booking's admin page.
@@ -89,12 +94,19 @@ func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) {
 		p.Notice = adminDecidedNotices[done]
 	case done == "attendance" && p.Attendance != "":
 		p.Notice = "The attendance is recorded: " + p.Attendance + "."
+	case done == "moved" && p.Live:
+		p.Notice = adminMovedNotice
 	}
 	if p.Live {
 		p.Action = s.Links.AdminPath(b.ID) + "/cancel"
 		p.CSRF = s.csrfToken(w, r)
 		if !s.Now().Before(b.Start) {
 			p.AttendAction = s.Links.AdminPath(b.ID) + "/attendance"
+		}
+		if err := s.addMoveChoices(r, &p, b); err != nil {
+			s.classified(r.Context(), err) // logs the cause
+			s.adminUnavailable(w, r)
+			return
 		}
 	}
 	if b.Status == booking.StatusPending {
@@ -104,8 +116,8 @@ func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) {
 }
 
 // adminCancel answers POST /admin/bookings/{id}/cancel: the practice
-// cancels on the client's behalf, late or not, through the same path as
-// the client's own cancel, so the same emails go out.
+// cancels, late or not, with its optional message to the client; the
+// client is told the practice cancelled, and offered new times.
 func (s *Server) adminCancel(w http.ResponseWriter, r *http.Request) {
 	if !s.postedForm(w, r, adminFormTexts("Please open the booking again and retry.")) {
 		return
@@ -114,10 +126,9 @@ func (s *Server) adminCancel(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	c, err := s.Appointments.CancelByPractice(r.Context(), b)
+	c, err := s.Appointments.CancelByPractice(r.Context(), b, r.PostForm.Get("message"))
 	if err != nil {
-		s.classified(r.Context(), err) // logs the cause
-		s.adminUnavailable(w, r)
+		s.adminChangeProblem(w, r, err)
 		return
 	}
 	if b.Status.Live() && !c.Status.Live() {
