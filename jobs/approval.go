@@ -95,7 +95,7 @@ func (h *Handlers) sweepRequests(ctx context.Context, therapistID string) error 
 	now := h.Now()
 	for _, b := range pending {
 		switch {
-		case !now.Before(b.CreatedAt.Add(h.Config.Approval.Expires)):
+		case !now.Before(requestExpires(b, h.Config.Approval.Expires)):
 			errs = append(errs, h.Queue.expire(ctx, b.ID, b.Seq))
 		case now.Sub(b.CreatedAt) >= sweepGrace:
 			if _, found, err := h.Queue.taskState(RequestTaskID(b.ID)); err != nil {
@@ -111,7 +111,17 @@ func (h *Handlers) sweepRequests(ctx context.Context, therapistID string) error 
 
 // expires is when a request is released unanswered.
 func (c *Composer) expires(b booking.Booking) time.Time {
-	return b.CreatedAt.Add(c.cfg.Approval.Expires)
+	return requestExpires(b, c.cfg.Approval.Expires)
+}
+
+// requestExpires is when a request made at b.CreatedAt is released
+// unanswered: after approval.expires, or at its session's start if that
+// comes first (a request cannot wait past its own time).
+func requestExpires(b booking.Booking, expires time.Duration) time.Time {
+	if at := b.CreatedAt.Add(expires); at.Before(b.Start) {
+		return at
+	}
+	return b.Start
 }
 
 // formatExpires writes a request's expiry for people: "Thursday 3
