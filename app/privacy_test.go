@@ -65,3 +65,71 @@ func TestLogsNeverCarryPersonalData(t *testing.T) {
 		}
 	}
 }
+
+// TestNewPathsCarryNoPersonalData does the same over the practice's own
+// paths: a request approved and one declined with a message, a practice
+// cancel and move with messages, a standing series, and attendance; no
+// email carries the note, no subject or calendar title anything clinical,
+// and no log line a name, an email, a note, a message or a video room.
+func TestNewPathsCarryNoPersonalData(t *testing.T) {
+	const (
+		note    = "panic attacks since the divorce"
+		message = "private words about my own illness"
+	)
+	e := startEnv(t, requireApproval)
+	all := firstSlots(t, e.base, "consultation")
+	slots := all.Slots[slotAfter(t, all, 25*time.Hour):]
+	req := func(typ, start, who, addr string) string {
+		return fmt.Sprintf(`{"type":%q,"start":%q,"name":%q,"email":%q,"notes":%q,"preferred_name":"Zeb"}`, typ, start, who, addr, note)
+	}
+	var approved, declined bookingAnswer
+	do(t, "POST", e.base+"/api/bookings", req("consultation", slots[0].Start, "Zebulon Quintero", "zq.private@example.org"), &approved)
+	do(t, "POST", e.base+"/api/bookings", req("consultation", slots[3].Start, "Yolanda Ximenes", "yx.private@example.org"), &declined)
+	e.smtp.WaitFor(t, 4, 10*time.Second)
+	if code := adminPost(t, e, "/admin/api/bookings/"+approved.ID+"/approve", "", nil); code != 200 {
+		t.Fatalf("approve = %d", code)
+	}
+	if code := adminPost(t, e, "/admin/api/bookings/"+declined.ID+"/decline", fmt.Sprintf(`{"message":%q}`, message), nil); code != 200 {
+		t.Fatalf("decline = %d", code)
+	}
+	waitStatus(t, e, approved.ID, "confirmed")
+	sess := firstSlots(t, e.base, "session")
+	ss := sess.Slots[slotAfter(t, sess, 26*time.Hour):]
+	var moved bookingAnswer
+	do(t, "POST", e.base+"/api/bookings", req("session", ss[0].Start, "Zebulon Quintero", "zq.private@example.org"), &moved)
+	waitStatus(t, e, moved.ID, "confirmed")
+	adminPost(t, e, "/admin/api/bookings/"+moved.ID+"/reschedule", fmt.Sprintf(`{"start":%q,"message":%q}`, ss[3].Start, message), nil)
+	adminPost(t, e, "/admin/api/bookings/"+moved.ID+"/cancel", fmt.Sprintf(`{"message":%q}`, message), nil)
+	adminPost(t, e, "/admin/api/bookings/"+approved.ID+"/attendance", `{"status":"no_show"}`, nil) // before the start: refused
+	first, _ := time.Parse(time.RFC3339, ss[5].Start)
+	code := adminPost(t, e, "/admin/api/series", fmt.Sprintf(`{"type":"session","start":%q,"name":"Zebulon Quintero","email":"zq.private@example.org","notes":%q,"every_weeks":1,"count":3}`,
+		first.AddDate(0, 0, 7).UTC().Format(time.RFC3339), note), nil)
+	if code != 201 {
+		t.Fatalf("series = %d", code)
+	}
+	// Thirteen: the move's update is dropped as stale by the cancel that
+	// follows it at once, as every stale message is.
+	msgs := e.smtp.WaitFor(t, 13, 20*time.Second)
+	for _, m := range msgs {
+		data := string(m.Data)
+		if strings.Contains(data, "panic attacks") {
+			t.Error("an email carries the client's note")
+		}
+		msg, _ := parseMessage(t, m.Data)
+		for _, clinical := range []string{"panic", "divorce", "illness", "Zeb"} {
+			if strings.Contains(msg.Header.Get("Subject"), clinical) {
+				t.Errorf("a subject carries %q: %s", clinical, msg.Header.Get("Subject"))
+			}
+		}
+		if strings.Contains(data, "SUMMARY:") && !strings.Contains(data, "SUMMARY:Appointment with") {
+			t.Error("a calendar title is not the practice's")
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	logs := strings.ToLower(e.logs.String())
+	for _, secret := range []string{"zebulon", "quintero", "zq.private", "yolanda", "yx.private", "panic", "divorce", "private words", "meet.example.org", "riverside-"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log carries %q", secret)
+		}
+	}
+}
