@@ -213,3 +213,40 @@ func TestSeriesConfirmRunAgainSendsNothingTwice(t *testing.T) {
 		}
 	}
 }
+
+// The practice cancelling one session of a series tells the client in its
+// own words, with the cancel of that occurrence alone.
+func TestPracticeCancelsOneSessionOfASeries(t *testing.T) {
+	e := startEnv(t, func(c *config.Config) { c.Admin.Password = "admin-secret" })
+	ny := e.cfg.Therapists[0].Location()
+	day := time.Now().In(ny).AddDate(0, 0, 3)
+	for day.Weekday() != time.Wednesday {
+		day = day.AddDate(0, 0, 1)
+	}
+	first := time.Date(day.Year(), day.Month(), day.Day(), 11, 0, 0, 0, ny)
+	var sr seriesAnswer
+	if code := adminPost(t, e, "/admin/api/series", `{"type":"session","start":"`+first.UTC().Format(time.RFC3339)+`","name":"Sam Lee","email":"sam@example.org","every_weeks":1,"count":3}`, &sr); code != 201 {
+		t.Fatalf("series = %d %+v", code, sr)
+	}
+	e.smtp.WaitFor(t, 2, 15*time.Second)
+	waitStatus(t, e, sr.Occurrences[1].ID, "confirmed")
+	if code := adminPost(t, e, "/admin/api/bookings/"+sr.Occurrences[1].ID+"/cancel", `{"message":"I am away that week, I am sorry."}`, nil); code != 200 {
+		t.Fatalf("practice cancel = %d", code)
+	}
+	msgs := e.smtp.WaitFor(t, 4, 15*time.Second)
+	toClient := messagesTo(msgs, "sam@example.org")
+	if len(toClient) != 2 {
+		t.Fatalf("%d emails to the client", len(toClient))
+	}
+	if body := bodyOf(t, toClient[1]); !strings.Contains(body, "I am away that week, I am sorry.") || !strings.Contains(body, "has had to cancel") {
+		t.Errorf("the client's email:\n%s", body)
+	}
+	second, _ := time.Parse(time.RFC3339, sr.Occurrences[1].Start)
+	if cal := calendarOf(t, toClient[1]); !strings.Contains(cal, "METHOD:CANCEL") || !strings.Contains(cal, "RECURRENCE-ID;TZID=America/New_York:"+second.In(ny).Format("20060102T150405")) {
+		t.Errorf("the calendar part:\n%s", cal)
+	}
+	notice := messagesTo(msgs, "ada@example.org")
+	if body := bodyOf(t, notice[len(notice)-1]); !strings.Contains(body, "by the practice") || strings.Contains(body, "I am away") {
+		t.Errorf("the therapist's notice:\n%s", body)
+	}
+}

@@ -61,7 +61,7 @@ func (s *Service) cancel(ctx context.Context, b booking.Booking, late bool, note
 		return c, nil
 	}
 	s.logger.InfoContext(ctx, "booking cancelled", "booking", c.ID, "by_practice", note != nil)
-	s.afterChange(ctx, c, b, s.speakFor(ctx, c, SeriesCancelOne, func() error { return s.queue.Cancelled(ctx, c.ID, c.Seq, note) }))
+	s.afterChange(ctx, c, b, s.speakFor(ctx, c, SeriesCancelOne, note, func() error { return s.queue.Cancelled(ctx, c.ID, c.Seq, note) }))
 	return c, nil
 }
 
@@ -106,7 +106,7 @@ func (s *Service) move(ctx context.Context, b booking.Booking, start time.Time, 
 		return moved, nil // same time as before: nothing changed
 	}
 	s.logger.InfoContext(ctx, "booking moved", "booking", moved.ID, "by_practice", note != nil)
-	s.afterChange(ctx, moved, b, s.speakFor(ctx, moved, SeriesMoveOne, func() error { return s.queue.Updated(ctx, moved.ID, moved.Seq, b.Start, note) }))
+	s.afterChange(ctx, moved, b, s.speakFor(ctx, moved, SeriesMoveOne, note, func() error { return s.queue.Updated(ctx, moved.ID, moved.Seq, b.Start, note) }))
 	return moved, nil
 }
 
@@ -119,8 +119,8 @@ const (
 
 // speakFor queues the emails of a change: a single booking's own, or, for
 // an occurrence of a series, one change of the series' one event (its
-// SEQUENCE raised).
-func (s *Service) speakFor(ctx context.Context, b booking.Booking, kind string, single func() error) error {
+// SEQUENCE raised); note is the practice's, when it made the change.
+func (s *Service) speakFor(ctx context.Context, b booking.Booking, kind string, note *booking.PracticeNote, single func() error) error {
 	if b.Series == "" {
 		return single()
 	}
@@ -128,7 +128,7 @@ func (s *Service) speakFor(ctx context.Context, b booking.Booking, kind string, 
 	if err != nil {
 		return err
 	}
-	return s.queue.SeriesChanged(ctx, b.Series, seq, b.ID, kind)
+	return s.queue.SeriesChanged(ctx, b.Series, seq, b.ID, kind, note)
 }
 
 // CancelSeries cancels every occurrence of a series not yet past, in one
@@ -171,7 +171,7 @@ func (s *Service) CancelSeries(ctx context.Context, seriesID string, byPractice 
 	s.logger.InfoContext(ctx, "series cancelled", "series", sr.ID, "occurrences", cancelled)
 	seq, err := s.store.BumpSeries(ctx, sr.ID)
 	if err == nil {
-		err = s.queue.SeriesChanged(ctx, sr.ID, seq, "", SeriesCancelRest)
+		err = s.queue.SeriesChanged(ctx, sr.ID, seq, "", SeriesCancelRest, nil)
 	}
 	if err != nil {
 		s.logger.ErrorContext(ctx, "change saved but its emails could not be queued", "series", sr.ID, "err", err)

@@ -41,7 +41,7 @@ type Queue interface {
 	ConfirmSeries(ctx context.Context, seriesID string) error
 	// SeriesChanged tells the client of one change to a series (kind, for
 	// the occurrence bookingID, or "" for the series), at its new SEQUENCE.
-	SeriesChanged(ctx context.Context, seriesID string, seq int, bookingID, kind string) error
+	SeriesChanged(ctx context.Context, seriesID string, seq int, bookingID, kind string, note *booking.PracticeNote) error
 	// Requested tells the client a request awaiting approval was received
 	// and asks the therapist to answer it.
 	Requested(ctx context.Context, bookingID string, seq int) error

@@ -83,16 +83,6 @@ func (c *Composer) Update(b booking.Booking, prevStart time.Time) (*mailer.Messa
 	return c.withEvent(b, "update", data, calendar.MethodRequest)
 }
 
-// TherapistCancelled tells the therapist a session was cancelled.
-func (c *Composer) TherapistCancelled(b booking.Booking) (*mailer.Message, error) {
-	return c.toTherapist(b, "therapist_cancelled", time.Time{})
-}
-
-// TherapistChanged tells the therapist a session moved.
-func (c *Composer) TherapistChanged(b booking.Booking, prevStart time.Time) (*mailer.Message, error) {
-	return c.toTherapist(b, "therapist_changed", prevStart)
-}
-
 // PracticeCancel tells the client the practice cancelled: its apology,
 // its message, a link to book again and a few free times; the calendar
 // CANCEL removes the event.

@@ -79,16 +79,14 @@ func TestComposedEmailsGolden(t *testing.T) {
 	b := sampleBooking()
 	prev := b.Start.Add(-24 * time.Hour)
 	build := map[string]func() (*mailer.Message, error){
-		"invite":              func() (*mailer.Message, error) { return c.Invite(b) },
-		"update":              func() (*mailer.Message, error) { return c.Update(b, prev) },
-		"cancel":              func() (*mailer.Message, error) { return c.Cancel(b) },
-		"reminder":            func() (*mailer.Message, error) { return c.Reminder(b, "24h") },
-		"reflection":          func() (*mailer.Message, error) { return c.Reflection(b, false) },
-		"therapist_booked":    func() (*mailer.Message, error) { return c.TherapistBooked(b) },
-		"therapist_changed":   func() (*mailer.Message, error) { return c.TherapistChanged(b, prev) },
-		"therapist_cancelled": func() (*mailer.Message, error) { return c.TherapistCancelled(b) },
-		"therapist_flagged":   func() (*mailer.Message, error) { return c.TherapistFlagged(b) },
-		"therapist_released":  func() (*mailer.Message, error) { return c.TherapistReleased(b) },
+		"invite":             func() (*mailer.Message, error) { return c.Invite(b) },
+		"update":             func() (*mailer.Message, error) { return c.Update(b, prev) },
+		"cancel":             func() (*mailer.Message, error) { return c.Cancel(b) },
+		"reminder":           func() (*mailer.Message, error) { return c.Reminder(b, "24h") },
+		"reflection":         func() (*mailer.Message, error) { return c.Reflection(b, false) },
+		"therapist_booked":   func() (*mailer.Message, error) { return c.TherapistBooked(b) },
+		"therapist_flagged":  func() (*mailer.Message, error) { return c.TherapistFlagged(b) },
+		"therapist_released": func() (*mailer.Message, error) { return c.TherapistReleased(b) },
 	}
 	for name, f := range build {
 		t.Run(name, func(t *testing.T) {
@@ -290,6 +288,7 @@ func TestPracticeChangeEmailsGolden(t *testing.T) {
 		"practice_update":                 func() (*mailer.Message, error) { return c.PracticeUpdate(b, prev, note) },
 		"therapist_cancelled_by_practice": func() (*mailer.Message, error) { return c.TherapistCancelledBy(b, true) },
 		"therapist_changed_by_client":     func() (*mailer.Message, error) { return c.TherapistChangedBy(b, prev, false) },
+		"therapist_cancelled_by_client":   func() (*mailer.Message, error) { return c.TherapistCancelledBy(b, false) },
 	}
 	for name, f := range build {
 		t.Run(name, func(t *testing.T) {

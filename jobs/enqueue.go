@@ -79,8 +79,8 @@ func (e *Enqueuer) ConfirmSeries(ctx context.Context, seriesID string) error {
 }
 
 // SeriesChanged queues the emails of one change to a series.
-func (e *Enqueuer) SeriesChanged(ctx context.Context, seriesID string, seq int, bookingID, kind string) error {
-	return e.enqueue(ctx, NewSeriesChangeTask(seriesID, seq, bookingID, kind), SeriesChangeTaskID(seriesID, seq))
+func (e *Enqueuer) SeriesChanged(ctx context.Context, seriesID string, seq int, bookingID, kind string, note *booking.PracticeNote) error {
+	return e.enqueue(ctx, NewSeriesChangeTask(seriesID, seq, bookingID, kind, note), SeriesChangeTaskID(seriesID, seq))
 }
 
 // Cancelled queues the emails for a cancelled booking (seq is the

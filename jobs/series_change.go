@@ -12,6 +12,7 @@ import (
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/mailer"
+	"github.com/consultd/consultd/templates"
 )
 
 // The kinds of SeriesChangePayload (appointments.Series*).
@@ -57,15 +58,15 @@ func (h *Handlers) handleSeriesChange(ctx context.Context, t *asynq.Task) error 
 		return fmt.Errorf("series change %q: %w", p.Kind, asynq.SkipRetry)
 	}
 	what := fmt.Sprintf("change:%d", p.Seq)
-	err = h.deliver(ctx, bookingMarker(sr.ID, what), func() (*mailer.Message, error) { return h.Compose.SeriesChange(sr, occ, b, p.Kind) })
+	err = h.deliver(ctx, bookingMarker(sr.ID, what), func() (*mailer.Message, error) { return h.Compose.SeriesChange(sr, occ, b, p.Kind, p.Practice) })
 	if err != nil && !errors.Is(err, errRefused) {
 		return err
 	}
 	notice := func() (*mailer.Message, error) {
 		if p.Kind == seriesMoveOne {
-			return h.Compose.TherapistChanged(b, b.Original)
+			return h.Compose.TherapistChangedBy(b, b.Original, p.Practice != nil)
 		}
-		return h.Compose.TherapistCancelled(b)
+		return h.Compose.TherapistCancelledBy(b, p.Practice != nil)
 	}
 	if err := h.deliver(ctx, bookingMarker(sr.ID, "notice:"+what), notice); err != nil && !errors.Is(err, errRefused) {
 		return err
@@ -98,7 +99,7 @@ func firstCancelledAfter(occ []booking.Booking, now time.Time) booking.Booking {
 // SeriesChange is the client's email of one change to a series: the
 // occurrence's own words (cancelled, or moved from its original time), the
 // calendar part changing the series' one event.
-func (c *Composer) SeriesChange(sr booking.Series, occ []booking.Booking, b booking.Booking, kind string) (*mailer.Message, error) {
+func (c *Composer) SeriesChange(sr booking.Series, occ []booking.Booking, b booking.Booking, kind string, note *booking.PracticeNote) (*mailer.Message, error) {
 	sb := seriesBooking(sr, occ)
 	data, th, _ := c.facts(b)
 	data.ManageURL = c.links.Manage(sr.ID)
@@ -111,8 +112,18 @@ func (c *Composer) SeriesChange(sr booking.Series, occ []booking.Booking, b book
 	case seriesCancelOne:
 		// The occurrence itself is in Skipped now; its cancel names it.
 		ics, err = ev.CancelOccurrenceICS(b.Original)
+		if note != nil {
+			name, data.Message = templates.EmailPracticeCancel, note.Message
+			loc := calendar.ZoneOr(b.TimeZone, th.Location())
+			for _, t := range note.Offer {
+				data.FreeTimes = append(data.FreeTimes, FormatWhen(t, t.Add(b.End.Sub(b.Start)), loc))
+			}
+		}
 	case seriesMoveOne:
 		name, method = "update", calendar.MethodRequest
+		if note != nil {
+			name, data.Message = templates.EmailPracticeUpdate, note.Message
+		}
 		data.PreviousWhen = c.previous(b, b.Original, b.TimeZone)
 		ics, err = ev.ICS()
 	case seriesCancelRest:

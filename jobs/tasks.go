@@ -76,11 +76,13 @@ type SeriesChangePayload struct {
 	Seq       int    `json:"seq"`
 	BookingID string `json:"booking_id,omitempty"`
 	Kind      string `json:"kind"`
+	// Practice, when the practice made the change, is what it says.
+	Practice *booking.PracticeNote `json:"practice,omitempty"`
 }
 
 // NewSeriesChangeTask speaks for the change that made version seq.
-func NewSeriesChangeTask(seriesID string, seq int, bookingID, kind string) *asynq.Task {
-	return newTask(TypeSeriesChg, SeriesChangePayload{seriesID, seq, bookingID, kind})
+func NewSeriesChangeTask(seriesID string, seq int, bookingID, kind string, note *booking.PracticeNote) *asynq.Task {
+	return newTask(TypeSeriesChg, SeriesChangePayload{seriesID, seq, bookingID, kind, note})
 }
 
 // SeriesChangeTaskID is "series-change:<series>:<seq>": one per change.
