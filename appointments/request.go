@@ -54,31 +54,14 @@ type Valid struct {
 func (s *Service) Validate(req Request) (Valid, error) {
 	v := Valid{Request: req}
 	f := map[string]string{}
-	v.Name = strings.TrimSpace(req.Name)
-	v.Email = strings.TrimSpace(req.Email)
-	if CheckText(f, "name", v.Name, MaxName, true, false) {
-		if msg := nameProblem(v.Name); msg != "" {
-			f["name"] = msg
-		}
-	}
+	v.Name, v.Email = checkClient(f, req.Name, req.Email, req.Notes, req.Timezone)
 	v.PreferredName = strings.TrimSpace(req.PreferredName)
 	if CheckText(f, "preferred_name", v.PreferredName, MaxPreferredName, false, false) {
 		if msg := nameProblem(v.PreferredName); msg != "" {
 			f["preferred_name"] = msg
 		}
 	}
-	if CheckText(f, "email", v.Email, MaxEmail, true, false) {
-		if msg := emailProblem(v.Email); msg != "" {
-			f["email"] = msg
-		}
-	}
-	CheckText(f, "notes", req.Notes, MaxNotes, false, true)
 	CheckText(f, "idempotency_key", req.IdempotencyKey, MaxIdemKey, false, false)
-	if CheckText(f, "timezone", req.Timezone, MaxTimezone, false, false) && req.Timezone != "" {
-		if _, err := calendar.LoadZone(req.Timezone); err != nil {
-			f["timezone"] = "is not a known IANA time zone"
-		}
-	}
 	if CheckText(f, "type", req.Type, MaxShort, true, false) {
 		st, ok := s.cfg.SessionType(req.Type)
 		switch {
@@ -138,6 +121,29 @@ func emailProblem(email string) string {
 		return "is not a valid email address"
 	}
 	return ""
+}
+
+// checkClient checks what a client is known by, for a booking and a series
+// alike: their name and email (returned trimmed), their note and zone.
+func checkClient(f map[string]string, name, email, notes, zone string) (string, string) {
+	name, email = strings.TrimSpace(name), strings.TrimSpace(email)
+	if CheckText(f, "name", name, MaxName, true, false) {
+		if msg := nameProblem(name); msg != "" {
+			f["name"] = msg
+		}
+	}
+	if CheckText(f, "email", email, MaxEmail, true, false) {
+		if msg := emailProblem(email); msg != "" {
+			f["email"] = msg
+		}
+	}
+	CheckText(f, "notes", notes, MaxNotes, false, true)
+	if CheckText(f, "timezone", zone, MaxTimezone, false, false) && zone != "" {
+		if _, err := calendar.LoadZone(zone); err != nil {
+			f["timezone"] = "is not a known IANA time zone"
+		}
+	}
+	return name, email
 }
 
 // pickTherapists is the one asked for, or everyone when none is named.

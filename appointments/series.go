@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/consultd/consultd/booking"
@@ -101,23 +100,7 @@ func (s *Service) Series(ctx context.Context, id string) (booking.Series, []book
 func (s *Service) validateSeries(req SeriesRequest) (validSeries, error) {
 	v := validSeries{SeriesRequest: req}
 	f := map[string]string{}
-	v.Name, v.Email = strings.TrimSpace(req.Name), strings.TrimSpace(req.Email)
-	if CheckText(f, "name", v.Name, MaxName, true, false) {
-		if msg := nameProblem(v.Name); msg != "" {
-			f["name"] = msg
-		}
-	}
-	if CheckText(f, "email", v.Email, MaxEmail, true, false) {
-		if msg := emailProblem(v.Email); msg != "" {
-			f["email"] = msg
-		}
-	}
-	CheckText(f, "notes", req.Notes, MaxNotes, false, true)
-	if CheckText(f, "timezone", req.Timezone, MaxTimezone, false, false) && req.Timezone != "" {
-		if _, err := calendar.LoadZone(req.Timezone); err != nil {
-			f["timezone"] = "is not a known IANA time zone"
-		}
-	}
+	v.Name, v.Email = checkClient(f, req.Name, req.Email, req.Notes, req.Timezone)
 	if st, ok := s.cfg.SessionType(req.Type); ok {
 		v.sessionType = st
 	} else {
