@@ -122,10 +122,7 @@ func seriesBooking(sr booking.Series, occ []booking.Booking) booking.Booking {
 func (c *Composer) describeSeries(d *templates.EmailData, sr booking.Series, loc *time.Location) {
 	practice := c.zoneOf(sr.TherapistID)
 	starts := calendar.WeeklyOccurrences(sr.First, practice, sr.EveryWeeks, sr.Count)
-	every := "Every week"
-	if sr.EveryWeeks == 2 {
-		every = "Every other week"
-	}
+	every := Every(sr.EveryWeeks)
 	first, last := sr.First.In(practice), starts[len(starts)-1].In(loc)
 	d.Recurrence = fmt.Sprintf("%s on %ss at %s (%s), %d sessions, the last on %s", every, first.Format("Monday"),
 		first.Format("15:04"), practice, sr.Count, last.Format("Monday 2 January 2006"))
@@ -159,4 +156,13 @@ func (c *Composer) seriesEvent(sr booking.Series, occ []booking.Booking, data te
 		}
 	}
 	return ev
+}
+
+// Every says how often a series meets, as a sentence begins: "Every
+// week" or "Every other week".
+func Every(everyWeeks int) string {
+	if everyWeeks == 2 {
+		return "Every other week"
+	}
+	return "Every week"
 }

@@ -240,11 +240,7 @@ func (s *Server) addSeries(r *http.Request, p *adminBookingPage, b booking.Booki
 	}
 	th, _ := s.Config.Therapist(b.TherapistID)
 	loc := zoneOf(th)
-	every := "Every week"
-	if sr.EveryWeeks == 2 {
-		every = "Every other week"
-	}
-	p.Recurrence = fmt.Sprintf("%s, %s, %d sessions", every, sr.First.In(loc).Format("Mondays at 15:04"), sr.Count)
+	p.Recurrence = fmt.Sprintf("%s, %s, %d sessions", jobs.Every(sr.EveryWeeks), sr.First.In(loc).Format("Mondays at 15:04"), sr.Count)
 	for _, t := range sr.Skipped {
 		p.Skipped = append(p.Skipped, t.In(loc).Format("2 January 2006"))
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/jobs"
 	"github.com/consultd/consultd/links"
 )
 
@@ -135,11 +136,7 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 		Invite: st.token, Script: assetURL("book.js"), Style: assetURL("book.css"),
 	}
 	if st.invite.Standing() {
-		every := "every week"
-		if st.invite.EveryWeeks == 2 {
-			every = "every other week"
-		}
-		p.Standing = fmt.Sprintf("%s, %d sessions", every, st.invite.Count)
+		p.Standing = fmt.Sprintf("%s, %d sessions", strings.ToLower(jobs.Every(st.invite.EveryWeeks)), st.invite.Count)
 	}
 	base := s.pagePath(st.token)
 	for _, t := range types {

@@ -33,10 +33,7 @@ func (s *Server) renderSeriesManage(w http.ResponseWriter, r *http.Request, stat
 	th, _ := s.Config.Therapist(sr.TherapistID)
 	st, _ := s.Config.SessionType(sr.Type)
 	loc := calendar.ZoneOr(sr.TimeZone, th.Location())
-	every := "Every week"
-	if sr.EveryWeeks == 2 {
-		every = "Every other week"
-	}
+	every := jobs.Every(sr.EveryWeeks)
 	p := seriesManagePage{
 		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name, Zone: loc.String(),
 		// The series keeps the practice's clock: say its time in its zone.
