@@ -18,9 +18,9 @@ func TestDigestSentOnceAcrossProcesses(t *testing.T) {
 	})
 	// A second worker process on the same Redis.
 	runApp(t, e.cfg, Roles{Worker: true, Scheduler: true}, e.logs)
-	london, _ := time.LoadLocation("Europe/London")
-	tomorrow := time.Now().In(london).AddDate(0, 0, 1)
-	start := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 10, 0, 0, 0, london)
+	zone, _ := time.LoadLocation(e.cfg.Therapists[0].Timezone)
+	tomorrow := time.Now().In(zone).AddDate(0, 0, 1)
+	start := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 10, 0, 0, 0, zone)
 	book(t, e, "consultation", start.UTC().Format(time.RFC3339), "sam@example.org")
 	e.smtp.WaitFor(t, 2, 10*time.Second)
 	runSweep(t, e)
