@@ -1,10 +1,11 @@
-# consultd: `make test` installs what the tests need (redis-server, chromium)
+# consultd: `make test` installs what the tests need (redis-server, chromium,
+# radicale)
 # when missing, then vets, runs staticcheck and deadcode, and runs every test
 # with the race detector.
 
 GO       ?= go
 PACKAGES ?= ./...
-APT_DEPS := redis-server:redis-server chromium:chromium
+APT_DEPS := redis-server:redis-server chromium:chromium radicale:radicale
 
 .PHONY: test deps vet lint build run fuzz clean bench test-faults
 

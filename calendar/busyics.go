@@ -51,6 +51,17 @@ func BusyFromICSExcept(data []byte, loc *time.Location, from, to time.Time, ownH
 	if err != nil {
 		return nil, fmt.Errorf("calendar: read iCalendar feed: %w", err)
 	}
+	return BusyFromCalendar(cal, loc, from, to, ownHost)
+}
+
+// BusyFromCalendar is BusyFromICSExcept for a calendar already decoded,
+// such as the objects of a CalDAV collection gathered into one.
+func BusyFromCalendar(cal *ical.Calendar, loc *time.Location, from, to time.Time, ownHost string) (busy []Interval, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			busy, err = nil, fmt.Errorf("calendar: malformed iCalendar data: %v", r)
+		}
+	}()
 	zones := newFeedZones(cal, loc, to.AddDate(0, 0, 2))
 	var events []feedEvent
 	replaced := map[string]map[string]bool{} // UID → occurrences an override replaces

@@ -86,6 +86,9 @@ type Therapist struct {
 	// unguessable room name, and without it every session uses this one
 	// room. A meeting link lets anyone in, so it is a Secret: never logged.
 	VideoURL Secret `mapstructure:"video_url"`
+	// CalDAV is the therapist's own calendar on a CalDAV server: every
+	// booking is written into it, and its events are busy time.
+	CalDAV CalDAV `mapstructure:"caldav"`
 
 	schedule calendar.Schedule
 }

@@ -51,6 +51,7 @@ func defaults() map[string]any {
 		"digest.at":                    "18:00",
 		"feeds.refresh":                "15m",
 		"feeds.timeout":                "10s",
+		"feeds.caldav_refresh":         "1m",
 		"cancellation.late_window":     "24h",
 		"cancellation.allow_late":      true,
 		"cancellation.policy":          "Please cancel at least 24 hours ahead so someone else can have the time.",

@@ -13,11 +13,18 @@ import (
 type Feeds struct {
 	Refresh time.Duration `mapstructure:"refresh"`
 	Timeout time.Duration `mapstructure:"timeout"`
+	// CalDAVRefresh is how often the therapists' CalDAV calendars are read
+	// for busy time: a time-range query is cheap, and time the therapist
+	// blocks by hand should stop being offered within a minute.
+	CalDAVRefresh time.Duration `mapstructure:"caldav_refresh"`
 }
 
 func (f Feeds) validate(p *problems) {
 	if f.Refresh < time.Minute || f.Refresh > 24*time.Hour {
 		p.add("feeds.refresh", "%s is out of range: use 1m to 24h", f.Refresh)
+	}
+	if f.CalDAVRefresh < time.Second || f.CalDAVRefresh > 15*time.Minute {
+		p.add("feeds.caldav_refresh", "%s is out of range: use 1s to 15m", f.CalDAVRefresh)
 	}
 	if f.Timeout <= 0 || f.Timeout > 2*time.Minute {
 		p.add("feeds.timeout", "%s is out of range: use more than 0 and at most 2m", f.Timeout)

@@ -170,6 +170,7 @@ func (c *Config) validateTherapists(p *problems) {
 		parseTimeOff(p, key+".time_off", t.TimeOff, &t.schedule)
 		validateBusyICS(p, key+".busy_ics", t.BusyICS)
 		validateVideoURL(p, key+".video_url", t.VideoURL)
+		t.CalDAV.validate(p, key+".caldav")
 	}
 }
 
