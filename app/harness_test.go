@@ -166,3 +166,16 @@ func httpGet(url string) (string, error) {
 	body, err := io.ReadAll(resp.Body)
 	return string(body), err
 }
+
+// eventually polls cond every 50 ms until it holds, or fails the test
+// after within.
+func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %s: %s", within, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

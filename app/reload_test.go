@@ -44,16 +44,6 @@ func firstLocalStart(t *testing.T, base string) string {
 	return start.In(london).Format("15:04")
 }
 
-func waitUntil(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within 10 s: %s", what)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
 
 func TestConfigAndTemplateChangesApplyWithoutRestart(t *testing.T) {
 	rdb, smtp := testredis.Start(t), testsmtp.Start(t)
@@ -88,18 +78,18 @@ func TestConfigAndTemplateChangesApplyWithoutRestart(t *testing.T) {
 	}
 
 	write(reloadConfig(rdb, smtp, "13:00-14:00", "Europe/London", tplDir))
-	waitUntil(t, "new hours in force", func() bool { return firstLocalStart(t, base) == "13:00" })
+	eventually(t, 10*time.Second, "new hours in force", func() bool { return firstLocalStart(t, base) == "13:00" })
 
 	// A bad edit is refused with its key named; the hours in force stay.
 	write(reloadConfig(rdb, smtp, "15:00-16:00", "Mars/Base", tplDir))
-	waitUntil(t, "the refusal logged", func() bool { return strings.Contains(logs.String(), "therapists[0].timezone") })
+	eventually(t, 10*time.Second, "the refusal logged", func() bool { return strings.Contains(logs.String(), "therapists[0].timezone") })
 	if got := firstLocalStart(t, base); got != "13:00" {
 		t.Fatalf("after a bad edit the first slot is %q, want 13:00 still", got)
 	}
 	// An emptied file (an editor's first write) is refused too, not read as
 	// all defaults.
 	write("")
-	waitUntil(t, "the empty file refused", func() bool { return strings.Contains(logs.String(), "is empty") })
+	eventually(t, 10*time.Second, "the empty file refused", func() bool { return strings.Contains(logs.String(), "is empty") })
 	if got := firstLocalStart(t, base); got != "13:00" {
 		t.Fatalf("after emptying the file the first slot is %q, want 13:00 still", got)
 	}
@@ -116,7 +106,7 @@ func TestConfigAndTemplateChangesApplyWithoutRestart(t *testing.T) {
 		t.Fatal("the template override is not in use")
 	}
 	errorPage("second words")
-	waitUntil(t, "the edited template in use", func() bool { return strings.Contains(fetch(), "second words") })
+	eventually(t, 10*time.Second, "the edited template in use", func() bool { return strings.Contains(fetch(), "second words") })
 }
 
 // TestCalendarFeedChangesApplyWithoutRestart: a busy_ics feed added by an
@@ -155,11 +145,11 @@ func TestCalendarFeedChangesApplyWithoutRestart(t *testing.T) {
 	}
 
 	write(true)
-	waitUntil(t, "the added feed in force", func() bool { return firstLocalStart(t, base) == "09:30" })
+	eventually(t, 10*time.Second, "the added feed in force", func() bool { return firstLocalStart(t, base) == "09:30" })
 	if strings.Contains(logs.String(), "after a restart") {
 		t.Errorf("a feed change is announced as needing a restart:\n%s", logs)
 	}
 
 	write(false)
-	waitUntil(t, "the removed feed out of force", func() bool { return firstLocalStart(t, base) == "09:00" })
+	eventually(t, 10*time.Second, "the removed feed out of force", func() bool { return firstLocalStart(t, base) == "09:00" })
 }

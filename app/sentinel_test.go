@@ -44,7 +44,7 @@ func TestServiceThroughSentinel(t *testing.T) {
 
 	began := time.Now()
 	master.Kill()
-	waitFor(t, "Sentinel to promote the replica", func() bool {
+	eventually(t, 20*time.Second, "Sentinel to promote the replica", func() bool {
 		return testredis.MasterOf(t, sentinel, "consultd") == replica.Addr()
 	})
 	t.Logf("Sentinel promoted the replica %v after the master died", time.Since(began).Round(time.Millisecond))
@@ -53,7 +53,7 @@ func TestServiceThroughSentinel(t *testing.T) {
 	// with 503, which tells the client nothing was booked and to retry.
 	var second bookingAnswer
 	refused := 0
-	waitFor(t, "a booking after the failover", func() bool {
+	eventually(t, 20*time.Second, "a booking after the failover", func() bool {
 		code := do(t, "POST", e.base+"/api/bookings", bookingFor("default", slots[5].Start, "after@example.org"), &second)
 		if code != 201 && code != 503 {
 			t.Fatalf("POST after the failover = %d %+v", code, second)
@@ -73,14 +73,3 @@ func TestServiceThroughSentinel(t *testing.T) {
 	}
 }
 
-// waitFor polls cond for up to 20 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}

@@ -129,7 +129,7 @@ func TestSeriesFromAdminToTheClientsCalendar(t *testing.T) {
 			t.Errorf("the move lacks %q:\n%s", want, update)
 		}
 	}
-	waitFor(t, "the moved session's follow-ups", func() bool { return len(scheduledFor(t, e, sr.Occurrences[4].ID+":1:")) == 2 })
+	eventually(t, 20*time.Second, "the moved session's follow-ups", func() bool { return len(scheduledFor(t, e, sr.Occurrences[4].ID+":1:")) == 2 })
 
 	if code := do(t, "POST", e.base+"/api/manage/"+tok+"/cancel", `{}`, &after); code != 200 {
 		t.Fatalf("cancel the rest = %d %+v", code, after)

@@ -3,11 +3,14 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/hibiken/asynq"
 
+	"github.com/consultd/consultd/caldav"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/feeds"
 	"github.com/consultd/consultd/jobs"
 	"github.com/consultd/consultd/links"
 	"github.com/consultd/consultd/mailer"
@@ -57,7 +60,13 @@ func (a *App) buildWorker() error {
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			id, _ := asynq.GetTaskID(ctx)
 			n, _ := asynq.GetRetryCount(ctx)
-			a.logger.Warn("task failed", "task", id, "type", t.Type(), "retry", n, "err", err)
+			level := slog.LevelWarn
+			if t.Type() == jobs.TypeCalendar && caldav.ClassOf(err) != "" {
+				// The calendar's state is logged once when it changes; a
+				// line per retry of every booking would bury it.
+				level = slog.LevelDebug
+			}
+			a.logger.Log(ctx, level, "task failed", "task", id, "type", t.Type(), "retry", n, "err", err)
 		}),
 	})
 	return nil
@@ -72,6 +81,7 @@ func (a *App) taskMux(cfg *config.Config, set *templates.Set, enq *jobs.Enqueuer
 	handlers := jobs.NewHandlers(jobs.HandlerDeps{
 		Store: a.store, Sender: a.sender, Compose: compose, Queue: enq,
 		Config: cfg, Logger: a.logger, Now: a.now, Metrics: a.metrics,
+		Calendars: feeds.NewStore(a.rdb, cfg, a.now),
 	})
 	mux := asynq.NewServeMux()
 	handlers.Register(mux)

@@ -59,10 +59,10 @@ func NewRefresher(store *Store, cfg *config.Config, opts Options) *Refresher {
 	return r
 }
 
-// Configured reports whether any therapist lists a feed.
+// Configured reports whether any therapist has a feed or a CalDAV calendar.
 func Configured(cfg *config.Config) bool {
 	for _, t := range cfg.Therapists {
-		if len(t.BusyICS) > 0 {
+		if hasOwnCalendars(t) {
 			return true
 		}
 	}
@@ -89,12 +89,15 @@ type plan struct {
 	Horizon time.Duration
 	BaseURL string
 	Feed    map[string][]config.Secret // by therapist, with its zone
+	CalDAV  map[string]config.CalDAV
+	Every   time.Duration // of CalDAV reads
 }
 
 func readPlan(cfg *config.Config) plan {
-	p := plan{Feeds: cfg.Feeds, Horizon: cfg.Booking.Horizon, BaseURL: cfg.BaseURL, Feed: map[string][]config.Secret{}}
+	p := plan{Feeds: cfg.Feeds, Horizon: cfg.Booking.Horizon, BaseURL: cfg.BaseURL, Feed: map[string][]config.Secret{}, CalDAV: map[string]config.CalDAV{}}
 	for _, t := range cfg.Therapists {
 		p.Feed[t.ID+" "+t.Timezone] = t.BusyICS
+		p.CalDAV[t.ID+" "+t.Timezone] = t.CalDAV
 	}
 	return p
 }
@@ -107,21 +110,31 @@ func readPlan(cfg *config.Config) plan {
 // interval, and a conditional GET costs the calendar server little.
 func (r *Refresher) Run(ctx context.Context) {
 	r.claimAndRefresh(ctx, true)
-	every := r.cfg.Load().Feeds.Refresh
-	tick := time.NewTicker(every)
+	r.claimAndReadCalDAV(ctx, true)
+	every, davEvery := r.cfg.Load().Feeds.Refresh, r.cfg.Load().Feeds.CalDAVRefresh
+	tick, davTick := time.NewTicker(every), time.NewTicker(davEvery)
 	defer tick.Stop()
+	defer davTick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 			r.claimAndRefresh(ctx, false)
+		case <-davTick.C:
+			r.claimAndReadCalDAV(ctx, false)
 		case <-r.changed:
-			if now := r.cfg.Load().Feeds.Refresh; now != every {
-				every = now
+			f := r.cfg.Load().Feeds
+			if f.Refresh != every {
+				every = f.Refresh
 				tick.Reset(every)
 			}
+			if f.CalDAVRefresh != davEvery {
+				davEvery = f.CalDAVRefresh
+				davTick.Reset(davEvery)
+			}
 			r.claimAndRefresh(ctx, true)
+			r.claimAndReadCalDAV(ctx, true)
 		}
 	}
 }
@@ -131,7 +144,7 @@ func (r *Refresher) claimAndRefresh(ctx context.Context, always bool) {
 	if !Configured(cfg) && !always {
 		return
 	}
-	won, err := r.store.claimRun(ctx, r.now(), cfg.Feeds.Refresh)
+	won, err := r.store.claimRun(ctx, "feeds", r.now(), cfg.Feeds.Refresh)
 	if err != nil {
 		r.logger.Warn("busy calendars: the refresh could not be claimed", "err", err)
 	}

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -47,7 +48,7 @@ func NewStore(rdb redis.UniversalClient, cfg *config.Config, now func() time.Tim
 	}
 	s := &Store{rdb: rdb, cfg: cfg, now: now, keys: map[string][]string{}}
 	for _, t := range cfg.Therapists {
-		if len(t.BusyICS) > 0 {
+		if hasOwnCalendars(t) {
 			s.keys[t.ID] = slices.Clip(feedKeys(t))
 		}
 	}
@@ -61,7 +62,10 @@ type Status struct {
 	// LastError says why the last attempt failed ("" when it did not). It
 	// names the host at most, never a path or anything from the feed.
 	LastError string `json:"last_error,omitempty"`
-	Spans     int    `json:"spans"`
+	// Class is the kind of the last failure of a CalDAV calendar
+	// ("auth refused", "unreachable"…), as /readyz shows it.
+	Class string `json:"class,omitempty"`
+	Spans int    `json:"spans"`
 }
 
 // Loaded reports whether the feed was ever read successfully.
@@ -81,20 +85,33 @@ func feedKey(source config.Secret) string {
 	return hex.EncodeToString(sum[:16])
 }
 
+// feedKeys are the keys of the therapist's busy_ics feeds, in order, then
+// that of the CalDAV calendar when there is one.
 func feedKeys(t config.Therapist) []string {
-	keys := make([]string, len(t.BusyICS))
+	keys := make([]string, len(t.BusyICS), len(t.BusyICS)+1)
 	for i, f := range t.BusyICS {
 		keys[i] = feedKey(f)
 	}
+	if t.CalDAV.IsSet() {
+		keys = append(keys, calDAVKey(t.CalDAV))
+	}
 	return keys
 }
+
+// calDAVKey names the stored busy time of a CalDAV account's collections.
+func calDAVKey(c config.CalDAV) string {
+	return feedKey(config.Secret("caldav " + c.Username + " " + c.URL + " " + strings.Join(c.BusyURLs, " ")))
+}
+
+// hasOwnCalendars reports whether the therapist has any calendar to read.
+func hasOwnCalendars(t config.Therapist) bool { return len(t.BusyICS) > 0 || t.CalDAV.IsSet() }
 
 // Busy returns the spans of the therapist's own calendars that meet
 // [from, to), from the last good copy of each configured feed. A feed never
 // loaded blocks nothing.
 func (s *Store) Busy(ctx context.Context, therapistID string, from, to time.Time) ([]calendar.Interval, error) {
 	t, ok := s.cfg.Therapist(therapistID)
-	if !ok || len(t.BusyICS) == 0 {
+	if !ok || !hasOwnCalendars(t) {
 		return nil, nil
 	}
 	vals, err := s.rdb.HMGet(ctx, busyKey(therapistID), feedKeys(t)...).Result()
@@ -183,9 +200,9 @@ func (s *Store) forget(ctx context.Context, t config.Therapist) error {
 
 // claimRun reports whether this process is the first to claim the refresh
 // of the interval now falls in; the claim expires with the interval.
-func (s *Store) claimRun(ctx context.Context, now time.Time, every time.Duration) (bool, error) {
+func (s *Store) claimRun(ctx context.Context, what string, now time.Time, every time.Duration) (bool, error) {
 	n := now.UnixNano() / int64(every)
-	key := fmt.Sprintf("consultd:feeds:run:%d", n)
+	key := fmt.Sprintf("consultd:%s:run:%d", what, n)
 	return s.rdb.SetNX(ctx, key, now.UnixMilli(), every).Result()
 }
 

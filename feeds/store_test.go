@@ -52,7 +52,7 @@ func TestClaimRun(t *testing.T) {
 		{"the next interval again", start.Add(every + time.Second), false},
 	}
 	for _, tt := range tests {
-		got, err := store.claimRun(context.Background(), tt.at, every)
+		got, err := store.claimRun(context.Background(), "feeds", tt.at, every)
 		if err != nil {
 			t.Fatal(err)
 		}

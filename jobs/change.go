@@ -24,6 +24,9 @@ func (h *Handlers) handleCancelled(ctx context.Context, t *asynq.Task) error {
 	if !ok || err != nil {
 		return err
 	}
+	if err := h.Queue.CalendarCopy(ctx, b); err != nil {
+		return err
+	}
 	err = h.send(ctx, b, fmt.Sprintf("cancel:%d", b.Seq), func(b booking.Booking) (*mailer.Message, error) {
 		if p.Practice != nil {
 			return h.Compose.PracticeCancel(b, *p.Practice)
@@ -48,6 +51,9 @@ func (h *Handlers) handleUpdated(ctx context.Context, t *asynq.Task) error {
 	}
 	b, ok, err := h.current(ctx, t.Type(), p.BookingRef, booking.StatusConfirmed)
 	if !ok || err != nil {
+		return err
+	}
+	if err := h.Queue.CalendarCopy(ctx, b); err != nil {
 		return err
 	}
 	if err := h.Queue.ScheduleFollowUps(ctx, b); err != nil {

@@ -97,7 +97,7 @@ func (c *Composer) withEvent(b booking.Booking, name string, data templates.Emai
 // booking's, raised by every change.
 func (c *Composer) event(b booking.Booking, data templates.EmailData, method calendar.Method) calendar.Event {
 	return calendar.Event{
-		UID:         b.ID + "@" + c.host,
+		UID:         c.UID(b.ID),
 		Sequence:    b.Seq,
 		Method:      method,
 		Start:       b.Start,

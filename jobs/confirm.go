@@ -84,6 +84,9 @@ func (h *Handlers) handleConfirm(ctx context.Context, t *asynq.Task) error {
 	if err := h.Queue.ScheduleFollowUps(ctx, confirmed); err != nil {
 		return err
 	}
+	if err := h.Queue.CalendarCopy(ctx, confirmed); err != nil {
+		return err
+	}
 	h.Logger.Info("booking confirmed", "booking", b.ID)
 	return nil
 }

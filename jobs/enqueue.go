@@ -27,15 +27,25 @@ const mailRetries = 25
 const retention = 24 * time.Hour
 
 // RetryDelay waits 5 s after the first failure and doubles up to 15
-// minutes: a passing SMTP hiccup is retried within seconds, a long outage
+// minutes (a calendar copy: 1 s, up to 2 minutes): a passing SMTP hiccup is retried within seconds, a long outage
 // is not hammered.
-func RetryDelay(n int, _ error, _ *asynq.Task) time.Duration {
-	d := 5 * time.Second
-	for i := 0; i < n && d < 15*time.Minute; i++ {
+func RetryDelay(n int, _ error, t *asynq.Task) time.Duration {
+	first, most := 5*time.Second, 15*time.Minute
+	if t != nil && t.Type() == TypeCalendar {
+		// A calendar server back from an outage should show the sessions
+		// booked meanwhile within minutes, not a quarter of an hour.
+		first, most = time.Second, 2*time.Minute
+	}
+	d := first
+	for i := 0; i < n && d < most; i++ {
 		d *= 2
 	}
-	return min(d, 15*time.Minute)
+	return min(d, most)
 }
+
+// calendarRetries is how often a calendar copy is tried: at most every
+// two minutes, that is about ten hours of outage.
+const calendarRetries = 300
 
 // Enqueuer puts tasks on the queue. Every task has a deterministic ID, so
 // enqueueing the same work twice (a retried request, the sweep, two
@@ -92,6 +102,16 @@ func (e *Enqueuer) Cancelled(ctx context.Context, bookingID string, seq int, not
 // Updated queues the emails for a moved booking.
 func (e *Enqueuer) Updated(ctx context.Context, bookingID string, seq int, prevStart time.Time, note *booking.PracticeNote) error {
 	return e.enqueue(ctx, NewUpdatedTask(bookingID, seq, prevStart, note), UpdatedTaskID(bookingID, seq))
+}
+
+// CalendarCopy queues the write of the booking's current state into its
+// therapist's CalDAV calendar, if the therapist has one.
+func (e *Enqueuer) CalendarCopy(ctx context.Context, b booking.Booking) error {
+	th, ok := e.cfg.Therapist(b.TherapistID)
+	if !ok || !th.CalDAV.IsSet() {
+		return nil
+	}
+	return e.enqueue(ctx, NewCalendarCopyTask(b), CalendarCopyTaskID(b.ID, b.Seq), asynq.MaxRetry(calendarRetries))
 }
 
 // ScheduleFollowUps queues the reminders still ahead and the reflection

@@ -31,6 +31,9 @@ type HandlerDeps struct {
 	Now     func() time.Time
 	// Metrics counts each attempt to send an email (nil: not counted).
 	Metrics *metrics.Metrics
+	// Calendars records how the therapists' CalDAV calendars answer
+	// writes (nil: not recorded).
+	Calendars CalendarHealth
 }
 
 // NewHandlers builds the handlers.
@@ -49,6 +52,7 @@ func (h *Handlers) Register(mux *asynq.ServeMux) {
 	mux.HandleFunc(TypeDigest, h.handleDigest)
 	mux.HandleFunc(TypeRequest, h.handleRequest)
 	mux.HandleFunc(TypeDeclined, h.handleDeclined)
+	mux.HandleFunc(TypeCalendar, h.handleCalendarCopy)
 }
 
 // current re-reads the booking of a task and reports whether the task

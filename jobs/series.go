@@ -64,6 +64,9 @@ func (h *Handlers) handleSeries(ctx context.Context, t *asynq.Task) error {
 		if err := h.Queue.ScheduleFollowUps(ctx, confirmed); err != nil {
 			return err
 		}
+		if err := h.Queue.CalendarCopy(ctx, confirmed); err != nil {
+			return err
+		}
 	}
 	h.Logger.Info("series confirmed", "series", sr.ID, "occurrences", len(held))
 	return nil

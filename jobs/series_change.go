@@ -57,6 +57,14 @@ func (h *Handlers) handleSeriesChange(ctx context.Context, t *asynq.Task) error 
 	default:
 		return fmt.Errorf("series change %q: %w", p.Kind, asynq.SkipRetry)
 	}
+	// The therapist's calendar holds each occurrence as its own event.
+	for _, o := range occ {
+		if o.ID == b.ID || (p.Kind == seriesCancelRest && o.Status == booking.StatusCancelled && o.Start.After(h.Now())) {
+			if err := h.Queue.CalendarCopy(ctx, o); err != nil {
+				return err
+			}
+		}
+	}
 	what := fmt.Sprintf("change:%d", p.Seq)
 	err = h.deliver(ctx, bookingMarker(sr.ID, what), func() (*mailer.Message, error) { return h.Compose.SeriesChange(sr, occ, b, p.Kind, p.Practice) })
 	if err != nil && !errors.Is(err, errRefused) {

@@ -31,6 +31,7 @@ const (
 	TypeSweep     = "maintenance:sweep" // no payload, NewSweepTask, SweepTaskID
 	TypeRequest   = "booking:request"   // RequestPayload, NewRequestTask, RequestTaskID
 	TypeDeclined  = "booking:declined"  // DeclinedPayload, NewDeclinedTask, DeclinedTaskID
+	TypeCalendar  = "booking:caldav"    // CalendarCopyPayload, NewCalendarCopyTask, CalendarCopyTaskID
 )
 
 // BookingRef names the booking a task is about, and the booking's sequence
@@ -211,6 +212,25 @@ func NewDeclinedTask(bookingID string, seq int, expire bool) *asynq.Task {
 
 // DeclinedTaskID is one per booking: a request ends once, either way.
 func DeclinedTaskID(bookingID string) string { return "declined:" + bookingID }
+
+// CalendarCopyPayload: make the therapist's CalDAV calendar show the
+// booking as it stands (Seq is the version that asked; the task writes
+// whatever version is current when it runs).
+type CalendarCopyPayload struct {
+	BookingRef
+	Therapist string `json:"therapist"`
+}
+
+// NewCalendarCopyTask brings the therapist's calendar in line with the
+// booking, after the change that made version seq.
+func NewCalendarCopyTask(b booking.Booking) *asynq.Task {
+	return newTask(TypeCalendar, CalendarCopyPayload{BookingRef{b.ID, b.Seq}, b.TherapistID})
+}
+
+// CalendarCopyTaskID is "caldav:<booking>:<seq>": one per version.
+func CalendarCopyTaskID(bookingID string, seq int) string {
+	return fmt.Sprintf("caldav:%s:%d", bookingID, seq)
+}
 
 // NewSweepTask is the periodic task that repairs held bookings and queues
 // the digests.

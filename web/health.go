@@ -12,8 +12,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 
 // readyz answers 200 only while Redis answers: a load balancer should send
 // no bookings to a process that cannot hold a slot. The therapists' own
-// calendars (busy_ics) do not decide readiness, but their state is shown
-// under "feeds" (never their address or an error text).
+// calendars (busy_ics, CalDAV) do not decide readiness, but their state is
+// shown under "feeds" and "caldav" (never an address or an error text).
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -28,6 +28,11 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 			s.Logger.WarnContext(r.Context(), "feed status unreadable", "err", err)
 		} else if report != nil {
 			answer["feeds"] = report
+		}
+		if report, err := s.Feeds.CalDAVReports(ctx); err != nil {
+			s.Logger.WarnContext(r.Context(), "CalDAV status unreadable", "err", err)
+		} else if report != nil {
+			answer["caldav"] = report
 		}
 	}
 	writeJSON(w, http.StatusOK, answer)
