@@ -44,7 +44,6 @@ func firstLocalStart(t *testing.T, base string) string {
 	return start.In(london).Format("15:04")
 }
 
-
 func TestConfigAndTemplateChangesApplyWithoutRestart(t *testing.T) {
 	rdb, smtp := testredis.Start(t), testsmtp.Start(t)
 	dir := t.TempDir()

@@ -72,4 +72,3 @@ func TestServiceThroughSentinel(t *testing.T) {
 		t.Fatalf("the slot booked before the failover: POST = %d, want 409", code)
 	}
 }
-
