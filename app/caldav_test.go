@@ -217,3 +217,49 @@ func TestCalDAVWrongPasswordIsOneClearLine(t *testing.T) {
 		t.Error("something was written with a wrong password")
 	}
 }
+
+// A standing series is one event per session in the therapist's
+// calendar: each is written, moved and removed on its own.
+func TestCalDAVSeriesOneEventPerSession(t *testing.T) {
+	srv := testradicale.Start(t)
+	coll := srv.MakeCalendar(t, "practice")
+	e := startEnv(t, func(c *config.Config) {
+		withCalDAV(srv, coll, testradicale.Password)(c)
+		c.Admin.Password = "admin-secret"
+	})
+	ny := e.cfg.Therapists[0].Location()
+	day := time.Now().In(ny).AddDate(0, 0, 3)
+	for day.Weekday() != time.Monday {
+		day = day.AddDate(0, 0, 1)
+	}
+	first := time.Date(day.Year(), day.Month(), day.Day(), 13, 0, 0, 0, ny)
+	var sr seriesAnswer
+	if code := adminPost(t, e, "/admin/api/series", `{"type":"session","start":"`+first.UTC().Format(time.RFC3339)+
+		`","name":"Sam Lee","email":"sam@example.org","every_weeks":1,"count":4}`, &sr); code != 201 || len(sr.Occurrences) != 4 {
+		t.Fatalf("POST /admin/api/series = %d %+v", code, sr)
+	}
+	eventually(t, 20*time.Second, "four events in the therapist's calendar", func() bool { return len(srv.Objects(t, coll)) == 4 })
+	for _, o := range sr.Occurrences {
+		start, _ := time.Parse(time.RFC3339, o.Start)
+		if obj := bookingObject(t, srv, coll, o.ID); !strings.Contains(obj, "DTSTART:"+start.UTC().Format("20060102T150405Z")) {
+			t.Errorf("occurrence %s:\n%s", o.Start, obj)
+		}
+	}
+	tok := tokenOf(sr.ManageURL)
+	if code := do(t, "POST", e.base+"/api/manage/"+tok+"/cancel", `{"occurrence":"`+sr.Occurrences[1].Start+`"}`, nil); code != 200 {
+		t.Fatalf("cancel the second = %d", code)
+	}
+	third, _ := time.Parse(time.RFC3339, sr.Occurrences[2].Start)
+	moveTo := third.AddDate(0, 0, 1)
+	if code := do(t, "POST", e.base+"/api/manage/"+tok+"/reschedule", `{"occurrence":"`+sr.Occurrences[2].Start+`","start":"`+moveTo.UTC().Format(time.RFC3339)+`"}`, nil); code != 200 {
+		t.Fatalf("move the third = %d", code)
+	}
+	eventually(t, 20*time.Second, "the second removed and the third moved", func() bool {
+		return bookingObject(t, srv, coll, sr.Occurrences[1].ID) == "" &&
+			strings.Contains(bookingObject(t, srv, coll, sr.Occurrences[2].ID), "DTSTART:"+moveTo.UTC().Format("20060102T150405Z"))
+	})
+	if code := do(t, "POST", e.base+"/api/manage/"+tok+"/cancel", `{}`, nil); code != 200 {
+		t.Fatalf("cancel the rest = %d", code)
+	}
+	eventually(t, 20*time.Second, "the calendar is empty", func() bool { return len(srv.Objects(t, coll)) == 0 })
+}
