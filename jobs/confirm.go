@@ -33,6 +33,12 @@ func (h *Handlers) handleConfirm(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	if b.Status != booking.StatusHeld {
+		if b.Status == booking.StatusConfirmed {
+			// A run of this task that confirmed it may have stopped
+			// before it queued the calendar copy; queueing it again is a
+			// no-op when it did.
+			return h.Queue.CalendarCopy(ctx, b)
+		}
 		return nil
 	}
 	invite := bookingMarker(b.ID, fmt.Sprintf("invite:%d", b.Seq))

@@ -38,6 +38,15 @@ func (h *Handlers) handleSeries(ctx context.Context, t *asynq.Task) error {
 		}
 	}
 	if len(held) == 0 {
+		// Confirmed by an earlier run, which may have stopped before it
+		// queued every calendar copy; those it queued are not queued twice.
+		for _, b := range occ {
+			if b.Status == booking.StatusConfirmed {
+				if err := h.Queue.CalendarCopy(ctx, b); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	}
 	err = h.deliver(ctx, bookingMarker(sr.ID, fmt.Sprintf("invite:%d", sr.Seq)), func() (*mailer.Message, error) { return h.Compose.SeriesInvite(sr, occ) })
