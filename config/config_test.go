@@ -102,6 +102,9 @@ func TestProblemsNameTheirKeys(t *testing.T) {
 			[]string{"base_url:", "mail.mode:", "mail.from:", "session_types[0].id:", "session_types[0].name:", "session_types[0].duration:"}},
 		{"step must divide a day", "booking: {slot_step: 7m}", []string{"booking.slot_step:"}},
 		{"short secret", "secret: abc", []string{"secret: is too short"}},
+		{"short admin password", "admin: {password: short}", []string{"admin.password: is too short: use at least 12 characters"}},
+		{"admin password one short", "admin: {password: 'eleven char'}", []string{"admin.password: is too short"}},
+		{"admin password counted in characters", "admin: {password: 'zwölf Zeich'}", []string{"admin.password: is too short"}},
 		{"two redis modes", "redis: {addr: 127.0.0.1:6379, addrs: [127.0.0.1:7000]}",
 			[]string{"redis: redis.addr and redis.addrs are set together: configure only one"}},
 		{"three redis modes", "redis: {addr: 127.0.0.1:6379, addrs: [127.0.0.1:7000], sentinel: {master: main, addrs: [127.0.0.1:26379]}}",
@@ -128,6 +131,17 @@ func TestProblemsNameTheirKeys(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An empty admin.password turns the admin area off; one that is set has
+// at least 12 characters.
+func TestAdminPasswordOfTwelveCharacters(t *testing.T) {
+	for _, pw := range []string{"", "twelve chars", "zwölf Zeiche"} {
+		t.Setenv("CONSULTD_ADMIN_PASSWORD", pw)
+		if _, err := Load(""); err != nil {
+			t.Errorf("admin.password of %d characters refused: %v", len([]rune(pw)), err)
+		}
 	}
 }
 
