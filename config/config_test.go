@@ -201,6 +201,7 @@ func TestRedisModes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
+			ownPractice(t)
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}

@@ -40,6 +40,7 @@ func Load(path string) (*Config, error) {
 			return nil, fmt.Errorf("config file %s: %w", path, err)
 		}
 	}
+	builtIn := builtInLists(v)
 	var problems Problems
 	for _, key := range listKeys {
 		if err := decodeListFromEnv(v, key); err != nil {
@@ -58,6 +59,7 @@ func Load(path string) (*Config, error) {
 			return nil, err
 		}
 	}
+	problems = append(problems, cfg.sampleProblems(builtIn)...)
 	if len(problems) > 0 {
 		return &cfg, problems
 	}
