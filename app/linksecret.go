@@ -51,9 +51,6 @@ func LinkSigner(ctx context.Context, cfg *config.Config, rdb redis.UniversalClie
 		if err != nil {
 			return nil, err
 		}
-		if !cfg.Redis.Embedded() {
-			logger.Warn("no secret set: links are signed with a key kept in Redis; set CONSULTD_SECRET to a long random value for production")
-		}
 		secret = kept
 	}
 	return links.NewSigner(secret, now).Accepting([]byte(cfg.SecretPrevious.Reveal())), nil

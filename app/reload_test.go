@@ -23,8 +23,9 @@ mail: {mode: smtp, smtp: {host: %q, port: %d, tls: none, timeout: 5s}}
 templates: {dir: %q}
 practice: {name: Riverside Practice}
 therapists:
-  - {id: default, name: Ada, email: ada@example.org, timezone: %q,
+  - {id: default, name: Ada, email: ada@riverside.example, timezone: %q,
      weekly: {monday: [%q], tuesday: [%q], wednesday: [%q], thursday: [%q], friday: [%q], saturday: [%q], sunday: [%q]}}
+session_types: [{id: consultation, name: Free consultation, duration: 15m}]
 booking: {min_notice: 0s, horizon: 30d, slot_step: 15m}
 intake: {rate_limit_per_minute: 0}
 `, rdb.Addr(), smtp.Host(), smtp.Port(), tplDir, zone, hours, hours, hours, hours, hours, hours, hours)
@@ -126,7 +127,7 @@ func TestCalendarFeedChangesApplyWithoutRestart(t *testing.T) {
 	write := func(withFeed bool) {
 		body := reloadConfig(rdb, smtp, "09:00-10:00", "Europe/London", "")
 		if withFeed {
-			body = strings.Replace(body, "email: ada@example.org,", fmt.Sprintf("email: ada@example.org, busy_ics: [%q],", feed), 1)
+			body = strings.Replace(body, "email: ada@riverside.example,", fmt.Sprintf("email: ada@riverside.example, busy_ics: [%q],", feed), 1)
 		}
 		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 			t.Fatal(err)

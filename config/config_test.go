@@ -97,11 +97,14 @@ func TestProblemsNameTheirKeys(t *testing.T) {
 		{"duration without unit", "booking: {min_notice: 3600}", []string{"booking.min_notice: 3600 has no unit"}},
 		{"time off backwards", "therapists: [{id: a, name: A, email: a@example.org, timezone: UTC, time_off: [{from: 2026-12-26, to: 2026-12-24}]}]",
 			[]string{"therapists[0].time_off[0].to: 2026-12-24 is before"}},
-		{"misspelt key", "mail: {smtpp: {host: x}}", []string{"mail: has unknown keys (check the spelling): smtpp"}},
+		{"misspelt key", "mail: {smtpp: {host: x}}", []string{"mail.smtpp: is not a setting: did you mean mail.smtp?"}},
 		{"several at once", "base_url: ftp://x\nmail: {mode: pigeon, from: nobody}\nsession_types: [{id: Bad Id, name: '', duration: 1m}]",
 			[]string{"base_url:", "mail.mode:", "mail.from:", "session_types[0].id:", "session_types[0].name:", "session_types[0].duration:"}},
 		{"step must divide a day", "booking: {slot_step: 7m}", []string{"booking.slot_step:"}},
 		{"short secret", "secret: abc", []string{"secret: is too short"}},
+		{"short admin password", "admin: {password: short}", []string{"admin.password: is too short: use at least 12 characters"}},
+		{"admin password one short", "admin: {password: 'eleven char'}", []string{"admin.password: is too short"}},
+		{"admin password counted in characters", "admin: {password: 'zwölf Zeich'}", []string{"admin.password: is too short"}},
 		{"two redis modes", "redis: {addr: 127.0.0.1:6379, addrs: [127.0.0.1:7000]}",
 			[]string{"redis: redis.addr and redis.addrs are set together: configure only one"}},
 		{"three redis modes", "redis: {addr: 127.0.0.1:6379, addrs: [127.0.0.1:7000], sentinel: {master: main, addrs: [127.0.0.1:26379]}}",
@@ -113,7 +116,7 @@ func TestProblemsNameTheirKeys(t *testing.T) {
 			[]string{"redis.sentinel.addrs: is empty while redis.sentinel.master is set"}},
 		{"sentinels without master", "redis: {sentinel: {addrs: [127.0.0.1:26379, 127.0.0.1:0]}}",
 			[]string{"redis.sentinel.master: is empty while redis.sentinel.addrs is set", `redis.sentinel.addrs[1]: "127.0.0.1:0" is not host:port`}},
-		{"misspelt sentinel key", "redis: {sentinel: {mastr: main}}", []string{"redis.sentinel: has unknown keys (check the spelling): mastr"}},
+		{"misspelt sentinel key", "redis: {sentinel: {mastr: main}}", []string{"redis.sentinel.mastr: is not a setting: did you mean redis.sentinel.master?"}},
 		{"smtp checked when used", "redis: {addr: 127.0.0.1:6379}\nmail: {smtp: {tls: maybe, port: 0}}", []string{"mail.smtp.tls:", "mail.smtp.port:"}},
 	}
 	for _, tt := range tests {
@@ -128,6 +131,17 @@ func TestProblemsNameTheirKeys(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An empty admin.password turns the admin area off; one that is set has
+// at least 12 characters.
+func TestAdminPasswordOfTwelveCharacters(t *testing.T) {
+	for _, pw := range []string{"", "twelve chars", "zwölf Zeiche"} {
+		t.Setenv("CONSULTD_ADMIN_PASSWORD", pw)
+		if _, err := Load(""); err != nil {
+			t.Errorf("admin.password of %d characters refused: %v", len([]rune(pw)), err)
+		}
 	}
 }
 
@@ -187,6 +201,7 @@ func TestRedisModes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
+			ownPractice(t)
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}

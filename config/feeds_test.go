@@ -57,7 +57,7 @@ func TestFeedsProblems(t *testing.T) {
 		{"refresh too often", "feeds: {refresh: 30s}", []string{"feeds.refresh: 30s is out of range"}},
 		{"no timeout", "feeds: {timeout: 0s}", []string{"feeds.timeout: 0s is out of range"}},
 		{"timeout longer than refresh", "feeds: {refresh: 1m, timeout: 90s}", []string{"feeds.timeout: must be shorter than feeds.refresh (1m0s)"}},
-		{"misspelt key", "feeds: {refesh: 5m}", []string{"feeds: has unknown keys (check the spelling): refesh"}},
+		{"misspelt key", "feeds: {refesh: 5m}", []string{"feeds.refesh: is not a setting: did you mean feeds.refresh?"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

@@ -40,6 +40,7 @@ func Load(path string) (*Config, error) {
 			return nil, fmt.Errorf("config file %s: %w", path, err)
 		}
 	}
+	builtIn := builtInLists(v)
 	var problems Problems
 	for _, key := range listKeys {
 		if err := decodeListFromEnv(v, key); err != nil {
@@ -58,6 +59,7 @@ func Load(path string) (*Config, error) {
 			return nil, err
 		}
 	}
+	problems = append(problems, cfg.sampleProblems(builtIn)...)
 	if len(problems) > 0 {
 		return &cfg, problems
 	}
@@ -170,27 +172,41 @@ func ParseDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// decodeProblems turns mapstructure's joined errors into one problem a key.
+// decodeProblems turns mapstructure's errors into problems, one a key, and
+// one for each unknown key. viper wraps the joined errors in one more error:
+// every level is walked, never only the first decode error found in it.
 func decodeProblems(err error) Problems {
 	var out Problems
 	var walk func(error)
 	walk = func(err error) {
+		if de, ok := err.(*mapstructure.DecodeError); ok {
+			out = append(out, decodeProblem(de)...)
+			return
+		}
 		if joined, ok := err.(interface{ Unwrap() []error }); ok {
 			for _, e := range joined.Unwrap() {
 				walk(e)
 			}
 			return
 		}
-		var de *mapstructure.DecodeError
-		if errors.As(err, &de) {
-			msg := strings.Replace(rootCause(de.Unwrap()), "has invalid keys:", "has unknown keys (check the spelling):", 1)
-			out = append(out, Problem{Key: keyPath(de.Name()), Msg: msg})
+		if inner := errors.Unwrap(err); inner != nil {
+			walk(inner)
 			return
 		}
 		out = append(out, Problem{Key: "config", Msg: err.Error()})
 	}
 	walk(err)
 	return out
+}
+
+// decodeProblem is one decode error as problems: a list of unknown keys
+// becomes one problem for each, named by its full key.
+func decodeProblem(de *mapstructure.DecodeError) Problems {
+	msg := rootCause(de.Unwrap())
+	if keys, ok := strings.CutPrefix(msg, "has invalid keys: "); ok {
+		return unknownKeys(de.Name(), strings.Split(keys, ", "))
+	}
+	return Problems{{Key: keyPath(de.Name()), Msg: msg}}
 }
 
 // keyPath writes mapstructure's "therapists[0].timezone" style unchanged and

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/consultd/consultd/calendar"
 )
@@ -52,6 +53,10 @@ func (p *problems) checkIDAndName(key, id, name string, seen map[string]bool) {
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
+
+// minAdminPassword is the shortest admin.password accepted: the admin area
+// shows clients' names and notes, and its sign-in is open to the internet.
+const minAdminPassword = 12
 
 // Validate checks every setting and returns all problems at once (as
 // Problems). It also prepares the therapists' schedules.
@@ -99,6 +104,9 @@ func (c *Config) validateServer(p *problems) {
 	}
 	if c.Admin.Password.IsSet() && c.Admin.User == "" {
 		p.add("admin.user", "is empty while admin.password is set")
+	}
+	if c.Admin.Password.IsSet() && utf8.RuneCountInString(c.Admin.Password.Reveal()) < minAdminPassword {
+		p.add("admin.password", "is too short: use at least %d characters (empty turns the admin area off)", minAdminPassword)
 	}
 	if c.Worker.Concurrency < 1 || c.Worker.Concurrency > 1000 {
 		p.add("worker.concurrency", "%d is out of range: use 1 to 1000", c.Worker.Concurrency)

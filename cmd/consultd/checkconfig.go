@@ -27,6 +27,9 @@ func checkConfigCommand(load func() (*config.Config, error)) *cobra.Command {
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "configuration OK: %d therapist(s), %d session type(s), redis %s, mail %s\n",
 				len(cfg.Therapists), len(cfg.SessionTypes), redisSummary(cfg), cfg.MailMode())
+			for _, w := range cfg.Warnings() {
+				fmt.Fprintln(out, "warning: "+w.String())
+			}
 			return nil
 		},
 	}

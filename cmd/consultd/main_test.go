@@ -45,6 +45,14 @@ func TestCheckConfig(t *testing.T) {
 		{"every problem listed", []string{"check-config", "--config", writeConfig(t, "booking: {horizon: soon}\nmail: {mode: pigeon}\n")},
 			1, "", []string{"booking.horizon:", "mail.mode:"}},
 		{"missing file", []string{"check-config", "--config", "/nonexistent/consultd.yaml"}, 1, "", []string{"/nonexistent/consultd.yaml"}},
+		{"every misspelt key at once", []string{"check-config", "--config", writeConfig(t, "mail: {smtp: {hots: x}}\npractice: {nmae: y}\ntherapists: [{id: a, name: A, nmae: A, email: a@example.org, timezone: UTC}]\n")},
+			1, "", []string{"mail.smtp.hots: is not a setting: did you mean mail.smtp.host?", "practice.nmae: is not a setting", "therapists[0].nmae: is not a setting"}},
+		{"samples refused with SMTP", []string{"check-config", "--config", writeConfig(t, "mail: {mode: smtp}\n")},
+			1, "", []string{"therapists: the built-in sample therapist ada@example.org is still in force", "session_types: the built-in sample session types"}},
+		{"short admin password", []string{"check-config", "--config", writeConfig(t, "admin: {password: short}\n")},
+			1, "", []string{"admin.password: is too short: use at least 12 characters"}},
+		{"a warning does not fail", []string{"check-config", "--config", writeConfig(t, "cancellation: {late_window: 48h, allow_late: false}\n")},
+			0, "warning: cancellation.late_window: 48h is longer than booking.min_notice (24h)", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

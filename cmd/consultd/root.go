@@ -82,6 +82,9 @@ func serveCommand(name, short string, roles app.Roles, load func() (*config.Conf
 			}
 			logger := app.NewLogger(cmd.ErrOrStderr(), cfg.Log)
 			app.RouteRedisLog(logger)
+			for _, w := range cfg.Warnings() {
+				logger.Warn("configuration: "+w.String(), "key", w.Key)
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			a, err := app.New(ctx, cfg, roles, app.Options{Logger: logger, ConfigPath: *path})
