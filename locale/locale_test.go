@@ -1,0 +1,129 @@
+package locale
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func builtinFiles(t *testing.T) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	paths, _ := filepath.Glob("../templates/locales/*.yaml")
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[filepath.Base(p)] = b
+	}
+	return files
+}
+
+func TestDatesInEachLanguage(t *testing.T) {
+	c, err := Load([]string{"en", "es", "de"}, builtinFiles(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 3, 14, 30, 0, 0, time.UTC)
+	tests := []struct{ lang, date, time, short string }{
+		{"en", "Thursday 3 December 2026", "14:30", "Thu 3 Dec at 14:30"},
+		{"es", "jueves, 3 de diciembre de 2026", "14:30", "jue 3 dic, 14:30"},
+		{"de", "Donnerstag, 3. Dezember 2026", "14:30", "Do 3. Dez, 14:30"},
+	}
+	for _, tt := range tests {
+		l := c.For(tt.lang)
+		if got := l.Date(at); got != tt.date {
+			t.Errorf("%s date = %q, want %q", tt.lang, got, tt.date)
+		}
+		if got := l.Time(at); got != tt.time {
+			t.Errorf("%s time = %q, want %q", tt.lang, got, tt.time)
+		}
+		if got := l.Short(at); got != tt.short {
+			t.Errorf("%s short = %q, want %q", tt.lang, got, tt.short)
+		}
+	}
+}
+
+func TestLanguageChoice(t *testing.T) {
+	c, err := Load([]string{"en", "es"}, builtinFiles(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for header, want := range map[string]string{
+		"es-MX,es;q=0.9,en;q=0.8": "es",
+		"es-419":                  "es",
+		"fr-FR,fr;q=0.9":          "en", // not offered: the default
+		"de, es;q=0.5":            "es",
+		"":                        "en",
+		"@@@":                     "en",
+		"en-GB":                   "en",
+	} {
+		if got := c.FromAcceptLanguage(header); got != want {
+			t.Errorf("Accept-Language %q → %q, want %q", header, got, want)
+		}
+	}
+	for code, want := range map[string]string{"es": "es", "ES": "es", "es-MX": "es", "en-US": "en"} {
+		if got, ok := c.Supported(code); !ok || got != want {
+			t.Errorf("Supported(%q) = %q %v, want %q", code, got, ok, want)
+		}
+	}
+	for _, code := range []string{"", "fr", "klingon!", "de"} {
+		if got, ok := c.Supported(code); ok {
+			t.Errorf("Supported(%q) = %q, want not offered", code, got)
+		}
+	}
+}
+
+// A catalog may lack keys: each falls back to the default language, and
+// Missing names them for check-config.
+func TestFallbackKeyByKey(t *testing.T) {
+	files := builtinFiles(t)
+	files["fr.yaml"] = []byte("language.name: \"Français\"\nformat.names: \"fr_FR\"\n")
+	c, err := Load([]string{"en", "fr"}, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr := c.For("fr")
+	if got := fr.T("language.name"); got != "Français" {
+		t.Errorf("fr language.name = %q", got)
+	}
+	if got := fr.T("format.time"); got != "15:04" {
+		t.Errorf("a key fr lacks: %q, want the English one", got)
+	}
+	if got := fr.Date(time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)); got != "jeudi 3 décembre 2026" {
+		t.Errorf("fr date with the English layout and French names = %q", got)
+	}
+	if missing := c.Missing("fr"); !slices.Equal(missing, []string{"format.date", "format.short", "format.time"}) {
+		t.Errorf("Missing(fr) = %v", missing)
+	}
+	if missing := c.Missing("en"); len(missing) != 0 {
+		t.Errorf("Missing(en) = %v", missing)
+	}
+	if got := fr.T("no.such.key"); got != "no.such.key" {
+		t.Errorf("an unknown key = %q", got)
+	}
+}
+
+func TestLoadProblems(t *testing.T) {
+	files := builtinFiles(t)
+	for _, tt := range []struct {
+		offered []string
+		want    string
+	}{
+		{nil, "no language offered"},
+		{[]string{"en", "pt"}, `languages[1] "pt" has no catalog (pt.yaml)`},
+		{[]string{"en", "not a code"}, `languages[1] "not a code" is not a language code`},
+	} {
+		if _, err := Load(tt.offered, files); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Load(%v) = %v, want %q", tt.offered, err, tt.want)
+		}
+	}
+	bad := map[string][]byte{"en.yaml": []byte("format.date: [unclosed")}
+	if _, err := Load([]string{"en"}, bad); err == nil || !strings.Contains(err.Error(), "en.yaml") {
+		t.Errorf("a broken catalog: %v", err)
+	}
+}

@@ -1,0 +1,64 @@
+package locale
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/goodsign/monday"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+)
+
+// Localizer writes in one language: messages by ID, dates and times.
+type Localizer struct {
+	lang  string
+	i18n  *i18n.Localizer
+	names monday.Locale
+}
+
+// Lang is the language's code, for lang attributes ("es").
+func (l *Localizer) Lang() string { return l.lang }
+
+// T is the message id in this language, or in the default one when this
+// catalog lacks it. args are pairs of name and value for the message's
+// {{.Name}} placeholders. A message no catalog has comes out as its ID, so
+// a missing key shows in the text rather than failing a send.
+func (l *Localizer) T(id string, args ...any) string {
+	var data map[string]any
+	if len(args) > 0 {
+		data = make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			data[fmt.Sprint(args[i])] = args[i+1]
+		}
+	}
+	s, err := l.i18n.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err != nil && s == "" {
+		return id
+	}
+	return s
+}
+
+// Date is a day written out: "Thursday 3 December 2026", "jueves, 3 de
+// diciembre de 2026" (catalog key format.date).
+func (l *Localizer) Date(t time.Time) string { return l.format(t, "format.date") }
+
+// Time is a time of day: "14:30", or "2:30 PM" where the catalog says so
+// (format.time).
+func (l *Localizer) Time(t time.Time) string { return l.format(t, "format.time") }
+
+// Short is a start in a subject line: "Thu 3 Dec at 14:30" (format.short).
+func (l *Localizer) Short(t time.Time) string { return l.format(t, "format.short") }
+
+func (l *Localizer) format(t time.Time, key string) string {
+	return monday.Format(t, l.T(key), l.names)
+}
+
+// mondayLocale is the locale of weekday and month names a catalog names
+// (format.names, e.g. es_ES), English when it names none that is known.
+func mondayLocale(name string) monday.Locale {
+	for _, known := range monday.ListLocales() {
+		if string(known) == name {
+			return known
+		}
+	}
+	return monday.LocaleEnUS
+}
