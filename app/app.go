@@ -115,7 +115,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	// Templates are parsed here, before anything is served: a broken one
 	// stops the start with its name rather than failing the first email.
-	if a.templates, err = templates.Load(a.cfg.Templates.Dir); err != nil {
+	if a.templates, err = templates.Load(a.cfg.Templates.Dir, a.cfg.Languages...); err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
 	if a.roles.Web {

@@ -43,7 +43,7 @@ func (s *swapTasks) ProcessTask(ctx context.Context, t *asynq.Task) error {
 // redis, mail transport, secret, worker size, log) keep their start-up
 // values until a restart, and the log says which changed.
 func (a *App) Reload(cfg *config.Config) error {
-	set, err := templates.Load(cfg.Templates.Dir)
+	set, err := templates.Load(cfg.Templates.Dir, cfg.Languages...)
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}

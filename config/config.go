@@ -18,24 +18,27 @@ type Config struct {
 	Secret  Secret `mapstructure:"secret"`
 	// SecretPrevious is still accepted for links (never used to sign), so
 	// rotating the secret does not break links already sent.
-	SecretPrevious Secret        `mapstructure:"secret_previous"`
-	Redis          Redis         `mapstructure:"redis"`
-	Mail           Mail          `mapstructure:"mail"`
-	Practice       Practice      `mapstructure:"practice"`
-	Therapists     []Therapist   `mapstructure:"therapists"`
-	SessionTypes   []SessionType `mapstructure:"session_types"`
-	Booking        Booking       `mapstructure:"booking"`
-	Reminders      Reminders     `mapstructure:"reminders"`
-	Reflection     Reflection    `mapstructure:"reflection"`
-	Digest         Digest        `mapstructure:"digest"`
-	Feeds          Feeds         `mapstructure:"feeds"`
-	Cancellation   Cancellation  `mapstructure:"cancellation"`
-	Approval       Approval      `mapstructure:"approval"`
-	Intake         Intake        `mapstructure:"intake"`
-	Admin          Admin         `mapstructure:"admin"`
-	Worker         Worker        `mapstructure:"worker"`
-	Templates      Templates     `mapstructure:"templates"`
-	Log            Log           `mapstructure:"log"`
+	SecretPrevious Secret   `mapstructure:"secret_previous"`
+	Redis          Redis    `mapstructure:"redis"`
+	Mail           Mail     `mapstructure:"mail"`
+	Practice       Practice `mapstructure:"practice"`
+	// Languages are offered to clients (BCP 47 codes, each with a message
+	// catalog); the first is the default.
+	Languages    []string      `mapstructure:"languages"`
+	Therapists   []Therapist   `mapstructure:"therapists"`
+	SessionTypes []SessionType `mapstructure:"session_types"`
+	Booking      Booking       `mapstructure:"booking"`
+	Reminders    Reminders     `mapstructure:"reminders"`
+	Reflection   Reflection    `mapstructure:"reflection"`
+	Digest       Digest        `mapstructure:"digest"`
+	Feeds        Feeds         `mapstructure:"feeds"`
+	Cancellation Cancellation  `mapstructure:"cancellation"`
+	Approval     Approval      `mapstructure:"approval"`
+	Intake       Intake        `mapstructure:"intake"`
+	Admin        Admin         `mapstructure:"admin"`
+	Worker       Worker        `mapstructure:"worker"`
+	Templates    Templates     `mapstructure:"templates"`
+	Log          Log           `mapstructure:"log"`
 }
 
 // Mail modes.
@@ -86,6 +89,9 @@ type Therapist struct {
 	// unguessable room name, and without it every session uses this one
 	// room. A meeting link lets anyone in, so it is a Secret: never logged.
 	VideoURL Secret `mapstructure:"video_url"`
+	// Language is that of the therapist's own emails and admin pages
+	// ("": the first of languages).
+	Language string `mapstructure:"language"`
 	// CalDAV is the therapist's own calendar on a CalDAV server: every
 	// booking is written into it, and its events are busy time.
 	CalDAV CalDAV `mapstructure:"caldav"`

@@ -24,6 +24,7 @@ func defaults() map[string]any {
 		"mail.smtp.tls":      "starttls",
 		"mail.smtp.timeout":  "15s",
 		"practice.name":      "Riverside Practice",
+		"languages":          []any{"en"},
 		"therapists": []any{map[string]any{
 			"id":       "default",
 			"name":     "Dr. Ada Rivers",

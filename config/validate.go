@@ -65,6 +65,7 @@ func (c *Config) Validate() error {
 	c.validateServer(&p)
 	c.Redis.validate(&p)
 	c.validateMail(&p)
+	c.validateLanguages(&p)
 	c.validateTherapists(&p)
 	c.validateSessionTypes(&p)
 	c.validateTiming(&p)
@@ -179,6 +180,7 @@ func (c *Config) validateTherapists(p *problems) {
 		validateBusyICS(p, key+".busy_ics", t.BusyICS)
 		validateVideoURL(p, key+".video_url", t.VideoURL)
 		t.CalDAV.validate(p, key+".caldav")
+		c.validateTherapistLanguage(p, key+".language", t)
 	}
 }
 

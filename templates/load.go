@@ -13,15 +13,21 @@ import (
 	"sync"
 	texttemplate "text/template"
 	"text/template/parse"
+
+	"github.com/consultd/consultd/locale"
 )
 
 // Set holds every template, parsed once at start-up. It is safe for concurrent
 // use and must not be copied.
 type Set struct {
-	emails map[string]emailTemplates
-	pages  map[string]pageTemplate
-	bufs   sync.Pool // *bytes.Buffer, so rendering reuses its scratch space
+	emails   map[string]emailTemplates
+	pages    map[string]pageTemplate
+	bufs     sync.Pool // *bytes.Buffer, so rendering reuses its scratch space
+	catalogs *locale.Catalogs
 }
+
+// Catalogs are the message catalogs of the languages offered.
+func (s *Set) Catalogs() *locale.Catalogs { return s.catalogs }
 
 // The templates keep the name of the file they came from: html/template
 // reports some errors against "layout", which would not say which file to fix.
@@ -42,20 +48,38 @@ type pageTemplate struct {
 // A missing template or define, a file in dir that matches no built-in one, a
 // template that does not parse, or an email that fails to render sample data is
 // an error naming the file.
-func Load(dir string) (*Set, error) {
+//
+// languages are those offered (the first the default; none: English
+// alone): each needs a catalog, locales/<code>.yaml, built in or under dir,
+// which may also add a language.
+func Load(dir string, languages ...string) (*Set, error) {
 	srcs, err := sources(dir)
 	if err != nil {
 		return nil, err
 	}
-	return load(srcs)
+	return load(srcs, languages)
 }
 
 // load parses and tries out the sources of a Set, keyed by relative path.
-func load(srcs map[string]source) (*Set, error) {
+func load(srcs map[string]source, languages []string) (*Set, error) {
+	if len(languages) == 0 {
+		languages = []string{"en"}
+	}
+	catalogs := map[string][]byte{}
+	for p, src := range srcs {
+		if isCatalog(p) {
+			catalogs[path.Base(p)] = []byte(src.text)
+		}
+	}
+	cat, err := locale.Load(languages, catalogs)
+	if err != nil {
+		return nil, err
+	}
 	s := &Set{
-		emails: make(map[string]emailTemplates, len(emailNames)),
-		pages:  make(map[string]pageTemplate),
-		bufs:   sync.Pool{New: func() any { return new(bytes.Buffer) }},
+		emails:   make(map[string]emailTemplates, len(emailNames)),
+		pages:    make(map[string]pageTemplate),
+		bufs:     sync.Pool{New: func() any { return new(bytes.Buffer) }},
+		catalogs: cat,
 	}
 	if err := s.parseEmails(srcs); err != nil {
 		return nil, err

@@ -168,7 +168,7 @@ func TestLoadMissingRequired(t *testing.T) {
 			t.Fatal(err)
 		}
 		delete(srcs, p)
-		if _, err := load(srcs); err == nil || !strings.Contains(err.Error(), p) {
+		if _, err := load(srcs, nil); err == nil || !strings.Contains(err.Error(), p) {
 			t.Errorf("without %s: got %v, want an error naming it", p, err)
 		}
 	}

@@ -53,7 +53,7 @@ func TestPagesDoNotCollide(t *testing.T) {
 	}
 	srcs["pages/other.html"] = source{name: "pages/other.html",
 		text: `{{define "title"}}Other{{end}}{{define "content"}}<p>other content</p>{{end}}`}
-	s, err := load(srcs)
+	s, err := load(srcs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,11 +10,17 @@ import (
 	"strings"
 )
 
-//go:embed email pages static
+//go:embed email pages static locales
 var builtin embed.FS
 
 // overridable are the top-level folders a templates directory may hold.
-var overridable = []string{"email", "pages"}
+var overridable = []string{"email", "pages", "locales"}
+
+// isCatalog reports whether p is a message catalog (locales/xx.yaml): an
+// override directory may add catalogs of languages not built in.
+func isCatalog(p string) bool {
+	return strings.HasPrefix(p, "locales/") && strings.HasSuffix(p, ".yaml")
+}
 
 // source is one template file's text. name is what errors should point at: the
 // relative path of a built-in file, or the full path of an override, so a
@@ -79,7 +85,7 @@ func applyOverrides(srcs map[string]source, dir string) error {
 			}
 			p := e.Name() + "/" + f.Name()
 			full := filepath.Join(dir, e.Name(), f.Name())
-			if _, ok := srcs[p]; !ok {
+			if _, ok := srcs[p]; !ok && !isCatalog(p) {
 				return fmt.Errorf("%s: unknown file: no built-in template %s (a typo?)", full, p)
 			}
 			b, err := fs.ReadFile(root, p)

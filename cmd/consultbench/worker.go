@@ -63,7 +63,7 @@ func (b *bench) composeInvite(ctx context.Context, id string) (*mailer.Message, 
 	if err != nil {
 		return nil, err
 	}
-	set, err := templates.Load(b.cfg.Templates.Dir)
+	set, err := templates.Load(b.cfg.Templates.Dir, b.cfg.Languages...)
 	if err != nil {
 		return nil, err
 	}

@@ -51,6 +51,10 @@ func TestCheckConfig(t *testing.T) {
 			1, "", []string{"therapists: the built-in sample therapist ada@example.org is still in force", "session_types: the built-in sample session types"}},
 		{"short admin password", []string{"check-config", "--config", writeConfig(t, "admin: {password: short}\n")},
 			1, "", []string{"admin.password: is too short: use at least 12 characters"}},
+		{"a language without a catalog", []string{"check-config", "--config", writeConfig(t, "languages: [en, pt]\n")},
+			1, "", []string{`languages: locale: languages[1] "pt" has no catalog (pt.yaml)`}},
+		{"a catalog lacking keys", []string{"check-config", "--config", writeConfig(t, "languages: [en, fr]\ntemplates: {dir: "+partialFrench(t)+"}\n")},
+			1, "", []string{"languages[1]: the catalog locales/fr.yaml lacks", "format.date, format.names"}},
 		{"a warning does not fail", []string{"check-config", "--config", writeConfig(t, "cancellation: {late_window: 48h, allow_late: false}\n")},
 			0, "warning: cancellation.late_window: 48h is longer than booking.min_notice (24h)", nil},
 	}
@@ -67,6 +71,19 @@ func TestCheckConfig(t *testing.T) {
 			}
 		})
 	}
+}
+
+// partialFrench is a templates directory adding a French catalog that
+// has the language's name only.
+func partialFrench(t *testing.T) string {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "locales"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "locales", "fr.yaml"), []byte("language.name: Français\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 func TestPrintExample(t *testing.T) {
