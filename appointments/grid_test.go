@@ -194,3 +194,39 @@ func TestPartDayTimeOffAddedAfterTheOffer(t *testing.T) {
 		t.Errorf("%d slots after the time off, want the %d before less the afternoon's %d and the one booked", len(after), len(offered), len(inside))
 	}
 }
+
+// Part-day time off from the admin area is read in the therapist's zone:
+// 13:00-17:00 on 7 November 2027, when New York's clocks have gone back,
+// is 18:00Z-22:00Z; a time left out is the start or the end of the day.
+func TestAddPartDayTimeOffOnTheDayClocksGoBack(t *testing.T) {
+	e := newEnv(t, nil)
+	e.now = time.Date(2027, 11, 1, 17, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	tests := []struct {
+		req        TimeOffRequest
+		start, end string
+	}{
+		{TimeOffRequest{Therapist: "default", From: "2027-11-07", FromTime: "13:00", ToTime: "17:00"}, "2027-11-07T18:00:00Z", "2027-11-07T22:00:00Z"},
+		{TimeOffRequest{Therapist: "default", From: "2027-11-07", ToTime: "12:00"}, "2027-11-07T04:00:00Z", "2027-11-07T17:00:00Z"},
+		{TimeOffRequest{Therapist: "default", From: "2027-11-06", FromTime: "13:00", To: "2027-11-07"}, "2027-11-06T17:00:00Z", "2027-11-08T05:00:00Z"},
+	}
+	for _, tt := range tests {
+		off, id, err := e.svc.AddTimeOff(ctx, tt.req)
+		if err != nil || id == "" || !off.PartDay {
+			t.Fatalf("%+v: %+v %q %v", tt.req, off, id, err)
+		}
+		if got := off.Span.Start.UTC().Format(time.RFC3339) + " " + off.Span.End.UTC().Format(time.RFC3339); got != tt.start+" "+tt.end {
+			t.Errorf("%+v: span %s, want %s %s", tt.req, got, tt.start, tt.end)
+		}
+	}
+	offs, err := e.store.TimeOff(ctx, "default")
+	if err != nil || len(offs) != len(tests) {
+		t.Fatalf("stored %d, %v", len(offs), err)
+	}
+	if err := e.svc.RemoveTimeOff(ctx, "default", offs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.RemoveTimeOff(ctx, "default", offs[0].ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a second removal: %v, want ErrNotFound", err)
+	}
+}

@@ -97,6 +97,8 @@ func classify(err error) answer {
 		return conflict(msgLate)
 	case errors.Is(err, appointments.ErrNotLive):
 		return conflict(msgNotLive)
+	case errors.Is(err, appointments.ErrTimeOffFull):
+		return conflict("the therapist has as much time off as can be kept: nothing was saved, remove past entries first")
 	case errors.Is(err, appointments.ErrAnswered):
 		return conflict("this request has already been answered the other way: nothing was changed or sent")
 	case errors.Is(err, appointments.ErrNotInSeries):
