@@ -23,7 +23,7 @@ func (s *Service) Book(ctx context.Context, req Request) (b booking.Booking, cre
 	if err != nil {
 		return b, false, err
 	}
-	eligible, err := s.onSchedule(v.Therapists, v.SessionType, v.Start, s.cfg.Booking.Rules())
+	eligible, err := s.onSchedule(v.Therapists, v.SessionType, v.Start, s.cfg.Booking.RulesFor(v.SessionType))
 	if err != nil {
 		return b, false, err
 	}

@@ -85,7 +85,7 @@ func (s *Service) move(ctx context.Context, b booking.Booking, start time.Time, 
 	}
 	th, _ := s.cfg.Therapist(b.TherapistID)
 	st, _ := s.cfg.SessionType(b.Type)
-	rules := s.cfg.Booking.Rules()
+	rules := s.cfg.Booking.RulesFor(st)
 	if b.Series != "" {
 		rules.Horizon = seriesHorizon // an occurrence may lie past the public horizon
 	}

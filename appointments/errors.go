@@ -23,6 +23,9 @@ var (
 	ErrNotStarted = errors.New("the session has not started yet")
 	// ErrNotFound: no booking with that id.
 	ErrNotFound = errors.New("no such booking")
+	// ErrInviteOnly: the session type is booked by invitation only, and
+	// the request came through no invite link that names it.
+	ErrInviteOnly = errors.New("the session type is by invitation only")
 	// ErrAnswered: an approve of a request that was declined or expired,
 	// or a decline of one that was approved; nothing was sent.
 	ErrAnswered = errors.New("the request has already been answered")

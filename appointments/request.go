@@ -38,7 +38,8 @@ type Request struct {
 	// (an invitation); any other type is refused.
 	OnlyTypes []string
 	// Invited: made through a signed invite link from the practice, so
-	// not held to the public intake's cap per client.
+	// not held to the public intake's cap per client, and free to book a
+	// type that is invite_only (when the link names it).
 	Invited bool
 }
 
@@ -51,9 +52,12 @@ type Valid struct {
 }
 
 // Validate checks every field; an *InvalidError names each bad one.
+// ErrInviteOnly, whatever else is wrong, for an invite_only type asked
+// for without an invitation: no correction of the other fields would help.
 func (s *Service) Validate(req Request) (Valid, error) {
 	v := Valid{Request: req}
 	f := map[string]string{}
+	inviteOnly := false
 	v.Name, v.Email = checkClient(f, req.Name, req.Email, req.Notes, req.Timezone)
 	v.PreferredName = strings.TrimSpace(req.PreferredName)
 	if CheckText(f, "preferred_name", v.PreferredName, MaxPreferredName, false, false) {
@@ -69,6 +73,8 @@ func (s *Service) Validate(req Request) (Valid, error) {
 			f["type"] = fmt.Sprintf("unknown session type %q", req.Type)
 		case req.OnlyTypes != nil && !slices.Contains(req.OnlyTypes, req.Type):
 			f["type"] = "is not offered by this booking link"
+		case st.InviteOnly && !req.Invited:
+			inviteOnly = true
 		}
 		v.SessionType = st
 	}
@@ -86,7 +92,10 @@ func (s *Service) Validate(req Request) (Valid, error) {
 		}
 		v.Start = t.UTC()
 	}
-	if len(f) > 0 {
+	switch {
+	case inviteOnly:
+		return v, ErrInviteOnly
+	case len(f) > 0:
 		return v, invalid("the booking request is invalid", f)
 	}
 	return v, nil

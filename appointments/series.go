@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/consultd/consultd/booking"
@@ -57,8 +58,9 @@ func (s *Service) CreateSeries(ctx context.Context, req SeriesRequest) (booking.
 	occ := make([]booking.SeriesOccurrence, len(v.starts))
 	loc := v.therapist.Location()
 	for i, start := range v.starts {
-		occ[i] = booking.SeriesOccurrence{Start: start, End: start.Add(v.sessionType.Duration),
-			Date: calendar.DateOf(start.In(loc)).String(), Off: onConfigTimeOff(v.therapist, start)}
+		end := start.Add(v.sessionType.Duration)
+		occ[i] = booking.SeriesOccurrence{Start: start, End: end,
+			Date: calendar.DateOf(start.In(loc)).String(), Off: onConfigTimeOff(v.therapist, start, end)}
 	}
 	var feeds []string
 	if s.own != nil {
@@ -144,7 +146,7 @@ func (s *Service) validateSeries(req SeriesRequest) (validSeries, error) {
 // configuration (grid, hours, notice, a year ahead). Days off are not
 // invalid: like a taken week, they are conflicts the claim reports.
 func (s *Service) checkSeriesStarts(v validSeries) error {
-	rules := s.cfg.Booking.Rules()
+	rules := s.cfg.Booking.RulesFor(v.sessionType)
 	rules.Horizon = seriesHorizon
 	now := s.now()
 	if last := v.starts[len(v.starts)-1]; last.After(now.Add(seriesHorizon)) {
@@ -152,7 +154,7 @@ func (s *Service) checkSeriesStarts(v validSeries) error {
 			"count": fmt.Sprintf("the last session would be on %s, more than a year ahead", calendar.DateOf(last.In(v.therapist.Location())))})
 	}
 	sched := v.therapist.Schedule()
-	sched.TimeOff = nil // days off are conflicts, reported with the taken weeks
+	sched.TimeOff, sched.TimeOffSpans = nil, nil // time off makes conflicts, reported with the taken weeks
 	for i, start := range v.starts {
 		if err := calendar.CheckStart(sched, v.sessionType.Calendar(), rules, now, start); err != nil {
 			field, msg := "start", err.Error()
@@ -165,16 +167,14 @@ func (s *Service) checkSeriesStarts(v validSeries) error {
 	return nil
 }
 
-// onConfigTimeOff reports whether start falls on one of the
-// configuration's days off.
-func onConfigTimeOff(th config.Therapist, start time.Time) bool {
+// onConfigTimeOff reports whether a session from start to end falls on
+// one of the configuration's days off or runs into its part-day time off.
+func onConfigTimeOff(th config.Therapist, start, end time.Time) bool {
 	d := calendar.DateOf(start.In(th.Location()))
-	for _, r := range th.Schedule().TimeOff {
-		if d.Compare(r.From) >= 0 && d.Compare(r.To) <= 0 {
-			return true
-		}
-	}
-	return false
+	sched := th.Schedule()
+	session := calendar.Interval{Start: start, End: end}
+	return slices.ContainsFunc(sched.TimeOff, func(r calendar.DateRange) bool { return r.Contains(d) }) ||
+		slices.ContainsFunc(sched.TimeOffSpans, session.Overlaps)
 }
 
 // Refusals of a change to one occurrence of a series.

@@ -20,6 +20,10 @@ const moveWindowDays = 14
 // SlotsRequest asks for free slots; every field is as a client wrote it.
 type SlotsRequest struct {
 	Type, Therapist, From, To string
+	// Invited: asked through an invite link that names Type, or by the
+	// practice itself, so an invite_only type is listed; the public page
+	// and API leave it false.
+	Invited bool
 }
 
 type slotsQuery struct {
@@ -29,12 +33,14 @@ type slotsQuery struct {
 	// Moving is the span of a booking being moved: it does not stand in
 	// its own way (the store's reschedule leaves it out the same way).
 	Moving *calendar.Interval
-	// Rules are the booking rules to apply (zero: the configuration's).
+	// Rules are the booking rules to apply (zero: the configuration's for
+	// the type).
 	Rules calendar.Rules
 }
 
 // FreeSlots validates a request and lists the free slots it asks for,
-// merged by start; an *InvalidError names each bad field.
+// merged by start; an *InvalidError names each bad field, ErrInviteOnly
+// refuses an invite_only type asked for without an invitation.
 func (s *Service) FreeSlots(ctx context.Context, req SlotsRequest) ([]calendar.Slot, error) {
 	q, err := s.parseSlotsQuery(req)
 	if err != nil {
@@ -51,7 +57,7 @@ func (s *Service) MoveOptions(ctx context.Context, b booking.Booking) ([]calenda
 	th, _ := s.cfg.Therapist(b.TherapistID)
 	st, _ := s.cfg.SessionType(b.Type)
 	now := s.now()
-	rules := s.cfg.Booking.Rules()
+	rules := s.cfg.Booking.RulesFor(st)
 	from := calendar.DateOf(now.In(th.Location()))
 	if b.Series != "" {
 		rules.Horizon = seriesHorizon
@@ -77,8 +83,11 @@ func (s *Service) parseSlotsQuery(req SlotsRequest) (slotsQuery, error) {
 	fields := map[string]string{}
 	var q slotsQuery
 	typ, ok := s.cfg.SessionType(req.Type)
-	if !ok {
+	switch {
+	case !ok:
 		fields["type"] = fmt.Sprintf("unknown session type %q", req.Type)
+	case typ.InviteOnly && !req.Invited:
+		return q, ErrInviteOnly
 	}
 	q.Type = typ
 	therapists, msg := s.pickTherapists(req.Therapist)
@@ -126,7 +135,7 @@ func (s *Service) freeSlots(ctx context.Context, q slotsQuery) ([]calendar.Slot,
 	now := s.now()
 	rules := q.Rules
 	if rules == (calendar.Rules{}) {
-		rules = s.cfg.Booking.Rules()
+		rules = s.cfg.Booking.RulesFor(q.Type)
 	}
 	lists := make([][]calendar.Slot, 0, len(q.Therapists))
 	for _, t := range q.Therapists {
@@ -164,10 +173,14 @@ func (s *Service) schedule(ctx context.Context, t config.Therapist) (calendar.Sc
 		return sched, err
 	}
 	// Clipped, so appending copies rather than writing into the spare
-	// capacity of the configuration's list, which every request shares.
-	sched.TimeOff = slices.Clip(sched.TimeOff)
+	// capacity of the configuration's lists, which every request shares.
+	sched.TimeOff, sched.TimeOffSpans = slices.Clip(sched.TimeOff), slices.Clip(sched.TimeOffSpans)
 	for _, off := range offs {
-		sched.TimeOff = append(sched.TimeOff, off.Range())
+		if span, partDay := off.Span(); partDay {
+			sched.TimeOffSpans = append(sched.TimeOffSpans, span)
+		} else {
+			sched.TimeOff = append(sched.TimeOff, off.Range())
+		}
 	}
 	return sched, nil
 }

@@ -82,7 +82,8 @@ func (b Booking) Occupied() (start, end time.Time) { return b.Start, b.End.Add(b
 var (
 	// ErrSlotTaken: the span meets another live booking of the therapist.
 	ErrSlotTaken = errors.New("booking: slot taken")
-	// ErrTimeOff: run-time time off covers the start's date.
+	// ErrTimeOff: run-time time off covers the start's date, or part-day
+	// time off meets the session.
 	ErrTimeOff = errors.New("booking: on time off")
 	// ErrBusy: the therapist's own calendar is busy then.
 	ErrBusy = errors.New("booking: busy in the therapist's own calendar")

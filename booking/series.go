@@ -55,8 +55,9 @@ func (e *RefusedError) Error() string {
 type SeriesOccurrence struct {
 	Start, End time.Time
 	Date       string // the start's local date, for run-time time off
-	// Off: on one of the configuration's days off, refused like a taken
-	// week (the claim sees only the time off kept in Redis).
+	// Off: on one of the configuration's days off or in its part-day time
+	// off, refused like a taken week (the claim sees only the time off
+	// kept in Redis).
 	Off bool
 }
 

@@ -73,7 +73,8 @@ func (s *Store) runClaim(ctx context.Context, script *redis.Script, keys []strin
 // therapist's own calendars. The zero Guard checks neither.
 type Guard struct {
 	// Date is the start's date in the therapist's zone; run-time time off
-	// covering it refuses the start with ErrTimeOff. Zero: not checked.
+	// covering it, or part-day time off meeting the session (its buffer
+	// left out), refuses the start with ErrTimeOff. Zero: not checked.
 	Date calendar.Date
 	// Feeds are the keys of the own calendars the configuration lists;
 	// one busy over the occupied span refuses it with ErrBusy.

@@ -19,9 +19,12 @@ import (
 // Time off added while the service runs (from the admin area) is kept
 // beside the therapist's bookings, under the same hash tag:
 //
-//	consultd:{t:X}:timeoff   hash: entry id → JSON {"from","to","added"}
+//	consultd:{t:X}:timeoff   hash: entry id → JSON {"from","to","added"[,"start","end"]}
 //
-// The configuration's time_off stays in the file; availability uses both.
+// Part-day time off also carries its absolute span (start and end in unix
+// ms), which is what the claim checks; from and to are then its local
+// dates, for listing. The configuration's time_off stays in the file;
+// availability uses both.
 func (k keys) timeOff() string { return k.prefix + "timeoff" }
 
 // MaxTimeOffEntries bounds one therapist's run-time time off: every
@@ -36,23 +39,33 @@ var (
 )
 
 // TimeOffEntry is a run of whole days off, both ends included, read in
-// the therapist's zone.
+// the therapist's zone; or, when Start is set, part-day time off from
+// Start to End, on the local dates From to To.
 type TimeOffEntry struct {
-	ID       string
-	From, To calendar.Date
-	Added    time.Time
+	ID         string
+	From, To   calendar.Date
+	Start, End time.Time // zero for whole days
+	Added      time.Time
 }
 
-// Range is the entry as the availability engine sees it.
+// Range is the entry's local dates.
 func (e TimeOffEntry) Range() calendar.DateRange {
 	return calendar.DateRange{From: e.From, To: e.To}
+}
+
+// Span is part-day time off as the availability engine sees it; partDay
+// is false for whole days (see Range).
+func (e TimeOffEntry) Span() (span calendar.Interval, partDay bool) {
+	return calendar.Interval{Start: e.Start, End: e.End}, !e.Start.IsZero()
 }
 
 // timeOffRecord is the stored form of an entry.
 type timeOffRecord struct {
 	From  string `json:"from"`
 	To    string `json:"to"`
-	Added string `json:"added"` // RFC 3339, UTC
+	Added string `json:"added"`           // RFC 3339, UTC
+	Start int64  `json:"start,omitempty"` // part-day: unix ms
+	End   int64  `json:"end,omitempty"`
 }
 
 // addTimeOffScript adds an entry unless the hash is full, in one step, so
@@ -66,13 +79,33 @@ return 1`)
 // included) and returns the new entry's id. Bookings already on those days
 // are left alone: the practice reviews them.
 func (s *Store) AddTimeOff(ctx context.Context, therapistID string, from, to calendar.Date) (string, error) {
-	if err := checkTherapistID(therapistID); err != nil {
-		return "", err
-	}
 	if to.Compare(from) < 0 {
 		return "", fmt.Errorf("%w: time off ends (%s) before it starts (%s)", ErrInvalid, to, from)
 	}
-	rec, err := json.Marshal(timeOffRecord{From: from.String(), To: to.String(), Added: s.now().UTC().Format(time.RFC3339)})
+	return s.addTimeOff(ctx, therapistID, timeOffRecord{From: from.String(), To: to.String()})
+}
+
+// AddTimeOffSpan records part-day time off for the therapist over span
+// (whose dates in loc, the therapist's zone, are listed with it) and
+// returns the new entry's id. A claim or a move whose session meets the
+// span is refused from then on; bookings already made are left alone.
+func (s *Store) AddTimeOffSpan(ctx context.Context, therapistID string, span calendar.Interval, loc *time.Location) (string, error) {
+	if !span.Start.Before(span.End) || span.Start.UnixMilli() <= 0 {
+		return "", fmt.Errorf("%w: time off ends (%s) before it starts (%s)", ErrInvalid, span.End, span.Start)
+	}
+	// The last date is that of the last instant off: a span to midnight
+	// ends on the day before.
+	from, to := calendar.DateOf(span.Start.In(loc)), calendar.DateOf(span.End.Add(-time.Millisecond).In(loc))
+	return s.addTimeOff(ctx, therapistID, timeOffRecord{From: from.String(), To: to.String(),
+		Start: span.Start.UnixMilli(), End: span.End.UnixMilli()})
+}
+
+func (s *Store) addTimeOff(ctx context.Context, therapistID string, r timeOffRecord) (string, error) {
+	if err := checkTherapistID(therapistID); err != nil {
+		return "", err
+	}
+	r.Added = s.now().UTC().Format(time.RFC3339)
+	rec, err := json.Marshal(r)
 	if err != nil {
 		return "", err
 	}
@@ -126,7 +159,7 @@ func (s *Store) TimeOff(ctx context.Context, therapistID string) ([]TimeOffEntry
 		out = append(out, e)
 	}
 	slices.SortFunc(out, func(a, b TimeOffEntry) int {
-		return cmp.Or(a.From.Compare(b.From), a.To.Compare(b.To), strings.Compare(a.ID, b.ID))
+		return cmp.Or(a.From.Compare(b.From), a.Start.Compare(b.Start), a.To.Compare(b.To), a.End.Compare(b.End), strings.Compare(a.ID, b.ID))
 	})
 	return out, nil
 }
@@ -141,5 +174,12 @@ func decodeTimeOff(id, v string) (TimeOffEntry, error) {
 	e.From, errFrom = calendar.ParseDate(rec.From)
 	e.To, errTo = calendar.ParseDate(rec.To)
 	e.Added, errAdded = time.Parse(time.RFC3339, rec.Added)
-	return e, errors.Join(errFrom, errTo, errAdded)
+	var errSpan error
+	if rec.Start != 0 || rec.End != 0 {
+		e.Start, e.End = time.UnixMilli(rec.Start).UTC(), time.UnixMilli(rec.End).UTC()
+		if !e.Start.Before(e.End) {
+			errSpan = fmt.Errorf("part-day time off ends before it starts")
+		}
+	}
+	return e, errors.Join(errFrom, errTo, errAdded, errSpan)
 }

@@ -13,7 +13,7 @@ import (
 var (
 	ErrOffGrid      = errors.New("start is not on the booking grid")
 	ErrOutsideHours = errors.New("the session does not fit within the therapist's working hours")
-	ErrTimeOff      = errors.New("the therapist is away on that date")
+	ErrTimeOff      = errors.New("the therapist is away at that time")
 	ErrTooSoon      = errors.New("start is too soon: it has passed or falls within the minimum notice")
 	ErrPastHorizon  = errors.New("start is further ahead than bookings are open")
 )
@@ -40,6 +40,7 @@ func FreeSlots(s Schedule, t SessionType, r Rules, now time.Time, from, to Date,
 		earliest: now.Add(r.MinNotice),
 		latest:   now.Add(r.Horizon),
 		busy:     newBusySet(busy),
+		away:     newBusySet(s.TimeOffSpans),
 	}
 	// Days wholly before the notice or after the horizon cannot hold a start;
 	// skipping them keeps a wide from..to cheap.
@@ -56,8 +57,8 @@ func FreeSlots(s Schedule, t SessionType, r Rules, now time.Time, from, to Date,
 
 // CheckStart says why a start is not bookable, ignoring other bookings (the
 // store checks overlap atomically); nil when it lies on the grid, inside
-// working hours (whole session), not on time off, after now+MinNotice and not
-// past now+Horizon. When several reasons apply, the first of these is given:
+// working hours (whole session), not on a day off nor running into part-day
+// time off, after now+MinNotice and not past now+Horizon. When several reasons apply, the first of these is given:
 // off grid, too soon, past horizon, time off, outside hours.
 //
 // Of a wall-clock time shown twice (the hour repeated when clocks go back),
@@ -80,7 +81,7 @@ func CheckStart(s Schedule, t SessionType, r Rules, now time.Time, start time.Ti
 		return ErrTooSoon
 	case start.After(now.Add(r.Horizon)):
 		return ErrPastHorizon
-	case onTimeOff(s, d):
+	case onTimeOff(s, d) || newBusySet(s.TimeOffSpans).overlaps(start, start.Add(t.Duration)):
 		return ErrTimeOff
 	case !fitsHours(hourSpans(nil, s, d), start, start.Add(t.Duration)):
 		return ErrOutsideHours
@@ -129,6 +130,7 @@ type slotQuery struct {
 	earliest time.Time
 	latest   time.Time
 	busy     busySet
+	away     busySet    // part-day time off
 	spans    []Interval // reused from day to day
 }
 
@@ -152,7 +154,7 @@ func (q *slotQuery) appendDay(out []Slot, d Date) []Slot {
 			continue
 		}
 		end := start.Add(q.session.Duration)
-		if !fitsHours(q.spans, start, end) || q.busy.overlaps(start, end.Add(q.session.Buffer)) {
+		if !fitsHours(q.spans, start, end) || q.away.overlaps(start, end) || q.busy.overlaps(start, end.Add(q.session.Buffer)) {
 			continue
 		}
 		out = append(out, Slot{TherapistID: q.schedule.TherapistID, Start: start, End: end})

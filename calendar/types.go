@@ -29,6 +29,14 @@ func DateOf(t time.Time) Date {
 	return Date{y, m, d}
 }
 
+// At is the instant at which the clock in loc shows minute (0 to 1440)
+// after midnight of d. A minute the clock skips when it goes forward is
+// the instant of the jump; of a minute shown twice when it goes back, the
+// one time.Date picks (the earlier in zones west of Greenwich).
+func (d Date) At(minute int, loc *time.Location) time.Time {
+	return boundTime(d, minute, loc)
+}
+
 // Midnight is the start of the date in loc.
 func (d Date) Midnight(loc *time.Location) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
@@ -87,6 +95,9 @@ type Schedule struct {
 	Location    *time.Location
 	Weekly      [7][]HoursRange // indexed by time.Weekday
 	TimeOff     []DateRange
+	// TimeOffSpans are part-day time off, as absolute spans: no session
+	// may run into one (its buffer may, as it may run past working hours).
+	TimeOffSpans []Interval
 }
 
 // SessionType is a kind of appointment. The buffer follows every session

@@ -99,7 +99,10 @@ type Therapist struct {
 	schedule calendar.Schedule
 }
 
-// TimeOff is a run of whole days off, both ends included.
+// TimeOff is a run of whole days off, both ends included
+// ({from: 2026-12-24, to: 2026-12-26}), or part of a day or days when both
+// ends carry a time in the therapist's zone ({from: "2027-01-05 13:00",
+// to: "2027-01-05 17:00"}).
 type TimeOff struct {
 	From string `mapstructure:"from"`
 	To   string `mapstructure:"to"`
@@ -129,6 +132,13 @@ type SessionType struct {
 	// Video sessions happen on the therapist's video_url: the booking's
 	// link is the invite's location and is in the reminders.
 	Video bool `mapstructure:"video"`
+	// SlotStep, when set, is this type's grid instead of booking.slot_step
+	// (60m: 50-minute sessions start on the hour).
+	SlotStep time.Duration `mapstructure:"slot_step"`
+	// InviteOnly keeps the type off the public booking page and API: it is
+	// booked through the practice's signed invite links, or by the
+	// practice itself.
+	InviteOnly bool `mapstructure:"invite_only"`
 }
 
 // Reflects reports whether a session of this type gets the reflection
@@ -150,6 +160,16 @@ type Booking struct {
 // Rules is the booking window as the availability engine sees it.
 func (b Booking) Rules() calendar.Rules {
 	return calendar.Rules{MinNotice: b.MinNotice, Horizon: b.Horizon, Step: b.SlotStep}
+}
+
+// RulesFor is the booking window of one session type: its own grid when
+// it has one.
+func (b Booking) RulesFor(st SessionType) calendar.Rules {
+	r := b.Rules()
+	if st.SlotStep != 0 {
+		r.Step = st.SlotStep
+	}
+	return r
 }
 
 // Reminders are sent this long before each session.

@@ -43,6 +43,12 @@ func TestExampleConfigIsValid(t *testing.T) {
 	if len(sched.TimeOff) != 1 || sched.TimeOff[0].From.String() != "2026-12-24" || sched.TimeOff[0].To.String() != "2026-12-26" {
 		t.Errorf("time off = %v", sched.TimeOff)
 	}
+	if len(sched.TimeOffSpans) != 1 || !sched.TimeOffSpans[0].Start.Equal(time.Date(2027, 1, 5, 18, 0, 0, 0, time.UTC)) {
+		t.Errorf("part-day time off = %v, want 13:00 New York time on 5 January 2027", sched.TimeOffSpans)
+	}
+	if st, _ := cfg.SessionType("session"); cfg.Booking.RulesFor(st).Step != time.Hour {
+		t.Errorf("the example's session starts on the hour: step %v", cfg.Booking.RulesFor(st).Step)
+	}
 	if cfg.Booking.Horizon != 60*24*time.Hour {
 		t.Errorf("horizon = %v", cfg.Booking.Horizon)
 	}

@@ -101,8 +101,13 @@ func decodeHooks() mapstructure.DecodeHookFunc {
 }
 
 // dateToString keeps YAML dates (time_off: 2026-12-24) as the text written.
+// A YAML timestamp with a time of day keeps it, seconds and all, so that
+// the key's own check refuses what it cannot read rather than losing the time.
 func dateToString(from, to reflect.Type, data any) (any, error) {
 	if t, ok := data.(time.Time); ok && to.Kind() == reflect.String {
+		if h, m, s := t.Clock(); h != 0 || m != 0 || s != 0 {
+			return t.Format(time.DateTime), nil
+		}
 		return t.Format(time.DateOnly), nil
 	}
 	return data, nil

@@ -245,28 +245,65 @@ func parseClock(s string) (int, error) {
 	return h*60 + m, nil
 }
 
+// parseTimeOff reads whole days off into s.TimeOff and part-day time off
+// (both ends with a time, read in s.Location) into s.TimeOffSpans.
 func parseTimeOff(p *problems, key string, offs []TimeOff, s *calendar.Schedule) {
 	for i, off := range offs {
 		k := fmt.Sprintf("%s[%d]", key, i)
-		from, err := calendar.ParseDate(off.From)
+		from, fromMin, fromTimed, err := ParseLocal(off.From)
 		if err != nil {
 			p.add(k+".from", "%v", err)
 			continue
 		}
-		to := from
+		to, toMin, toTimed := from, 0, false
 		if off.To != "" {
-			if to, err = calendar.ParseDate(off.To); err != nil {
+			if to, toMin, toTimed, err = ParseLocal(off.To); err != nil {
 				p.add(k+".to", "%v", err)
 				continue
 			}
 		}
-		if to.Compare(from) < 0 {
+		switch {
+		case fromTimed != toTimed:
+			p.add(k+".to", "give a time at both ends (\"2027-01-05 13:00\" to \"2027-01-05 17:00\") or at neither (whole days)")
+		case !fromTimed && to.Compare(from) < 0:
 			p.add(k+".to", "%s is before from (%s)", to, from)
-			continue
+		case !fromTimed:
+			s.TimeOff = append(s.TimeOff, calendar.DateRange{From: from, To: to})
+		case s.Location == nil:
+			// The zone is wrong, and said so: the times cannot be placed.
+		default:
+			span := calendar.Interval{Start: from.At(fromMin, s.Location), End: to.At(toMin, s.Location)}
+			if !span.Start.Before(span.End) {
+				p.add(k+".to", "%q is not after from (%q)", off.To, off.From)
+				continue
+			}
+			s.TimeOffSpans = append(s.TimeOffSpans, span)
 		}
-		s.TimeOff = append(s.TimeOff, calendar.DateRange{From: from, To: to})
 	}
 }
+
+// ParseLocal reads a local date ("2027-01-05") or a local date and time
+// ("2027-01-05 13:00", or with a T); minute is the time's minute after
+// midnight (24:00 allowed), and timed says whether a time was given.
+func ParseLocal(text string) (d calendar.Date, minute int, timed bool, err error) {
+	text = strings.TrimSpace(text)
+	day, clock, timed := strings.Cut(text, " ")
+	if !timed {
+		day, clock, timed = strings.Cut(text, "T")
+	}
+	bad := fmt.Errorf("%q is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DD HH:MM)", text)
+	if d, err = calendar.ParseDate(day); err != nil {
+		return d, 0, false, bad
+	}
+	if timed {
+		if minute, err = parseClock(clock); err != nil || !clockPattern.MatchString(clock) {
+			return d, 0, false, bad
+		}
+	}
+	return d, minute, timed, nil
+}
+
+var clockPattern = regexp.MustCompile(`^[0-9]{1,2}:[0-9]{2}$`)
 
 func (c *Config) validateSessionTypes(p *problems) {
 	if len(c.SessionTypes) == 0 {
@@ -282,12 +319,21 @@ func (c *Config) validateSessionTypes(p *problems) {
 		if s.Buffer < 0 || s.Buffer > 4*time.Hour {
 			p.add(key+".buffer", "%s is out of range: use 0 to 4h", s.Buffer)
 		}
+		if s.SlotStep != 0 && !validStep(s.SlotStep) {
+			p.add(key+".slot_step", "%s must be whole minutes that divide a day (5m to 24h), or left out for booking.slot_step", s.SlotStep)
+		}
 	}
+}
+
+// validStep is a grid step from local midnight: whole minutes that divide
+// a day, from 5m to 24h.
+func validStep(step time.Duration) bool {
+	return step >= 5*time.Minute && step <= 24*time.Hour && (24*time.Hour)%step == 0 && step%time.Minute == 0
 }
 
 func (c *Config) validateTiming(p *problems) {
 	b := c.Booking
-	if b.SlotStep < 5*time.Minute || b.SlotStep > 24*time.Hour || (24*time.Hour)%b.SlotStep != 0 || b.SlotStep%time.Minute != 0 {
+	if !validStep(b.SlotStep) {
 		p.add("booking.slot_step", "%s must be whole minutes that divide a day (5m to 24h)", b.SlotStep)
 	}
 	if b.MinNotice < 0 {

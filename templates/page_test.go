@@ -126,21 +126,22 @@ func TestGoldenAdminPages(t *testing.T) {
 			"Style": "/static/admin.css?v=test", "PreferredName": "<i>Sunny</i>", "Attendance": "attended",
 			"AttendAction": "/admin/bookings/default_abc/attendance",
 		}},
-		// A run-time entry with a booking in it, one from the file, and a
-		// form sent back with a problem.
+		// A run-time entry with a booking in it, whole and part days from
+		// the file, and a form sent back with problems.
 		{"admin_timeoff", map[string]any{
 			"Practice": "Riverside Practice", "Notice": "The time off is saved: clients cannot book Thursday 24 December 2026.",
 			"Problem": "Nothing was saved: please check what is marked below.",
 			"Therapists": []map[string]any{{"ID": "default", "Name": "Dr. Ada Rivers", "Zone": "America/New_York", "Chosen": true,
 				"Entries": []map[string]any{
 					{"Days": "Thursday 24 December 2026 – Saturday 26 December 2026", "Source": "from the configuration file"},
+					{"Days": "Tuesday 5 January 2027, 13:00–17:00", "Source": "from the configuration file"},
 					{"ID": "abc", "Days": "Monday 3 August 2026", "Source": "added on 20 July 2026",
 						"Remove":   "/admin/timeoff/default/abc/remove",
 						"Warning":  "1 booking falls in this time off: review it.",
 						"Bookings": []map[string]any{row("Mon 3 Aug 09:00–09:15", "<b>Sam</b> Lee", "confirmed", "")}},
 				}}},
-			"Form":   map[string]any{"Therapist": "default", "From": "2026-08-10", "To": "2026-08-01"},
-			"Errors": map[string]string{"to": "The last day is before the first."},
+			"Form":   map[string]any{"Therapist": "default", "From": "2026-08-10", "To": "2026-08-01", "FromTime": "13:00", "ToTime": "1pm"},
+			"Errors": map[string]string{"to": "The last day is before the first.", "to_time": `"1pm" is not a time`},
 			"Action": "/admin/timeoff", "CSRF": "csrf-token", "Style": "/static/admin.css?v=test",
 		}},
 		{"approval", map[string]any{

@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
+	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
@@ -36,11 +38,11 @@ type adminTimeOffTherapist struct {
 	Entries        []adminTimeOffEntry
 }
 
-// adminTimeOffEntry is one run of days off. Bookings are the live ones
-// still to come on those days, which time off does not cancel.
+// adminTimeOffEntry is one run of days off, or part of a day. Bookings are
+// the live ones still to come in it, which time off does not cancel.
 type adminTimeOffEntry struct {
 	ID       string // empty for the configuration's
-	Days     string // "Thursday 24 December 2026 – Saturday 26 December 2026"
+	Days     string // "Thursday 24 December 2026 – Saturday 26 December 2026", "Tuesday 5 January 2027, 13:00–17:00"
 	Source   string // "from the configuration file", "added on 20 November 2026"
 	Remove   string // where its remove button posts; empty for the configuration's
 	Warning  string // "3 bookings fall in this time off: review them."
@@ -48,7 +50,11 @@ type adminTimeOffEntry struct {
 }
 
 // timeOffForm is what the practice typed, given back with the problems.
-type timeOffForm struct{ Therapist, From, To string }
+type timeOffForm struct{ Therapist, From, To, FromTime, ToTime string }
+
+func (f timeOffForm) request() appointments.TimeOffRequest {
+	return appointments.TimeOffRequest{Therapist: f.Therapist, From: f.From, To: f.To, FromTime: f.FromTime, ToTime: f.ToTime}
+}
 
 // timeOffState is what one rendering of the page depends on; added and
 // removed are entry ids from the redirect after a change.
@@ -65,36 +71,32 @@ func (s *Server) adminTimeOff(w http.ResponseWriter, r *http.Request) {
 	s.renderTimeOff(w, r, http.StatusOK, timeOffState{added: q.Get("added"), removed: q.Get("removed")})
 }
 
-// adminAddTimeOff answers POST /admin/timeoff: the days are closed to new
-// bookings at once; bookings already made on them stay, and the page lists
-// them for review.
+// adminAddTimeOff answers POST /admin/timeoff: the days, or the hours of
+// a day, are closed to new bookings at once; bookings already made in
+// them stay, and the page lists them for review.
 func (s *Server) adminAddTimeOff(w http.ResponseWriter, r *http.Request) {
 	if !s.postedForm(w, r, adminFormTexts(againTimeOff)) {
 		return
 	}
-	f := timeOffForm{
-		Therapist: r.PostForm.Get("therapist"),
-		From:      strings.TrimSpace(r.PostForm.Get("from")), To: strings.TrimSpace(r.PostForm.Get("to")),
-	}
-	th, days, fields := s.checkTimeOff(f)
-	if len(fields) > 0 {
-		s.renderTimeOff(w, r, http.StatusUnprocessableEntity, timeOffState{form: f, errors: fields,
+	pf := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
+	f := timeOffForm{Therapist: r.PostForm.Get("therapist"), From: pf("from"), To: pf("to"), FromTime: pf("from_time"), ToTime: pf("to_time")}
+	off, id, err := s.Appointments.AddTimeOff(r.Context(), f.request())
+	var bad *appointments.InvalidError
+	switch {
+	case errors.As(err, &bad):
+		s.renderTimeOff(w, r, http.StatusUnprocessableEntity, timeOffState{form: f, errors: bad.Fields,
 			problem: "Nothing was saved: please check what is marked below."})
 		return
-	}
-	id, err := s.Store.AddTimeOff(r.Context(), th.ID, days.From, days.To)
-	switch {
-	case errors.Is(err, booking.ErrTimeOffFull):
+	case errors.Is(err, appointments.ErrTimeOffFull):
 		s.renderTimeOff(w, r, http.StatusUnprocessableEntity, timeOffState{form: f, problem: fmt.Sprintf(
 			"Nothing was saved: %s has %d entries of time off, the most there can be. Please remove past ones first.",
-			th.Name, booking.MaxTimeOffEntries)})
+			off.Therapist.Name, booking.MaxTimeOffEntries)})
 		return
 	case err != nil:
-		_ = s.unavailable(r.Context(), "add time off", err)
+		s.classified(r.Context(), err)
 		s.adminUnavailable(w, r)
 		return
 	}
-	s.Logger.InfoContext(r.Context(), "time off added from the admin area", "therapist", th.ID, "time_off", id)
 	http.Redirect(w, r, adminTimeOffPath+"?added="+url.QueryEscape(id), http.StatusSeeOther)
 }
 
@@ -111,59 +113,12 @@ func (s *Server) adminRemoveTimeOff(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	switch err := s.Store.RemoveTimeOff(r.Context(), th.ID, id); {
-	case err == nil:
-		s.Logger.InfoContext(r.Context(), "time off removed from the admin area", "therapist", th.ID, "time_off", id)
-	case !errors.Is(err, booking.ErrTimeOffNotFound):
-		_ = s.unavailable(r.Context(), "remove time off", err)
+	if err := s.Appointments.RemoveTimeOff(r.Context(), th.ID, id); err != nil && !errors.Is(err, appointments.ErrNotFound) {
+		s.classified(r.Context(), err)
 		s.adminUnavailable(w, r)
 		return
 	}
 	http.Redirect(w, r, adminTimeOffPath+"?removed="+url.QueryEscape(id), http.StatusSeeOther)
-}
-
-// checkTimeOff reads the form: a configured therapist and one to
-// maxTimeOffDays days, not wholly past. An empty last day means one day.
-func (s *Server) checkTimeOff(f timeOffForm) (config.Therapist, calendar.DateRange, map[string]string) {
-	fields := map[string]string{}
-	th, known := s.Config.Therapist(f.Therapist)
-	if !known {
-		fields["therapist"] = "Please choose a therapist."
-	}
-	var days calendar.DateRange
-	var err error
-	if days.From, err = calendar.ParseDate(f.From); err != nil {
-		fields["from"] = dateProblem(f.From, "Please give the first day off.")
-	}
-	days.To = days.From
-	if f.To != "" {
-		if days.To, err = calendar.ParseDate(f.To); err != nil {
-			fields["to"] = dateProblem(f.To, "")
-		}
-	}
-	if fields["from"] != "" || fields["to"] != "" {
-		return th, days, fields
-	}
-	switch {
-	case days.To.Compare(days.From) < 0:
-		fields["to"] = "The last day is before the first."
-	case daysBetween(days.From, days.To) >= maxTimeOffDays:
-		fields["to"] = fmt.Sprintf("Time off lasts %d days at most: add a longer absence in parts.", maxTimeOffDays)
-	case known && days.To.Compare(calendar.DateOf(s.Now().In(zoneOf(th)))) < 0:
-		fields["to"] = "The last day has passed: time off is for days to come."
-	}
-	return th, days, fields
-}
-
-// maxTimeOffDays bounds one entry, so a mistyped year cannot close the
-// practice for a decade; a longer absence is added in parts.
-const maxTimeOffDays = 366
-
-func dateProblem(given, ifEmpty string) string {
-	if given == "" && ifEmpty != "" {
-		return ifEmpty
-	}
-	return fmt.Sprintf("%q is not a date: please write it as YYYY-MM-DD, for example 2026-12-24.", given)
 }
 
 // renderTimeOff lists every therapist's time off with a fresh CSRF token.
@@ -210,11 +165,11 @@ func timeOffNotice(therapists []adminTimeOffTherapist, added, removed string) st
 }
 
 // therapistTimeOff lists the configuration's time off, then the entries
-// added here, each with the bookings still to come on its days.
+// added here, each with the bookings still to come in it.
 func (s *Server) therapistTimeOff(ctx context.Context, th config.Therapist) (adminTimeOffTherapist, error) {
 	out := adminTimeOffTherapist{ID: th.ID, Name: th.Name, Zone: zoneOf(th).String()}
-	for _, days := range th.Schedule().TimeOff {
-		e, err := s.timeOffEntry(ctx, th, days)
+	for _, off := range configuredTimeOff(th) {
+		e, err := s.timeOffEntry(ctx, off)
 		if err != nil {
 			return out, err
 		}
@@ -226,7 +181,7 @@ func (s *Server) therapistTimeOff(ctx context.Context, th config.Therapist) (adm
 		return out, err
 	}
 	for _, a := range added {
-		e, err := s.timeOffEntry(ctx, th, a.Range())
+		e, err := s.timeOffEntry(ctx, addedTimeOff(th, a))
 		if err != nil {
 			return out, err
 		}
@@ -237,31 +192,41 @@ func (s *Server) therapistTimeOff(ctx context.Context, th config.Therapist) (adm
 	return out, nil
 }
 
-// timeOffEntry describes the days and finds the live bookings that start
-// on them from now on.
-func (s *Server) timeOffEntry(ctx context.Context, th config.Therapist, days calendar.DateRange) (adminTimeOffEntry, error) {
-	loc := zoneOf(th)
-	e := adminTimeOffEntry{Days: dayLabel(days.From, dayLayout)}
-	if days.To != days.From {
-		e.Days += " – " + dayLabel(days.To, dayLayout)
+// configuredTimeOff is the configuration's time off of th: whole days,
+// then part days.
+func configuredTimeOff(th config.Therapist) []appointments.TimeOff {
+	sched := th.Schedule()
+	out := make([]appointments.TimeOff, 0, len(sched.TimeOff)+len(sched.TimeOffSpans))
+	for _, days := range sched.TimeOff {
+		out = append(out, appointments.TimeOff{Therapist: th, Days: days})
 	}
-	from, to := days.From.Midnight(loc), days.To.AddDays(1).Midnight(loc)
-	if now := s.Now(); from.Before(now) {
-		from = now
+	for _, span := range sched.TimeOffSpans {
+		loc := zoneOf(th)
+		out = append(out, appointments.TimeOff{Therapist: th, PartDay: true, Span: span, Days: calendar.DateRange{
+			From: calendar.DateOf(span.Start.In(loc)), To: calendar.DateOf(span.End.Add(-time.Millisecond).In(loc))}})
 	}
-	if !from.Before(to) {
-		return e, nil // wholly past: nothing left to review
-	}
-	list, err := s.Store.List(ctx, th.ID, from, to)
+	return out
+}
+
+// addedTimeOff is an entry added at run time, as the use cases see it.
+func addedTimeOff(th config.Therapist, e booking.TimeOffEntry) appointments.TimeOff {
+	span, partDay := e.Span()
+	return appointments.TimeOff{Therapist: th, Days: e.Range(), PartDay: partDay, Span: span}
+}
+
+// timeOffEntry describes the time off and finds the live bookings still
+// to come in it.
+func (s *Server) timeOffEntry(ctx context.Context, off appointments.TimeOff) (adminTimeOffEntry, error) {
+	loc := zoneOf(off.Therapist)
+	e := adminTimeOffEntry{Days: timeOffLabel(off, loc)}
+	list, err := s.Appointments.TimeOffBookings(ctx, off)
 	if err != nil {
 		return e, err
 	}
 	for _, b := range list {
-		if b.Status.Live() {
-			row := s.adminRow(b, loc)
-			row.Time = b.Start.In(loc).Format("Mon 2 Jan ") + row.Time
-			e.Bookings = append(e.Bookings, row)
-		}
+		row := s.adminRow(b, loc)
+		row.Time = b.Start.In(loc).Format("Mon 2 Jan ") + row.Time
+		e.Bookings = append(e.Bookings, row)
 	}
 	switch n := len(e.Bookings); n {
 	case 0:
@@ -271,4 +236,25 @@ func (s *Server) timeOffEntry(ctx context.Context, th config.Therapist, days cal
 		e.Warning = fmt.Sprintf("%d bookings fall in this time off: review them.", n)
 	}
 	return e, nil
+}
+
+// timeOffLabel writes whole days as "Thursday 24 December 2026 – Saturday
+// 26 December 2026" and part of a day as "Tuesday 5 January 2027,
+// 13:00–17:00", with a day at each end when it runs over several.
+func timeOffLabel(off appointments.TimeOff, loc *time.Location) string {
+	from, to := dayLabel(off.Days.From, dayLayout), dayLabel(off.Days.To, dayLayout)
+	switch {
+	case !off.PartDay && off.Days.To == off.Days.From:
+		return from
+	case !off.PartDay:
+		return from + " – " + to
+	}
+	start, end := off.Span.Start.In(loc).Format("15:04"), off.Span.End.In(loc).Format("15:04")
+	if off.Span.End.Equal(off.Days.To.AddDays(1).Midnight(loc)) {
+		end = "24:00"
+	}
+	if off.Days.To == off.Days.From {
+		return from + ", " + start + "–" + end
+	}
+	return from + " " + start + " – " + to + " " + end
 }

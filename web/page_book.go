@@ -111,6 +111,13 @@ type bookState struct {
 // renderBook lists the free slots and renders the page with a fresh CSRF
 // token; when the slots cannot be read, nothing can be booked, so it says so.
 func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, st bookState) {
+	if len(s.allowedTypes(st.invite)) == 0 {
+		// Every type is invite_only: the public page has nothing to offer.
+		s.errorPage(w, r, status, "Booking is by invitation",
+			"Sessions with "+s.Config.Practice.Name+" are booked from the link the practice sends you. "+
+				"If you would like an appointment, please contact the practice.")
+		return
+	}
 	p, err := s.bookPageData(r.Context(), st)
 	if err != nil {
 		s.Logger.ErrorContext(r.Context(), "booking page: free slots", "err", err)
@@ -153,7 +160,8 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 	if later != "" {
 		p.Later = base + "?" + url.Values{"type": {session.ID}, "from": {later}}.Encode()
 	}
-	slots, err := s.Appointments.FreeSlots(ctx, appointments.SlotsRequest{Type: session.ID, From: from.String(), To: to.String()})
+	slots, err := s.Appointments.FreeSlots(ctx, appointments.SlotsRequest{Type: session.ID, From: from.String(), To: to.String(),
+		Invited: st.invite != nil})
 	if err != nil {
 		return p, err
 	}
@@ -161,11 +169,11 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 	return p, nil
 }
 
-// allowedTypes is every configured type, or those the invite names, in the
-// configured order.
+// allowedTypes is every configured type but those that are invite_only,
+// or those the invite names, in the configured order.
 func (s *Server) allowedTypes(inv *links.Invite) []config.SessionType {
 	return slices.DeleteFunc(slices.Clone(s.Config.SessionTypes), func(t config.SessionType) bool {
-		return !inv.Allows(t.ID)
+		return !inv.Allows(t.ID) || (inv == nil && t.InviteOnly)
 	})
 }
 

@@ -42,6 +42,13 @@ type pageEnv struct {
 
 func startPageEnv(t *testing.T) *pageEnv {
 	t.Helper()
+	return startPageEnvWith(t, nil)
+}
+
+// startPageEnvWith is startPageEnv with change made to the configuration
+// before anything is built from it.
+func startPageEnvWith(t *testing.T, change func(*config.Config)) *pageEnv {
+	t.Helper()
 	rs := testredis.Start(t)
 	rdb := rs.Client(t)
 	cfg, err := config.Load("")
@@ -51,6 +58,9 @@ func startPageEnv(t *testing.T) *pageEnv {
 	cfg.BaseURL = "https://book.riverside.example"
 	cfg.Secret = pageTestSecret
 	cfg.Booking.MinNotice = time.Hour
+	if change != nil {
+		change(cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

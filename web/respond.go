@@ -43,6 +43,9 @@ const (
 	msgLate    = "this appointment is too close to change online: please contact the practice"
 	msgNotLive = "this appointment has been cancelled and can no longer be changed"
 	msgGone    = "this appointment no longer exists"
+	// msgInviteOnly: a type kept off the public page, asked for without
+	// the practice's invite link.
+	msgInviteOnly = "this kind of session is booked by invitation only: please use the booking link the practice sent you, or contact the practice"
 	// msgUnavailable: Redis or the queue could not be reached; nothing was
 	// booked, and trying again later is safe.
 	msgUnavailable = "booking is unavailable for a moment: nothing was booked, please try again shortly"
@@ -83,6 +86,9 @@ func classify(err error) answer {
 			starts[i] = t.UTC().Format(timeFormat)
 		}
 		return answer{apiError{Status: http.StatusConflict, Msg: "these sessions of the series are not free; nothing was booked", Conflicts: starts}, metrics.BookingTaken}
+	case errors.Is(err, appointments.ErrInviteOnly):
+		return answer{apiError{Status: http.StatusUnprocessableEntity, Msg: msgInviteOnly,
+			Fields: map[string]string{"type": "is by invitation only: please use the booking link the practice sent you"}}, metrics.BookingInvalid}
 	case errors.Is(err, appointments.ErrTaken):
 		return conflict(msgTaken)
 	case errors.Is(err, appointments.ErrNotFree):
@@ -91,6 +97,8 @@ func classify(err error) answer {
 		return conflict(msgLate)
 	case errors.Is(err, appointments.ErrNotLive):
 		return conflict(msgNotLive)
+	case errors.Is(err, appointments.ErrTimeOffFull):
+		return conflict("the therapist has as much time off as can be kept: nothing was saved, remove past entries first")
 	case errors.Is(err, appointments.ErrAnswered):
 		return conflict("this request has already been answered the other way: nothing was changed or sent")
 	case errors.Is(err, appointments.ErrNotInSeries):

@@ -11,7 +11,8 @@
 -- ARGV[1] id  ARGV[2] start ms  ARGV[3] occupied end ms (end + buffer)
 -- ARGV[4] now ms  ARGV[5] idempotency window ms  ARGV[6] dup window ms
 -- ARGV[7] '1' if a dup key is given  ARGV[8] '1' if an idempotency key is
--- given  ARGV[9] the start's local date ('' checks no time off)
+-- given  ARGV[9] the start's local date ('' checks no time off; part-day
+-- time off is checked against the record's start and end)
 -- ARGV[10] the client's cap (0: not capped, not counted)  ARGV[11] how
 -- many own-calendar feed keys follow, then those keys, then the booking's
 -- HSET field/value pairs (status 'pending' makes a request awaiting
@@ -96,7 +97,7 @@ end
 if conflict(prefix, live, spankey, start, occend, nil) then
   return {'taken'}
 end
-if daysoff(KEYS[6], ARGV[9]) then
+if timeoff(KEYS[6], ARGV[9], start, tonumber(recfield('end'))) then
   return {'off'}
 end
 if ownbusy(KEYS[7], feeds, start, occend) then

@@ -45,7 +45,7 @@ at = at + 2 * c + 1
 local free, refused = {}, {}
 for _, o in ipairs(occ) do
   if o.off or conflict(prefix, live, spankey, o.start, o.occend, nil)
-      or daysoff(KEYS[6], o.date) or ownbusy(KEYS[7], feeds, o.start, o.occend) then
+      or timeoff(KEYS[6], o.date, o.start, tonumber(o.stop)) or ownbusy(KEYS[7], feeds, o.start, o.occend) then
     refused[#refused + 1] = o.startarg
   else
     free[#free + 1] = o

@@ -2,16 +2,23 @@
 -- bookings, made in the same script so that time off or busy time written
 -- at the same moment as a claim is either seen by it or written after it.
 
--- daysoff reports whether run-time time off (hash: id -> JSON {"from",
--- "to"} of local dates, both included) covers date (YYYY-MM-DD, the
--- start's date in the therapist's zone). ISO dates compare as strings.
-local function daysoff(key, date)
+-- timeoff reports whether run-time time off (hash: id -> JSON) meets a
+-- session from s to e (ms, its buffer left out): whole days ({"from",
+-- "to"} of local dates, both included) by date (YYYY-MM-DD, the start's
+-- date in the therapist's zone; ISO dates compare as strings), part-day
+-- time off ({"start", "end"} in ms as well) by its span. date '' checks
+-- nothing.
+local function timeoff(key, date, s, e)
   if date == '' then
     return false
   end
   for _, v in ipairs(redis.call('HVALS', key)) do
-    local e = cjson.decode(v)
-    if e.from <= date and date <= e.to then
+    local o = cjson.decode(v)
+    if o.start then
+      if o.start < e and o['end'] > s then
+        return true
+      end
+    elseif o.from <= date and date <= o.to then
       return true
     end
   end

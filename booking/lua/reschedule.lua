@@ -29,7 +29,7 @@ local occend = tonumber(ARGV[3]) + tonumber(f[4])
 if conflict(prefix, KEYS[2], KEYS[4], start, occend, id) then
   return {'taken'}
 end
-if daysoff(KEYS[5], ARGV[5]) then
+if timeoff(KEYS[5], ARGV[5], start, tonumber(ARGV[3])) then
   return {'off'}
 end
 local feeds = {}

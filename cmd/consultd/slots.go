@@ -40,6 +40,7 @@ func printSlots(ctx context.Context, out io.Writer, cfg *config.Config, req appo
 	if req.Type == "" {
 		req.Type = cfg.SessionTypes[0].ID
 	}
+	req.Invited = true // the practice's own tool: invite_only types too
 	if req.From == "" {
 		req.From = calendar.DateOf(now.In(cfg.Therapists[0].Location())).String()
 	}
