@@ -43,8 +43,8 @@ func (s *Service) Book(ctx context.Context, req Request) (b booking.Booking, cre
 			TherapistID: th.ID, Type: v.SessionType.ID, Status: initialStatus(v.SessionType),
 			Start: v.Start, End: v.Start.Add(v.SessionType.Duration), Buffer: v.SessionType.Buffer,
 			Name: v.Name, Email: v.Email, TimeZone: v.Timezone, Notes: v.Notes,
-			PreferredName: v.PreferredName,
-			Room:          NewRoom(v.SessionType),
+			PreferredName: v.PreferredName, Language: v.Language,
+			Room: NewRoom(v.SessionType),
 		}, v.IdempotencyKey, g)
 		if refused.add(err) {
 			continue

@@ -34,6 +34,10 @@ type Request struct {
 	// PreferredName is what the client would like to be called (optional):
 	// checked like Name, stored with the booking, never logged.
 	PreferredName string
+	// Language is the one asked for (the API's language field, the page's
+	// switch; "": none), AcceptLanguage the browser's header: see
+	// clientLanguage.
+	Language, AcceptLanguage string
 	// OnlyTypes, when set, are the session types the booking link offers
 	// (an invitation); any other type is refused.
 	OnlyTypes []string
@@ -59,6 +63,7 @@ func (s *Service) Validate(req Request) (Valid, error) {
 	f := map[string]string{}
 	inviteOnly := false
 	v.Name, v.Email = checkClient(f, req.Name, req.Email, req.Notes, req.Timezone)
+	v.Language = s.clientLanguage(f, req.Language, req.AcceptLanguage)
 	v.PreferredName = strings.TrimSpace(req.PreferredName)
 	if CheckText(f, "preferred_name", v.PreferredName, MaxPreferredName, false, false) {
 		if msg := nameProblem(v.PreferredName); msg != "" {

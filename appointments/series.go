@@ -28,6 +28,9 @@ type SeriesRequest struct {
 	EveryWeeks, Count                                    int
 	// SkipConflicts books the free weeks and leaves the others out.
 	SkipConflicts bool
+	// Language and AcceptLanguage choose the client's language, as for a
+	// booking.
+	Language, AcceptLanguage string
 }
 
 // ConflictError names the occurrences of a series that are taken, busy or
@@ -69,7 +72,7 @@ func (s *Service) CreateSeries(ctx context.Context, req SeriesRequest) (booking.
 	sr, held, err := s.store.ClaimSeries(ctx, booking.Series{
 		TherapistID: v.therapist.ID, Type: v.sessionType.ID, EveryWeeks: v.EveryWeeks, Count: v.Count,
 		Name: v.Name, Email: v.Email, TimeZone: v.Timezone, Notes: v.Notes,
-		Room: NewRoom(v.sessionType),
+		Language: v.Language, Room: NewRoom(v.sessionType),
 	}, occ, v.sessionType.Buffer, feeds, v.SkipConflicts)
 	var refused *booking.RefusedError
 	switch {
@@ -103,6 +106,7 @@ func (s *Service) validateSeries(req SeriesRequest) (validSeries, error) {
 	v := validSeries{SeriesRequest: req}
 	f := map[string]string{}
 	v.Name, v.Email = checkClient(f, req.Name, req.Email, req.Notes, req.Timezone)
+	v.Language = s.clientLanguage(f, req.Language, req.AcceptLanguage)
 	if st, ok := s.cfg.SessionType(req.Type); ok {
 		v.sessionType = st
 	} else {

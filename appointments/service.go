@@ -59,26 +59,31 @@ type Deps struct {
 	Busy BusyTimes
 	// Own is the therapists' own calendars alone, checked again when a
 	// start is booked (nil: none).
-	Own    OwnCalendars
-	Queue  Queue
-	Now    func() time.Time
-	Logger *slog.Logger
+	Own   OwnCalendars
+	Queue Queue
+	// Languages are those offered to clients (nil: the configuration's
+	// codes, matched exactly).
+	Languages Languages
+	Now       func() time.Time
+	Logger    *slog.Logger
 }
 
 // Service applies the rules of one configuration.
 type Service struct {
-	cfg    *config.Config
-	store  *booking.Store
-	busy   BusyTimes
-	own    OwnCalendars
-	queue  Queue
-	now    func() time.Time
-	logger *slog.Logger
+	cfg   *config.Config
+	store *booking.Store
+	busy  BusyTimes
+	own   OwnCalendars
+	queue Queue
+	// languages are those offered to clients (nil: the configuration's).
+	languages Languages
+	now       func() time.Time
+	logger    *slog.Logger
 }
 
 // New builds the service; Now defaults to time.Now, Logger to slog's.
 func New(d Deps) *Service {
-	s := &Service{cfg: d.Config, store: d.Store, busy: d.Busy, own: d.Own, queue: d.Queue, now: d.Now, logger: d.Logger}
+	s := &Service{cfg: d.Config, store: d.Store, busy: d.Busy, own: d.Own, queue: d.Queue, languages: d.Languages, now: d.Now, logger: d.Logger}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -70,6 +70,9 @@ type Booking struct {
 	// Original is an occurrence's start as its series' RRULE places it
 	// (its RECURRENCE-ID), however it has been moved since.
 	Original time.Time
+	// Language is the client's, of every message to them ("": the
+	// default language, for records made before languages).
+	Language string
 	// Room is the video room name of a video session ("" otherwise): in
 	// the therapist's video_url, so a secret; kept when the session moves.
 	Room                 string

@@ -29,6 +29,7 @@ func fields(b Booking) []any {
 		"flag", b.Flag,
 		"series", b.Series,
 		"pname", b.PreferredName,
+		"lang", b.Language,
 		"room", b.Room,
 		"created", ms(b.CreatedAt),
 		"updated", ms(b.UpdatedAt),
@@ -51,6 +52,7 @@ func decode(m map[string]string) (Booking, error) {
 		Reply:       m["reply"],
 		// Written by later scripts only: a record may have none of them.
 		PreferredName: m["pname"],
+		Language:      m["lang"],
 		Attendance:    Attendance(m["attend"]),
 		LateCancel:    m["late"] == "1",
 		Room:          m["room"],

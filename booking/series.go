@@ -38,7 +38,9 @@ type Series struct {
 	Skipped []time.Time
 	// Room is the video room of every occurrence ("" when not video): one
 	// per series, as the client's calendar holds one event for it.
-	Room                 string
+	Room string
+	// Language is the client's, of every message about the series.
+	Language             string
 	CreatedAt, UpdatedAt time.Time
 }
 
@@ -97,14 +99,14 @@ func (s *Store) ClaimSeries(ctx context.Context, sr Series, occ []SeriesOccurren
 		"buffer", strconv.FormatInt(buffer.Milliseconds(), 10),
 		"status", string(StatusHeld), "seq", "0",
 		"name", sr.Name, "email", sr.Email, "tz", sr.TimeZone, "notes", sr.Notes,
-		"flag", "", "series", sr.ID, "room", sr.Room,
+		"flag", "", "series", sr.ID, "room", sr.Room, "lang", sr.Language,
 	}
 	args = append(args, strconv.Itoa(len(shared)/2))
 	args = append(args, shared...)
 	args = append(args,
 		"id", sr.ID, "therapist", sr.TherapistID, "type", sr.Type,
 		"every", strconv.Itoa(sr.EveryWeeks), "count", strconv.Itoa(sr.Count), "first", ms(occ[0].Start),
-		"name", sr.Name, "email", sr.Email, "tz", sr.TimeZone, "notes", sr.Notes, "seq", "0", "room", sr.Room)
+		"name", sr.Name, "email", sr.Email, "tz", sr.TimeZone, "notes", sr.Notes, "seq", "0", "room", sr.Room, "lang", sr.Language)
 	v, err := claimSeriesScript.Run(ctx, s.rdb, keys, args...).Result()
 	if err != nil {
 		var op *net.OpError
@@ -211,7 +213,7 @@ func decodeSeries(m map[string]string) (Series, error) {
 	sr := Series{
 		ID: m["id"], TherapistID: m["therapist"], Type: m["type"],
 		Name: m["name"], Email: m["email"], TimeZone: m["tz"], Notes: m["notes"],
-		Room: m["room"],
+		Room: m["room"], Language: m["lang"],
 	}
 	var n [6]int64
 	for i, f := range []string{"every", "count", "seq", "created", "updated", "first"} {
