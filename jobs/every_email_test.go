@@ -25,28 +25,33 @@ func everyEmail(t *testing.T, c *Composer) map[string]*mailer.Message {
 	cancelled := occ[2]
 	cancelled.Original, cancelled.Status = cancelled.Start, booking.StatusCancelled
 	th, _ := c.cfg.Therapist(b.TherapistID)
+	video := videoBooking()
+	video.ID = "default_video" // a Message-ID of its own
 	build := map[string]func() (*mailer.Message, error){
-		"invite":              func() (*mailer.Message, error) { return c.Invite(b) },
-		"update":              func() (*mailer.Message, error) { return c.Update(b, prev) },
-		"cancel":              func() (*mailer.Message, error) { return c.Cancel(b) },
-		"reminder":            func() (*mailer.Message, error) { return c.Reminder(b, "24h") },
-		"reflection":          func() (*mailer.Message, error) { return c.Reflection(b, false) },
-		"practice_cancel":     func() (*mailer.Message, error) { return c.PracticeCancel(b, note) },
-		"practice_update":     func() (*mailer.Message, error) { return c.PracticeUpdate(b, prev, note) },
-		"request_received":    func() (*mailer.Message, error) { return c.RequestReceived(b) },
-		"request_declined":    func() (*mailer.Message, error) { return c.RequestDeclined(b) },
-		"request_expired":     func() (*mailer.Message, error) { return c.RequestExpired(b) },
-		"series_invite":       func() (*mailer.Message, error) { return c.SeriesInvite(sr, occ) },
-		"series_cancel_one":   func() (*mailer.Message, error) { return c.SeriesChange(sr, occ, cancelled, seriesCancelOne, nil) },
-		"series_move_one":     func() (*mailer.Message, error) { return c.SeriesChange(sr, occ, moved, seriesMoveOne, nil) },
-		"series_cancel_rest":  func() (*mailer.Message, error) { return c.SeriesChange(sr, occ, occ[0], seriesCancelRest, nil) },
-		"therapist_booked":    func() (*mailer.Message, error) { return c.TherapistBooked(b) },
-		"therapist_flagged":   func() (*mailer.Message, error) { return c.TherapistFlagged(b) },
-		"therapist_released":  func() (*mailer.Message, error) { return c.TherapistReleased(b) },
-		"therapist_approval":  func() (*mailer.Message, error) { return c.TherapistApproval(b) },
-		"therapist_cancelled": func() (*mailer.Message, error) { return c.TherapistCancelledBy(b, false) },
-		"therapist_changed":   func() (*mailer.Message, error) { return c.TherapistChangedBy(b, prev, true) },
-		"therapist_series":    func() (*mailer.Message, error) { return c.TherapistSeries(sr, occ) },
+		"invite":                 func() (*mailer.Message, error) { return c.Invite(b) },
+		"update":                 func() (*mailer.Message, error) { return c.Update(b, prev) },
+		"cancel":                 func() (*mailer.Message, error) { return c.Cancel(b) },
+		"reminder":               func() (*mailer.Message, error) { return c.Reminder(b, "24h") },
+		"reflection":             func() (*mailer.Message, error) { return c.Reflection(b, false) },
+		"practice_cancel":        func() (*mailer.Message, error) { return c.PracticeCancel(b, note) },
+		"practice_update":        func() (*mailer.Message, error) { return c.PracticeUpdate(b, prev, note) },
+		"request_received":       func() (*mailer.Message, error) { return c.RequestReceived(b) },
+		"request_declined":       func() (*mailer.Message, error) { return c.RequestDeclined(b) },
+		"request_expired":        func() (*mailer.Message, error) { return c.RequestExpired(b) },
+		"series_invite":          func() (*mailer.Message, error) { return c.SeriesInvite(sr, occ) },
+		"series_cancel_one":      func() (*mailer.Message, error) { return c.SeriesChange(sr, occ, cancelled, seriesCancelOne, nil) },
+		"series_move_one":        func() (*mailer.Message, error) { return c.SeriesChange(sr, occ, moved, seriesMoveOne, nil) },
+		"series_cancel_rest":     func() (*mailer.Message, error) { return c.SeriesChange(sr, occ, occ[0], seriesCancelRest, nil) },
+		"therapist_booked":       func() (*mailer.Message, error) { return c.TherapistBooked(b) },
+		"therapist_flagged":      func() (*mailer.Message, error) { return c.TherapistFlagged(b) },
+		"therapist_released":     func() (*mailer.Message, error) { return c.TherapistReleased(b) },
+		"therapist_approval":     func() (*mailer.Message, error) { return c.TherapistApproval(b) },
+		"therapist_cancelled":    func() (*mailer.Message, error) { return c.TherapistCancelledBy(b, false) },
+		"therapist_changed":      func() (*mailer.Message, error) { return c.TherapistChangedBy(b, prev, true) },
+		"therapist_series":       func() (*mailer.Message, error) { return c.TherapistSeries(sr, occ) },
+		"video_invite":           func() (*mailer.Message, error) { return c.Invite(video) },
+		"video_reminder":         func() (*mailer.Message, error) { return c.Reminder(video, "1h") },
+		"video_therapist_booked": func() (*mailer.Message, error) { return c.TherapistBooked(video) },
 		"therapist_digest": func() (*mailer.Message, error) {
 			return c.TherapistDigest(th, calendar.DateOf(b.Start.In(th.Location())), []booking.Booking{b})
 		},
@@ -90,7 +95,7 @@ func TestEveryEmailNamesZonesForPeople(t *testing.T) {
 	// The client reads their own zone's name, the therapist theirs.
 	for name, m := range everyEmail(t, testComposer(t)) {
 		want := "(UK time)"
-		if strings.HasPrefix(name, "therapist_") {
+		if strings.Contains(name, "therapist_") {
 			want = "(Eastern Time)"
 		}
 		if name != "reflection" && name != "therapist_digest" && (!strings.Contains(m.Text, want) || !strings.Contains(m.HTML, want)) {
