@@ -20,8 +20,14 @@ const chromiumPath = "/usr/bin/chromium"
 const browserZone = "Europe/London"
 
 // newBrowser starts a headless chromium with a fresh profile that lives as
-// long as the test.
+// long as the test, its clock in browserZone.
 func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	return newBrowserIn(t, browserZone)
+}
+
+// newBrowserIn is newBrowser with its clock in zone.
+func newBrowserIn(t *testing.T, zone string) context.Context {
 	t.Helper()
 	if _, err := exec.LookPath(chromiumPath); err != nil {
 		t.Fatalf("no chromium at %s (%v): run make test (it installs chromium)", chromiumPath, err)
@@ -41,7 +47,7 @@ func newBrowser(t *testing.T) context.Context {
 		// picture is the page as a phone shows it.
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Env("TZ=" + browserZone),
+		chromedp.Env("TZ=" + zone),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
@@ -78,6 +84,9 @@ func TestBrowserBooksFromThePage(t *testing.T) {
 	if zone != browserZone {
 		t.Errorf("the form's timezone is %q, want the browser's %s", zone, browserZone)
 	}
+	if named, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("zone-name"))); err != nil || named != "UK time" {
+		t.Errorf("the page names the browser's zone %q (%v), want UK time", named, err)
+	}
 	if err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(".slot label")),
 		chromedp.SendKeys(chromedp.ID("name"), "Sam Lee"),
@@ -91,7 +100,7 @@ func TestBrowserBooksFromThePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(confirmation, "("+browserZone+")") || !strings.Contains(confirmation, "sam@example.org") {
+	if !strings.Contains(confirmation, "(UK time)") || !strings.Contains(confirmation, "sam@example.org") {
 		t.Errorf("the confirmation does not give the time in the browser's zone to sam@example.org:\n%s", confirmation)
 	}
 	invited := false
@@ -105,6 +114,32 @@ func TestBrowserBooksFromThePage(t *testing.T) {
 		if strings.Contains(e.logs.String(), private) {
 			t.Errorf("the logs carry %q", private)
 		}
+	}
+}
+
+// TestBrowserNamesAZoneItDoesNotList: a visitor whose zone the picker does
+// not list sees it named as the emails will name it (the page asks the
+// server), and offered first as this device's.
+func TestBrowserNamesAZoneItDoesNotList(t *testing.T) {
+	e := startEnv(t, nil)
+	ctx := newBrowserIn(t, "America/Argentina/Buenos_Aires")
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(e.base+"/book"),
+		chromedp.WaitVisible(chromedp.ID("zone-picker")),
+	); err != nil {
+		t.Fatalf("open the booking page: %v", err)
+	}
+	named, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("zone-name")))
+	if err != nil || named != "Buenos Aires time" {
+		t.Errorf("the page names the zone %q (%v), want Buenos Aires time", named, err)
+	}
+	first, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS("#zone-select option:first-child")))
+	if err != nil || first != "Buenos Aires time (this device)" {
+		t.Errorf("the picker offers first %q (%v)", first, err)
+	}
+	zone, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("timezone")))
+	if err != nil || !strings.HasSuffix(zone, "/Buenos_Aires") {
+		t.Errorf("the form's timezone is %q (%v)", zone, err)
 	}
 }
 

@@ -125,10 +125,9 @@ func requestExpires(b booking.Booking, expires time.Duration) time.Time {
 }
 
 // formatExpires writes a request's expiry for people: "Thursday 3
-// December 2026, 09:00 (America/New_York)".
+// December 2026, 09:00 (Eastern Time)".
 func formatExpires(t time.Time, loc *time.Location) string {
-	t = t.In(loc)
-	return t.Format("Monday 2 January 2006, 15:04") + " (" + loc.String() + ")"
+	return t.In(loc).Format("Monday 2 January 2006, 15:04") + " (" + calendar.ZoneName(loc, t) + ")"
 }
 
 // RequestReceived tells the client the request waits for approval: the

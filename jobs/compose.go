@@ -68,10 +68,11 @@ func (c *Composer) facts(b booking.Booking) (templates.EmailData, config.Therapi
 }
 
 // FormatWhen writes a session's time for people: "Tuesday 1 December 2026,
-// 09:00–09:50 (America/New_York)".
+// 09:00–09:50 (Eastern Time)".
 func FormatWhen(start, end time.Time, loc *time.Location) string {
 	s, e := start.In(loc), end.In(loc)
-	return fmt.Sprintf("%s, %s–%s (%s)", s.Format("Monday 2 January 2006"), s.Format("15:04"), e.Format("15:04"), loc)
+	return fmt.Sprintf("%s, %s–%s (%s)", s.Format("Monday 2 January 2006"), s.Format("15:04"), e.Format("15:04"),
+		calendar.ZoneName(loc, start))
 }
 
 // FormatShort is the start in a subject line: "Tue 1 Dec at 09:00".

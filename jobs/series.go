@@ -137,7 +137,7 @@ func (c *Composer) describeSeries(d *templates.EmailData, sr booking.Series, loc
 	every := Every(sr.EveryWeeks)
 	first, last := sr.First.In(practice), starts[len(starts)-1].In(loc)
 	d.Recurrence = fmt.Sprintf("%s on %ss at %s (%s), %d sessions, the last on %s", every, first.Format("Monday"),
-		first.Format("15:04"), practice, sr.Count, last.Format("Monday 2 January 2006"))
+		first.Format("15:04"), calendar.ZoneName(practice, sr.First), sr.Count, last.Format("Monday 2 January 2006"))
 	for _, t := range sr.Skipped {
 		d.Skipped = append(d.Skipped, t.In(loc).Format("Monday 2 January 2006"))
 	}

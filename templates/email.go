@@ -51,7 +51,7 @@ type EmailData struct {
 	TherapistName string
 	SessionName   string // "Free consultation": bodies only, never subjects (it may be clinical)
 	// When is the session's time in the recipient's zone: "Tuesday 1 December 2026,
-	// 09:00–09:15 (America/New_York)".
+	// 09:00–09:15 (Eastern Time)".
 	When string
 	// WhenShort is the start in short form in the recipient's zone, for subjects:
 	// "Tue 1 Dec at 09:00". Empty leaves the time out of the subject.

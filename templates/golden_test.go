@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/consultd/consultd/internal/testzone"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -17,7 +19,7 @@ func sampleFor(name string) EmailData {
 	d := sample()
 	if strings.HasPrefix(name, "therapist_") {
 		d.WhenShort = "Tue 1 Dec at 09:00"
-		d.PreviousWhen = "Monday 30 November 2026, 11:00–11:15 (America/New_York)"
+		d.PreviousWhen = "Monday 30 November 2026, 11:00–11:15 (Eastern Time)"
 	}
 	return d
 }
@@ -30,15 +32,15 @@ func sample() EmailData {
 		ClientName:    "Sam Lee",
 		TherapistName: "Dr. Ada Rivers",
 		SessionName:   "Free consultation",
-		When:          "Tuesday 1 December 2026, 14:00–14:15 (Europe/London)",
+		When:          "Tuesday 1 December 2026, 14:00–14:15 (UK time)",
 		Sessions: []DigestLine{
 			{Time: "09:00–09:15", Session: "Free consultation", Client: "S. L.", AdminURL: "https://book.riverside.example/admin/bookings/default_abc"},
 			{Time: "10:00–10:50", Session: "Psychotherapy session", Client: "J. D.", AdminURL: "https://book.riverside.example/admin/bookings/default_def", Attendance: "no-show"},
 			{Time: "11:00–11:50", Session: "Psychotherapy session", Client: "K. M.", AdminURL: "https://book.riverside.example/admin/bookings/default_ghi", LateCancel: true},
 		},
 		WhenShort:      "Tue 1 Dec at 14:00",
-		WhenTherapist:  "Tuesday 1 December 2026, 09:00–09:15 (America/New_York)",
-		PreviousWhen:   "Monday 30 November 2026, 16:00–16:15 (Europe/London)",
+		WhenTherapist:  "Tuesday 1 December 2026, 09:00–09:15 (Eastern Time)",
+		PreviousWhen:   "Monday 30 November 2026, 16:00–16:15 (UK time)",
 		Location:       "https://meet.example.org/riverside-ada",
 		VideoURL:       "https://meet.example.org/riverside-ada",
 		ManageURL:      "https://book.example.org/m/bk1.exp.sig?lang=en&from=email",
@@ -50,11 +52,11 @@ func sample() EmailData {
 		Skipped:        []string{"Tuesday 22 December 2026", "Tuesday 29 December 2026"},
 		ApproveURL:     "https://book.example.org/approve/bk1.exp.sig",
 		DeclineURL:     "https://book.example.org/decline/bk1.exp.sig",
-		Expires:        "Thursday 26 November 2026, 14:00 (Europe/London)",
+		Expires:        "Thursday 26 November 2026, 14:00 (UK time)",
 		ChangedBy:      "the practice",
 		Ahead:          "2 days and 3 hours",
 		Message:        "I am unwell today.\nI am very sorry for the short notice.",
-		FreeTimes:      []string{"Wednesday 2 December 2026, 14:00–14:15 (Europe/London)", "Thursday 3 December 2026, 15:00–15:15 (Europe/London)"},
+		FreeTimes:      []string{"Wednesday 2 December 2026, 14:00–14:15 (UK time)", "Thursday 3 December 2026, 15:00–15:15 (UK time)"},
 	}
 }
 
@@ -95,6 +97,9 @@ func TestGoldenPages(t *testing.T) {
 // golden compares got with testdata/file, or rewrites the file under -update.
 func golden(t *testing.T, file, got string) {
 	t.Helper()
+	if ids := testzone.IDs(got); len(ids) > 0 {
+		t.Errorf("%s names zones by their tz ID, not as people say them: %q", file, ids)
+	}
 	path := filepath.Join("testdata", file)
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {

@@ -104,6 +104,9 @@ var htmlFuncs = htmltemplate.FuncMap{
 		return `<!--[if mso]><table role="presentation" width="560" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->`
 	},
 	"outlookClose": func() htmltemplate.HTML { return `<!--[if mso]></td></tr></table><![endif]-->` },
+	// lines splits a text the practice typed at its line breaks, for <br>
+	// between them: Outlook for Windows ignores white-space:pre-line.
+	"lines": func(s string) []string { return strings.Split(s, "\n") },
 }
 
 func (s *Set) parseEmails(srcs map[string]source) error {

@@ -101,7 +101,7 @@ func TestGoldenAdminPages(t *testing.T) {
 		{"admin_days", map[string]any{
 			"Practice": "Riverside Practice", "Date": "2026-12-01", "Prev": "2026-11-24", "Next": "2026-12-08",
 			"Range": "Tuesday 1 December 2026 – Tuesday 8 December 2026", "Style": "/static/admin.css?v=test",
-			"Therapists": []map[string]any{{"Name": "Dr. Ada Rivers", "Zone": "America/New_York", "Days": []map[string]any{
+			"Therapists": []map[string]any{{"Name": "Dr. Ada Rivers", "Zone": "Eastern Time", "Days": []map[string]any{
 				{"Label": "Tuesday 1 December 2026", "Bookings": []map[string]any{
 					row("09:00–09:15", "<b>Sam</b> Lee", "confirmed", "undeliverable"),
 					row("10:00–10:50", "Alex Kim", "cancelled", ""),
@@ -115,9 +115,9 @@ func TestGoldenAdminPages(t *testing.T) {
 		}},
 		{"admin_booking", map[string]any{
 			"Practice": "Riverside Practice", "ID": "default_abc", "Therapist": "Dr. Ada Rivers", "Session": "Free consultation",
-			"When":       "Tuesday 1 December 2026, 09:00–09:15 (America/New_York)",
-			"ClientWhen": "Tuesday 1 December 2026, 14:00–14:15 (Europe/London)",
-			"Name":       "<b>Sam</b> Lee", "Email": "sam@example.org", "TimeZone": "Europe/London",
+			"When":       "Tuesday 1 December 2026, 09:00–09:15 (Eastern Time)",
+			"ClientWhen": "Tuesday 1 December 2026, 14:00–14:15 (UK time)",
+			"Name":       "<b>Sam</b> Lee", "Email": "sam@example.org", "TimeZone": "UK time",
 			"Notes": "First time.\n<script>x()</script> & \"more\"", "Status": "confirmed", "Flag": "undeliverable", "Seq": 2,
 			"Created": "2026-11-20 10:00:00 EST", "Updated": "2026-11-21 11:30:00 EST", "Live": true, "Locked": true,
 			"DayURL": "/admin/?date=2026-12-01", "Action": "/admin/bookings/default_abc/cancel", "CSRF": "csrf-token",
@@ -131,7 +131,7 @@ func TestGoldenAdminPages(t *testing.T) {
 		{"admin_timeoff", map[string]any{
 			"Practice": "Riverside Practice", "Notice": "The time off is saved: clients cannot book Thursday 24 December 2026.",
 			"Problem": "Nothing was saved: please check what is marked below.",
-			"Therapists": []map[string]any{{"ID": "default", "Name": "Dr. Ada Rivers", "Zone": "America/New_York", "Chosen": true,
+			"Therapists": []map[string]any{{"ID": "default", "Name": "Dr. Ada Rivers", "Zone": "Eastern Time", "Chosen": true,
 				"Entries": []map[string]any{
 					{"Days": "Thursday 24 December 2026 – Saturday 26 December 2026", "Source": "from the configuration file"},
 					{"Days": "Tuesday 5 January 2027, 13:00–17:00", "Source": "from the configuration file"},
@@ -146,7 +146,7 @@ func TestGoldenAdminPages(t *testing.T) {
 		}},
 		{"approval", map[string]any{
 			"Practice": "Riverside Practice", "Client": "S. L.", "Session": "Free consultation",
-			"When": "Tuesday 1 December 2026, 09:00–09:15 (America/New_York)", "Status": "pending",
+			"When": "Tuesday 1 December 2026, 09:00–09:15 (Eastern Time)", "Status": "pending",
 			"Decline": true, "Action": "/decline/tok", "CSRF": "csrf-token", "AdminURL": "/admin/bookings/default_abc",
 		}},
 		{"admin_links", map[string]any{

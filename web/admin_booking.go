@@ -214,7 +214,7 @@ func (s *Server) adminBookingData(b booking.Booking) adminBookingPage {
 		Practice: s.Config.Practice.Name,
 		ID:       b.ID, Therapist: name, Session: s.sessionName(b.Type),
 		When: jobs.FormatWhen(b.Start, b.End, loc),
-		Name: b.Name, Email: b.Email, TimeZone: b.TimeZone, Notes: b.Notes,
+		Name: b.Name, Email: b.Email, Notes: b.Notes,
 		Status: string(b.Status), Flag: b.Flag, Seq: b.Seq,
 		Created:       b.CreatedAt.In(loc).Format(timestampLayout),
 		Updated:       b.UpdatedAt.In(loc).Format(timestampLayout),
@@ -223,8 +223,11 @@ func (s *Server) adminBookingData(b booking.Booking) adminBookingPage {
 		DayURL: "/admin/?date=" + calendar.DateOf(b.Start.In(loc)).String(),
 		Style:  assetURL("admin.css"),
 	}
-	if z := calendar.ZoneOr(b.TimeZone, loc); z.String() != loc.String() {
-		p.ClientWhen = jobs.FormatWhen(b.Start, b.End, z)
+	if z, err := calendar.LoadZone(b.TimeZone); err == nil {
+		p.TimeZone = calendar.ZoneName(z, b.Start)
+		if z.String() != loc.String() {
+			p.ClientWhen = jobs.FormatWhen(b.Start, b.End, z)
+		}
 	}
 	// The client may no longer cancel online; the practice still can.
 	p.Locked = p.Live && s.Appointments.LockedByPolicy(b)

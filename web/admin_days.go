@@ -93,7 +93,7 @@ func (s *Server) therapistDays(ctx context.Context, th config.Therapist, from ca
 	if err != nil {
 		return adminTherapistDays{}, err
 	}
-	out := adminTherapistDays{Name: th.Name, Zone: loc.String(), Days: make([]adminDay, adminDaysShown)}
+	out := adminTherapistDays{Name: th.Name, Zone: calendar.ZoneName(loc, from.Midnight(loc)), Days: make([]adminDay, adminDaysShown)}
 	for i := range out.Days {
 		out.Days[i].Label = dayLabel(from.AddDays(i), dayLayout)
 	}

@@ -19,6 +19,7 @@ type adminSeriesPage struct {
 	Practice, Problem   string
 	Conflicts           []string
 	Therapists, Types   []adminChoice
+	Zones               []zoneChoice
 	Form                seriesForm
 	Errors              map[string]string
 	Action, CSRF, Style string
@@ -125,6 +126,7 @@ func (s *Server) renderSeriesForm(w http.ResponseWriter, r *http.Request, status
 		label := fmt.Sprintf("%s, %d minutes", st.Name, int(st.Duration.Minutes()))
 		p.Types = append(p.Types, adminChoice{st.ID, label, st.ID == form.Type || form.Type == "" && i == len(s.Config.SessionTypes)-1})
 	}
+	p.Zones = zoneChoices(s.practiceZone(), form.Timezone, s.Now())
 	s.page(w, r, status, "admin_series", p)
 }
 

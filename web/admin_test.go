@@ -57,7 +57,7 @@ func TestAdminListAndDetail(t *testing.T) {
 	}{
 		{"list of the booking's week", "/admin/?date=" + day.String(),
 			[]string{escapedName, `href="` + detail + `"`, when, "Free consultation", "held",
-				`<strong class="flag">undeliverable</strong>`, "Dr. Ada Rivers", "America/New_York",
+				`<strong class="flag">undeliverable</strong>`, "Dr. Ada Rivers", "Eastern Time",
 				"?date=" + day.AddDays(-7).String(), "?date=" + day.AddDays(7).String(), "/static/admin.css?v="},
 			[]string{"<script>", "steal()", "sam@example.org"}},
 		{"list of the week before", "/admin/?date=" + day.AddDays(-8).String(),
@@ -65,10 +65,10 @@ func TestAdminListAndDetail(t *testing.T) {
 		{"list of today by default", "/admin/",
 			[]string{`value="` + calendar.DateOf(time.Now().In(ny)).String() + `"`}, nil},
 		{"detail", detail,
-			[]string{escapedName, escapedNote, "sam@example.org", "Europe/London", "held", "undeliverable",
-				"Free consultation", "Dr. Ada Rivers", "(America/New_York)", "(Europe/London)", b.ID,
+			[]string{escapedName, escapedNote, "sam@example.org", "<dd>UK time</dd>", "held", "undeliverable",
+				"Free consultation", "Dr. Ada Rivers", "(Eastern Time)", "(UK time)", b.ID,
 				`action="` + detail + `/cancel"`, `name="csrf"`, `href="/admin/?date=` + day.String() + `"`},
-			[]string{"<script>", "too close to the session"}},
+			[]string{"<script>", "too close to the session", "Europe/London"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

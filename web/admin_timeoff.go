@@ -167,7 +167,7 @@ func timeOffNotice(therapists []adminTimeOffTherapist, added, removed string) st
 // therapistTimeOff lists the configuration's time off, then the entries
 // added here, each with the bookings still to come in it.
 func (s *Server) therapistTimeOff(ctx context.Context, th config.Therapist) (adminTimeOffTherapist, error) {
-	out := adminTimeOffTherapist{ID: th.ID, Name: th.Name, Zone: zoneOf(th).String()}
+	out := adminTimeOffTherapist{ID: th.ID, Name: th.Name, Zone: calendar.ZoneName(zoneOf(th), s.Now())}
 	for _, off := range configuredTimeOff(th) {
 		e, err := s.timeOffEntry(ctx, off)
 		if err != nil {

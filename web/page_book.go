@@ -138,7 +138,7 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 	loc := s.Config.Therapists[0].Location()
 	from, to, earlier, later := s.window(st.from)
 	p := bookPage{
-		Practice: s.Config.Practice.Name, Zone: strings.ReplaceAll(loc.String(), "_", " "), Zones: zoneChoices(loc, st.form.Timezone),
+		Practice: s.Config.Practice.Name, Zone: calendar.ZoneName(loc, s.Now()), Zones: zoneChoices(loc, st.form.Timezone, s.Now()),
 		From: from.String(), Form: st.form, Errors: st.errors, Problem: st.problem,
 		Invite: st.token, Script: assetURL("book.js"), Style: assetURL("book.css"),
 	}

@@ -99,7 +99,7 @@ func TestBookFormBooks(t *testing.T) {
 	}
 	at, _ := time.Parse(time.RFC3339, start)
 	london, _ := time.LoadLocation("Europe/London")
-	contains(t, p, "Your time is booked", at.In(london).Format("15:04"), "(Europe/London)", "sam@example.org",
+	contains(t, p, "Your time is booked", at.In(london).Format("15:04"), "(UK time)", "sam@example.org",
 		`href="https://book.riverside.example/m/`)
 	if p.header.Get("Cache-Control") != "no-store" {
 		t.Error("the confirmation may be cached")

@@ -147,7 +147,7 @@ func (s *Server) managePageData(ctx context.Context, b booking.Booking) (manageP
 	loc := calendar.ZoneOr(b.TimeZone, th.Location())
 	p := managePage{
 		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
-		When: jobs.FormatWhen(b.Start, b.End, loc), Zone: loc.String(),
+		When: jobs.FormatWhen(b.Start, b.End, loc), Zone: calendar.ZoneName(loc, b.Start),
 		Cancelled: b.Status == booking.StatusCancelled, Late: s.Appointments.Late(b), Locked: s.Appointments.LockedByPolicy(b),
 		Policy: s.Config.Cancellation.Policy, BookURL: s.Links.Book(), Style: assetURL("book.css"),
 	}

@@ -35,9 +35,9 @@ func (s *Server) renderSeriesManage(w http.ResponseWriter, r *http.Request, stat
 	loc := calendar.ZoneOr(sr.TimeZone, th.Location())
 	every := jobs.Every(sr.EveryWeeks)
 	p := seriesManagePage{
-		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name, Zone: loc.String(),
+		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name, Zone: calendar.ZoneName(loc, sr.First),
 		// The series keeps the practice's clock: say its time in its zone.
-		Recurrence: every + ", " + sr.First.In(th.Location()).Format("Mondays at 15:04") + " " + th.Location().String() + " time",
+		Recurrence: every + ", " + sr.First.In(th.Location()).Format("Mondays at 15:04") + " (" + calendar.ZoneName(th.Location(), sr.First) + ")",
 		Notice:     notice, Problem: problem, Policy: s.Config.Cancellation.Policy, BookURL: s.Links.Book(),
 		Action: "/m/" + r.PathValue("token"), CSRF: s.csrfToken(w, r), Style: assetURL("book.css"),
 	}

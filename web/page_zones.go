@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -21,20 +22,20 @@ var commonZones = []string{
 	"Asia/Tokyo", "Australia/Perth", "Australia/Adelaide", "Australia/Sydney", "Pacific/Auckland", "UTC",
 }
 
-// zoneChoice is one <option> of the zone picker.
+// zoneChoice is one <option> of the zone picker: the zone's ID as its
+// value, and for people its name (what the page's note says) and a label
+// that tells it from the other choices of the same name.
 type zoneChoice struct {
-	Value, Label string
-	Selected     bool
+	Value, Name, Label string
+	Selected           bool
 }
 
 // zoneChoices is the picker's list: the common zones, the therapist's, and
 // the one the form came back with, selected.
-func zoneChoices(therapist *time.Location, chosen string) []zoneChoice {
+func zoneChoices(therapist *time.Location, chosen string, at time.Time) []zoneChoice {
 	zones := slices.Clone(commonZones)
 	// Only a real zone joins the list; a bad one is reported by validate.
-	if len(chosen) > appointments.MaxTimezone || chosen == "Local" {
-		chosen = ""
-	} else if _, err := calendar.LoadZone(chosen); err != nil {
+	if !knownZone(chosen) {
 		chosen = ""
 	}
 	for _, z := range []string{therapist.String(), chosen} {
@@ -44,7 +45,44 @@ func zoneChoices(therapist *time.Location, chosen string) []zoneChoice {
 	}
 	out := make([]zoneChoice, len(zones))
 	for i, z := range zones {
-		out[i] = zoneChoice{Value: z, Label: strings.ReplaceAll(z, "_", " "), Selected: z == chosen}
+		loc, _ := calendar.LoadZone(z)
+		out[i] = zoneChoice{Value: z, Selected: z == chosen}
+		out[i].Name, out[i].Label = zoneLabel(loc, at)
 	}
 	return out
+}
+
+// zoneLabel is a zone's name and its label in a list of zones: the name,
+// with the place the zone is known by when the name does not say it
+// ("Central European Time (Paris)", but "Kathmandu time").
+func zoneLabel(loc *time.Location, at time.Time) (name, label string) {
+	name = calendar.ZoneName(loc, at)
+	if city := calendar.ZoneCity(loc); city != "" && !strings.Contains(name, city) {
+		return name, name + " (" + city + ")"
+	}
+	return name, name
+}
+
+// knownZone says whether the name is a zone a visitor may choose.
+func knownZone(name string) bool {
+	if name == "" || len(name) > appointments.MaxTimezone || name == "Local" {
+		return false
+	}
+	_, err := calendar.LoadZone(name)
+	return err == nil
+}
+
+// apiZone answers GET /api/zone?id=<tz ID> with the zone's name for
+// people: the booking page asks it for a visitor's zone it does not list,
+// so the page names that zone as the emails will.
+func (s *Server) apiZone(w http.ResponseWriter, r *http.Request) {
+	id := r.URL.Query().Get("id")
+	if !knownZone(id) {
+		s.writeError(w, r, &apiError{Status: http.StatusUnprocessableEntity, Msg: "unknown time zone",
+			Fields: map[string]string{"id": "is not a known IANA time zone"}})
+		return
+	}
+	loc, _ := calendar.LoadZone(id)
+	name, label := zoneLabel(loc, s.Now())
+	writeJSON(w, http.StatusOK, map[string]string{"id": id, "name": name, "label": label})
 }

@@ -86,6 +86,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metricsHandler())
 	mux.HandleFunc("GET /api/slots", s.apiSlots)
+	mux.HandleFunc("GET /api/zone", s.apiZone)
 	mux.Handle("POST /api/bookings", s.limited(http.HandlerFunc(s.apiBook), false))
 	mux.Handle("GET /book", pageHeaders(http.HandlerFunc(s.getBook)))
 	mux.Handle("GET /book/{token}", pageHeaders(http.HandlerFunc(s.getInvite)))

@@ -105,7 +105,7 @@ func TestSecretsNotPrintedByCheckConfig(t *testing.T) {
 func TestSlotsCommand(t *testing.T) {
 	from := time.Now().AddDate(0, 0, 7)
 	code, out, errOut := runCLI(t, "slots", "--type", "session", "--from", from.Format(time.DateOnly), "--to", from.AddDate(0, 0, 6).Format(time.DateOnly))
-	if code != 0 || !strings.Contains(out, "America/New_York") || !strings.Contains(out, "09:00-09:50") {
+	if code != 0 || !strings.Contains(out, "Eastern Time") || !strings.Contains(out, "09:00-09:50") {
 		t.Fatalf("a week of slots: exit %d, out %q, err %q", code, out, errOut)
 	}
 	code, out, errOut = runCLI(t, "slots", "--type", "nope")

@@ -62,7 +62,7 @@ func printSlots(ctx context.Context, out io.Writer, cfg *config.Config, req appo
 		t, _ := cfg.Therapist(s.TherapistID)
 		loc := t.Location()
 		fmt.Fprintf(out, "%s  %s-%s  %s  %s\n", s.Start.In(loc).Format("Mon 2006-01-02"),
-			s.Start.In(loc).Format("15:04"), s.End.In(loc).Format("15:04"), loc, s.TherapistID)
+			s.Start.In(loc).Format("15:04"), s.End.In(loc).Format("15:04"), calendar.ZoneName(loc, s.Start), s.TherapistID)
 	}
 	if len(slots) == 0 {
 		fmt.Fprintf(out, "no free %s slots from %s to %s\n", req.Type, req.From, req.To)

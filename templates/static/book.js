@@ -28,13 +28,13 @@
     }
   }
 
-  function hasOption(value) {
+  function optionOf(value) {
     for (var i = 0; i < select.options.length; i++) {
       if (select.options[i].value === value) {
-        return true;
+        return select.options[i];
       }
     }
-    return false;
+    return null;
   }
 
   // dayKey is the date of t in the zone, as YYYY-MM-DD, whatever the locale.
@@ -99,10 +99,38 @@
     return details;
   }
 
-  function use(zone) {
-    relabel(zone);
-    hidden.value = zone;
-    zoneName.textContent = zone.replace(/_/g, " ");
+  function use(option) {
+    relabel(option.value);
+    hidden.value = option.value;
+    zoneName.textContent = option.getAttribute("data-name");
+  }
+
+  // named calls done with the zone's option, named as people say it (the
+  // server lists the common zones with their names; it names any other one
+  // on asking), or does nothing when the name cannot be had: the page then
+  // keeps the therapist's zone, as without scripts.
+  function named(zone, suffix, done) {
+    var option = optionOf(zone);
+    if (option && option.getAttribute("data-name")) {
+      done(option);
+      return;
+    }
+    if (!window.fetch) {
+      return;
+    }
+    fetch("/api/zone?id=" + encodeURIComponent(zone)).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (z) {
+      if (!z || !z.name) {
+        return;
+      }
+      option = document.createElement("option");
+      option.value = zone;
+      option.textContent = z.label + suffix;
+      option.setAttribute("data-name", z.name);
+      select.insertBefore(option, select.firstChild);
+      done(option);
+    }, function () {});
   }
 
   var detected = "";
@@ -111,30 +139,24 @@
   } catch (e) {
     detected = "";
   }
-  if (validZone(detected) && !hasOption(detected)) {
-    var own = document.createElement("option");
-    own.value = detected;
-    own.textContent = detected.replace(/_/g, " ") + " (this device)";
-    select.insertBefore(own, select.firstChild);
-  }
   // A zone already in the form (it came back with a problem) was the
   // visitor's choice; otherwise the device's own zone.
   var zone = validZone(hidden.value) ? hidden.value : detected;
   if (!validZone(zone)) {
     return; // keep the server's labels and let the invitation use the therapist's zone
   }
-  if (!hasOption(zone)) {
-    var chosen = document.createElement("option");
-    chosen.value = zone;
-    chosen.textContent = zone.replace(/_/g, " ");
-    select.insertBefore(chosen, select.firstChild);
+  if (validZone(detected) && detected !== zone) {
+    named(detected, " (this device)", function () {});
   }
-  select.value = zone;
-  use(zone);
-  picker.hidden = false;
-  select.addEventListener("change", function () {
-    if (validZone(select.value)) {
-      use(select.value);
-    }
+  named(zone, zone === detected ? " (this device)" : "", function (option) {
+    select.value = zone;
+    use(option);
+    picker.hidden = false;
+    select.addEventListener("change", function () {
+      var chosen = optionOf(select.value);
+      if (chosen && validZone(chosen.value)) {
+        use(chosen);
+      }
+    });
   });
 }());
