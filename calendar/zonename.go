@@ -44,20 +44,43 @@ type zoneWords struct {
 }
 
 func (w zoneWords) name(loc *time.Location, at time.Time) string {
-	if loc == nil || utcAliases[loc.String()] {
-		return w.utc
+	p := DescribeZone(loc, at)
+	switch {
+	case p.Shared != "":
+		return p.Shared
+	case p.City != "":
+		return fmt.Sprintf(w.city, p.City)
+	case p.Offset != "":
+		return fmt.Sprintf(w.offset, p.Offset)
 	}
-	if n, ok := w.names[loc.String()]; ok {
-		return n
+	return w.utc
+}
+
+// ZoneParts is how a zone is named: by the English name of the shared
+// clock it keeps ("Eastern Time"), else by its place ("Buenos Aires"),
+// else by its offset ("+05:30"), else as UTC (all empty). A language
+// writes each its own way (locale.Localizer.Zone).
+type ZoneParts struct {
+	Shared, City, Offset string
+}
+
+// DescribeZone tells how loc is named at the instant at (which matters
+// only for a zone known by its offset).
+func DescribeZone(loc *time.Location, at time.Time) ZoneParts {
+	if loc == nil || utcAliases[loc.String()] {
+		return ZoneParts{}
+	}
+	if n, ok := englishZones.names[loc.String()]; ok {
+		return ZoneParts{Shared: n}
 	}
 	if city := ZoneCity(loc); city != "" {
-		return fmt.Sprintf(w.city, city)
+		return ZoneParts{City: city}
 	}
 	_, secs := at.In(loc).Zone()
 	if secs == 0 {
-		return w.utc
+		return ZoneParts{}
 	}
-	return fmt.Sprintf(w.offset, offsetText(secs))
+	return ZoneParts{Offset: offsetText(secs)}
 }
 
 // offsetText is an offset from UTC as "+05:30" or "−05:00" (a true minus).

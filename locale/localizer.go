@@ -6,6 +6,8 @@ import (
 
 	"github.com/goodsign/monday"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"github.com/consultd/consultd/calendar"
 )
 
 // Localizer writes in one language: messages by ID, dates and times.
@@ -61,4 +63,32 @@ func mondayLocale(name string) monday.Locale {
 		}
 	}
 	return monday.LocaleEnUS
+}
+
+// Zone names a zone as people of this language say it: the catalog's name
+// of a shared clock (zone.Eastern Time → "hora del Este"; the English name
+// when the catalog has none), else zone.city with the place, else
+// zone.offset, else zone.utc.
+func (l *Localizer) Zone(loc *time.Location, at time.Time) string {
+	p := calendar.DescribeZone(loc, at)
+	switch {
+	case p.Shared != "":
+		if s := l.T("zone." + p.Shared); s != "zone."+p.Shared {
+			return s
+		}
+		return p.Shared
+	case p.City != "":
+		return l.T("zone.city", "City", p.City)
+	case p.Offset != "":
+		return l.T("zone.offset", "Offset", p.Offset)
+	}
+	return l.T("zone.utc")
+}
+
+// When is a session's time for people, in loc: "Thursday 3 December 2026,
+// 14:30–15:20 (UK time)", "jueves, 3 de diciembre de 2026, 14:30–15:20
+// (hora del Reino Unido)" (catalog key format.when).
+func (l *Localizer) When(start, end time.Time, loc *time.Location) string {
+	s, e := start.In(loc), end.In(loc)
+	return l.T("format.when", "Date", l.Date(s), "Start", l.Time(s), "End", l.Time(e), "Zone", l.Zone(loc, s))
 }
