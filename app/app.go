@@ -154,7 +154,7 @@ func (a *App) webHandler(cfg *config.Config, pages *templates.Set, enq *jobs.Enq
 	own := feeds.NewStore(a.rdb, cfg, a.now)
 	return web.New(web.Deps{
 		Config:       cfg,
-		Appointments: a.appointments(cfg, own, enq, logger),
+		Appointments: a.appointments(cfg, own, enq, pages.Catalogs(), logger),
 		Feeds:        own,
 		Store:        a.store,
 		Links:        l,
@@ -170,10 +170,10 @@ func (a *App) webHandler(cfg *config.Config, pages *templates.Set, enq *jobs.Enq
 
 // appointments applies the rules of cfg to the store, the therapists'
 // own calendars and the queue.
-func (a *App) appointments(cfg *config.Config, own *feeds.Store, enq *jobs.Enqueuer, logger *slog.Logger) *appointments.Service {
+func (a *App) appointments(cfg *config.Config, own *feeds.Store, enq *jobs.Enqueuer, languages appointments.Languages, logger *slog.Logger) *appointments.Service {
 	return appointments.New(appointments.Deps{
 		Config: cfg, Store: a.store, Busy: busyTimes{a.store, own}, Own: own,
-		Queue: enq, Now: a.now, Logger: logger,
+		Queue: enq, Languages: languages, Now: a.now, Logger: logger,
 	})
 }
 

@@ -20,6 +20,8 @@ type seriesRequest struct {
 	Count         int    `json:"count"`
 	Notes         string `json:"notes"`
 	SkipConflicts bool   `json:"skip_conflicts"`
+	// Language is the client's ("": the default).
+	Language string `json:"language"`
 }
 
 type occurrenceJSON struct {
@@ -49,7 +51,7 @@ func (s *Server) adminCreateSeries(w http.ResponseWriter, r *http.Request) {
 	sr, occ, err := s.Appointments.CreateSeries(r.Context(), appointments.SeriesRequest{
 		Type: req.Type, Start: req.Start, Name: req.Name, Email: req.Email, Therapist: req.Therapist,
 		Timezone: req.Timezone, Notes: req.Notes, EveryWeeks: req.EveryWeeks, Count: req.Count,
-		SkipConflicts: req.SkipConflicts,
+		SkipConflicts: req.SkipConflicts, Language: req.Language,
 	})
 	if err != nil {
 		s.writeError(w, r, err)

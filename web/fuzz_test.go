@@ -41,7 +41,7 @@ func FuzzIntake(f *testing.F) {
 		if err != nil {
 			return
 		}
-		v, err := rules.Validate(req.request())
+		v, err := rules.Validate(req.request(""))
 		if err != nil {
 			return
 		}

@@ -25,13 +25,16 @@ type bookingRequest struct {
 	Notes          string `json:"notes"`
 	IdempotencyKey string `json:"idempotency_key"`
 	PreferredName  string `json:"preferred_name"`
+	// Language is the client's (BCP 47): their emails, pages and calendar
+	// event. Without it, the request's Accept-Language chooses.
+	Language string `json:"language"`
 }
 
-func (b bookingRequest) request() appointments.Request {
+func (b bookingRequest) request(acceptLanguage string) appointments.Request {
 	return appointments.Request{
 		Type: b.Type, Start: b.Start, Name: b.Name, Email: b.Email, Therapist: b.Therapist,
 		Timezone: b.Timezone, Notes: b.Notes, IdempotencyKey: b.IdempotencyKey,
-		PreferredName: b.PreferredName,
+		PreferredName: b.PreferredName, Language: b.Language, AcceptLanguage: acceptLanguage,
 	}
 }
 
@@ -41,7 +44,7 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
 	var b booking.Booking
 	var created bool
 	if err == nil {
-		b, created, err = s.Appointments.Book(r.Context(), req.request())
+		b, created, err = s.Appointments.Book(r.Context(), req.request(r.Header.Get("Accept-Language")))
 	}
 	s.countBooking(created, err)
 	if err != nil {
@@ -58,6 +61,7 @@ type bookingJSON struct {
 	End       string `json:"end"`
 	Type      string `json:"type"`
 	Therapist string `json:"therapist"`
+	Language  string `json:"language,omitempty"`
 	ManageURL string `json:"manage_url,omitempty"`
 }
 
@@ -67,7 +71,7 @@ type bookingJSON struct {
 // link is in the client's invite).
 func (s *Server) bookingJSON(b booking.Booking, withLink bool) bookingJSON {
 	out := bookingJSON{
-		ID: b.ID, Status: string(b.Status), Type: b.Type, Therapist: b.TherapistID,
+		ID: b.ID, Status: string(b.Status), Type: b.Type, Therapist: b.TherapistID, Language: b.Language,
 		Start: b.Start.UTC().Format(timeFormat), End: b.End.UTC().Format(timeFormat),
 	}
 	if withLink {
