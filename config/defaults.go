@@ -24,6 +24,9 @@ func defaults() map[string]any {
 		"mail.smtp.tls":      "starttls",
 		"mail.smtp.timeout":  "15s",
 		"practice.name":      "Riverside Practice",
+		"practice.about":     "",
+		"practice.contact":   "",
+		"practice.emergency": DefaultEmergency,
 		"therapists": []any{map[string]any{
 			"id":       "default",
 			"name":     "Dr. Ada Rivers",

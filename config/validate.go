@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/consultd/consultd/calendar"
 )
@@ -60,6 +62,7 @@ func (c *Config) Validate() error {
 	c.validateServer(&p)
 	c.Redis.validate(&p)
 	c.validateMail(&p)
+	c.validatePractice(&p)
 	c.validateTherapists(&p)
 	c.validateSessionTypes(&p)
 	c.validateTiming(&p)
@@ -145,6 +148,48 @@ func (c *Config) validateMail(p *problems) {
 	}
 	if s.Timeout <= 0 {
 		p.add("mail.smtp.timeout", "must be positive")
+	}
+}
+
+// The longest texts the booking page shows, in characters.
+const (
+	maxAbout       = 1000
+	maxContact     = 300
+	maxEmergency   = 300
+	maxDescription = 500
+	maxPrice       = 40
+)
+
+// validatePractice checks what the booking page says about the practice.
+func (c *Config) validatePractice(p *problems) {
+	if strings.TrimSpace(c.Practice.Name) == "" {
+		p.add("practice.name", "is empty: subjects and pages name the practice")
+	}
+	p.checkText("practice.name", c.Practice.Name, 100, false)
+	p.checkText("practice.about", c.Practice.About, maxAbout, true)
+	p.checkText("practice.contact", c.Practice.Contact, maxContact, true)
+	p.checkText("practice.emergency", c.Practice.Emergency, maxEmergency, true)
+	if strings.TrimSpace(c.Practice.Emergency) == "" {
+		p.add("practice.emergency", "is empty: the booking page must say what to do in a crisis (default: %q)", DefaultEmergency)
+	}
+}
+
+// checkText refuses a text for people that is too long or carries
+// control characters (line breaks only where multiline).
+func (p *problems) checkText(key, s string, max int, multiline bool) {
+	switch {
+	case !utf8.ValidString(s):
+		p.add(key, "is not valid UTF-8")
+	case utf8.RuneCountInString(s) > max:
+		p.add(key, "is longer than %d characters", max)
+	case strings.IndexFunc(s, func(r rune) bool {
+		return (unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))) || r == '\u2028' || r == '\u2029'
+	}) >= 0:
+		if multiline {
+			p.add(key, "contains control characters (line breaks are fine)")
+		} else {
+			p.add(key, "contains control characters or line breaks")
+		}
 	}
 }
 
@@ -271,6 +316,8 @@ func (c *Config) validateSessionTypes(p *problems) {
 		if s.Buffer < 0 || s.Buffer > 4*time.Hour {
 			p.add(key+".buffer", "%s is out of range: use 0 to 4h", s.Buffer)
 		}
+		p.checkText(key+".description", s.Description, maxDescription, true)
+		p.checkText(key+".price", s.Price, maxPrice, false)
 	}
 }
 
