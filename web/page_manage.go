@@ -26,8 +26,8 @@ type managePage struct {
 	Action, CSRF, Style     string
 	// CancelURL asks once more before cancelling.
 	CancelURL string
-	// Days are the free times of one week (Week, "7 December – 13
-	// December"); Earlier and Later page to the weeks around it, From is
+	// Days are the free times of one week (Week, "from Monday 7 December
+	// to Sunday 13 December"); Earlier and Later page to the weeks around it, From is
 	// its first date, posted back so a problem shows the same week.
 	Days                       []slotDay
 	Week, From, Earlier, Later string
@@ -227,7 +227,7 @@ func (s *Server) managePageData(ctx context.Context, b booking.Booking, action, 
 	}
 	p.Days = groupByDay(week.Slots, loc, "")
 	p.From = week.From.String()
-	p.Week = dayLabel(week.From, "Monday 2 January") + " – " + dayLabel(week.To, "Monday 2 January")
+	p.Week = "from " + dayLabel(week.From, "Monday 2 January") + " to " + dayLabel(week.To, "Monday 2 January")
 	if week.Earlier != "" {
 		p.Earlier = link("from", week.Earlier)
 	}
