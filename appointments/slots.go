@@ -220,6 +220,28 @@ func (s *Service) freeSlots(ctx context.Context, q slotsQuery) ([]calendar.Slot,
 	return calendar.MergeSlots(lists...), nil
 }
 
+// OnTimeOff gives a check of whether a span overlaps the therapist's time
+// off in force (the configuration's and the admin area's), for pages that
+// flag bookings made before the time off was added.
+func (s *Service) OnTimeOff(ctx context.Context, th config.Therapist) (func(start, end time.Time) bool, error) {
+	sched, err := s.schedule(ctx, th)
+	if err != nil {
+		return nil, failed(ErrUnavailable, "time off", err)
+	}
+	loc := sched.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return func(start, end time.Time) bool {
+		for _, off := range sched.TimeOff {
+			if start.Before(off.To.AddDays(1).Midnight(loc)) && off.From.Midnight(loc).Before(end) {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
 // schedule is the therapist's working time with every day off: the
 // configuration's time_off and the time off added in the admin area.
 // Without a store (a tool with no Redis) it is the configuration's alone.
