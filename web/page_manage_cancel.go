@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/consultd/consultd/appointments"
@@ -53,7 +54,7 @@ func (s *Server) confirmCancel(w http.ResponseWriter, r *http.Request, status in
 	if b.Series != "" {
 		p.Heading, p.Button = "Cancel this session?", "Yes, cancel this session"
 		p.Occurrence = b.Start.UTC().Format(time.RFC3339)
-		p.KeepURL += "?occurrence=" + p.Occurrence
+		p.KeepURL += "?occurrence=" + url.QueryEscape(p.Occurrence)
 	}
 	s.page(w, r, status, "manage_cancel", p)
 }
