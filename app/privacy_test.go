@@ -17,6 +17,8 @@ func TestLogsNeverCarryPersonalData(t *testing.T) {
 		name  = "Zebulon Quintero"
 		email = "zq.private@example.org"
 		note  = "nightmares about the accident"
+		// reason is the client's word to the therapist when cancelling.
+		reason = "my custody hearing was moved"
 	)
 	e := startEnv(t, nil)
 	e.smtp.RejectRecipient("refused.private@example.org", 550, "no such user")
@@ -40,8 +42,19 @@ func TestLogsNeverCarryPersonalData(t *testing.T) {
 	tok := tokenOf(b.ManageURL)
 	do(t, "POST", e.base+"/api/manage/"+tok+"/reschedule", fmt.Sprintf(`{"start":%q}`, slots[10].Start), nil)
 	e.smtp.WaitFor(t, 5, 10*time.Second)
-	do(t, "POST", e.base+"/api/manage/"+tok+"/cancel", "", nil)
-	e.smtp.WaitFor(t, 7, 10*time.Second)
+	do(t, "POST", e.base+"/api/manage/"+tok+"/cancel", fmt.Sprintf(`{"reason":%q}`, reason), nil)
+	reasonSeen := false
+	for _, m := range e.smtp.WaitFor(t, 7, 10*time.Second) {
+		if strings.Contains(string(m.Data), "custody") {
+			reasonSeen = true
+			if m.To[0] == email {
+				t.Error("the client's own email carries their reason")
+			}
+		}
+	}
+	if !reasonSeen {
+		t.Error("the therapist's notice of the cancel lacks the client's reason")
+	}
 	pastSession(t, e, email, time.Now().Add(-4*time.Hour).Truncate(time.Hour))
 	msgs := e.smtp.WaitFor(t, 8, 10*time.Second)
 	for _, m := range msgs {
@@ -59,7 +72,7 @@ func TestLogsNeverCarryPersonalData(t *testing.T) {
 	if len(logs) < 500 {
 		t.Fatalf("suspiciously little was logged:\n%s", logs)
 	}
-	for _, secret := range []string{"zebulon", "quintero", "zq.private", "refused.private", "nightmares", "o@example.org"} {
+	for _, secret := range []string{"zebulon", "quintero", "zq.private", "refused.private", "nightmares", "o@example.org", "custody"} {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the log carries %q", secret)
 		}

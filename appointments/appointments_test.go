@@ -209,7 +209,7 @@ func TestCancelHoldsClientsToThePolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.now = b.Start.Add(-2 * time.Hour)
-	if _, err := e.svc.Cancel(ctx, b); !errors.Is(err, ErrLate) {
+	if _, err := e.svc.Cancel(ctx, b, ""); !errors.Is(err, ErrLate) {
 		t.Fatalf("late cancel by the client: %v, want ErrLate", err)
 	}
 	if _, err := e.svc.Move(ctx, b, b.Start.Add(time.Hour)); !errors.Is(err, ErrLate) {

@@ -85,11 +85,11 @@ func TestClientCancelInsideTheWindowIsLate(t *testing.T) {
 	early, _, _ := e.svc.Book(ctx, request("2026-12-10T14:00:00Z", "kim@example.org"))
 	byPractice, _, _ := e.svc.Book(ctx, request("2026-12-09T15:00:00Z", "lee@example.org"))
 	e.now = late.Start.Add(-2 * time.Hour)
-	c, err := e.svc.Cancel(ctx, late)
+	c, err := e.svc.Cancel(ctx, late, "")
 	if err != nil || !c.LateCancel || c.Status != booking.StatusCancelled {
 		t.Fatalf("client cancel 2 h ahead: %+v %v, want a late cancel", c, err)
 	}
-	if c, err := e.svc.Cancel(ctx, early); err != nil || c.LateCancel {
+	if c, err := e.svc.Cancel(ctx, early, ""); err != nil || c.LateCancel {
 		t.Fatalf("client cancel 26 h ahead: %+v %v, want one in time", c, err)
 	}
 	if c, err := e.svc.CancelByPractice(ctx, byPractice, ""); err != nil || c.LateCancel {

@@ -32,20 +32,38 @@ func (s *Service) LockedByPolicy(b booking.Booking) bool {
 	return s.Late(b) && !s.cfg.Cancellation.AllowLate
 }
 
+// MaxReason bounds the reason a client may give the therapist for a cancel.
+const MaxReason = 500
+
+// checkReason is the client's reason as the therapist will read it: plain
+// text, lines allowed, no other control characters.
+func checkReason(reason string) error {
+	f := map[string]string{}
+	if !CheckText(f, "reason", reason, MaxReason, false, true) {
+		return invalid("the reason cannot be sent", f)
+	}
+	return nil
+}
+
 // Cancel is the client's cancel: held to the late-cancel policy. One
 // inside the late-cancel window that the policy allows is recorded as a
-// late cancel.
-func (s *Service) Cancel(ctx context.Context, b booking.Booking) (booking.Booking, error) {
+// late cancel. The reason (may be empty) is for the therapist's notice
+// only: it travels with the cancel's task, is never stored in the record
+// and never logged.
+func (s *Service) Cancel(ctx context.Context, b booking.Booking, reason string) (booking.Booking, error) {
+	if err := checkReason(reason); err != nil {
+		return b, err
+	}
 	if b.Status != booking.StatusCancelled && s.LockedByPolicy(b) {
 		return b, ErrLate
 	}
-	return s.cancel(ctx, b, s.Late(b), nil)
+	return s.cancel(ctx, b, s.Late(b), nil, reason)
 }
 
 // cancel is every cancel of one booking; late records a client's late
 // cancel, and the cancel task speaks for it with note (nil: the client's
-// own cancel).
-func (s *Service) cancel(ctx context.Context, b booking.Booking, late bool, note *booking.PracticeNote) (booking.Booking, error) {
+// own cancel, with the client's reason for the therapist).
+func (s *Service) cancel(ctx context.Context, b booking.Booking, late bool, note *booking.PracticeNote, reason string) (booking.Booking, error) {
 	if b.Status == booking.StatusCancelled {
 		return b, nil
 	}
@@ -61,7 +79,7 @@ func (s *Service) cancel(ctx context.Context, b booking.Booking, late bool, note
 		return c, nil
 	}
 	s.logger.InfoContext(ctx, "booking cancelled", "booking", c.ID, "by_practice", note != nil)
-	s.afterChange(ctx, c, b, s.speakFor(ctx, c, SeriesCancelOne, note, func() error { return s.queue.Cancelled(ctx, c.ID, c.Seq, note) }))
+	s.afterChange(ctx, c, b, s.speakFor(ctx, c, SeriesCancelOne, note, reason, func() error { return s.queue.Cancelled(ctx, c.ID, c.Seq, note, reason) }))
 	return c, nil
 }
 
@@ -106,7 +124,7 @@ func (s *Service) move(ctx context.Context, b booking.Booking, start time.Time, 
 		return moved, nil // same time as before: nothing changed
 	}
 	s.logger.InfoContext(ctx, "booking moved", "booking", moved.ID, "by_practice", note != nil)
-	s.afterChange(ctx, moved, b, s.speakFor(ctx, moved, SeriesMoveOne, note, func() error { return s.queue.Updated(ctx, moved.ID, moved.Seq, b.Start, note) }))
+	s.afterChange(ctx, moved, b, s.speakFor(ctx, moved, SeriesMoveOne, note, "", func() error { return s.queue.Updated(ctx, moved.ID, moved.Seq, b.Start, note) }))
 	return moved, nil
 }
 
@@ -119,8 +137,9 @@ const (
 
 // speakFor queues the emails of a change: a single booking's own, or, for
 // an occurrence of a series, one change of the series' one event (its
-// SEQUENCE raised); note is the practice's, when it made the change.
-func (s *Service) speakFor(ctx context.Context, b booking.Booking, kind string, note *booking.PracticeNote, single func() error) error {
+// SEQUENCE raised); note is the practice's, when it made the change, and
+// reason the client's to the therapist, when the client cancelled.
+func (s *Service) speakFor(ctx context.Context, b booking.Booking, kind string, note *booking.PracticeNote, reason string, single func() error) error {
 	if b.Series == "" {
 		return single()
 	}
@@ -128,14 +147,18 @@ func (s *Service) speakFor(ctx context.Context, b booking.Booking, kind string, 
 	if err != nil {
 		return err
 	}
-	return s.queue.SeriesChanged(ctx, b.Series, seq, b.ID, kind, note)
+	return s.queue.SeriesChanged(ctx, b.Series, seq, b.ID, kind, note, reason)
 }
 
 // CancelSeries cancels every occurrence of a series not yet past, in one
 // change: the client's calendar drops the series, and gets one email. The
 // client is held to the late-cancel policy for the next occurrence; the
 // practice is not. Occurrences already cancelled or past are left alone.
-func (s *Service) CancelSeries(ctx context.Context, seriesID string, byPractice bool) (booking.Series, []booking.Booking, error) {
+// The client's reason (may be empty) goes to the therapist's notice only.
+func (s *Service) CancelSeries(ctx context.Context, seriesID string, byPractice bool, reason string) (booking.Series, []booking.Booking, error) {
+	if err := checkReason(reason); err != nil {
+		return booking.Series{}, nil, err
+	}
 	sr, occ, err := s.Series(ctx, seriesID)
 	if err != nil {
 		return sr, nil, err
@@ -171,7 +194,7 @@ func (s *Service) CancelSeries(ctx context.Context, seriesID string, byPractice 
 	s.logger.InfoContext(ctx, "series cancelled", "series", sr.ID, "occurrences", cancelled)
 	seq, err := s.store.BumpSeries(ctx, sr.ID)
 	if err == nil {
-		err = s.queue.SeriesChanged(ctx, sr.ID, seq, "", SeriesCancelRest, nil)
+		err = s.queue.SeriesChanged(ctx, sr.ID, seq, "", SeriesCancelRest, nil, reason)
 	}
 	if err != nil {
 		s.logger.ErrorContext(ctx, "change saved but its emails could not be queued", "series", sr.ID, "err", err)

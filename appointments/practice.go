@@ -44,7 +44,7 @@ func (s *Service) CancelByPractice(ctx context.Context, b booking.Booking, messa
 	} else {
 		s.logger.WarnContext(ctx, "free times for the cancel email not read; it offers the booking link only", "booking", b.ID, "err", err)
 	}
-	return s.cancel(ctx, b, false, note)
+	return s.cancel(ctx, b, false, note, "")
 }
 
 // MoveByPractice moves a live booking to start for the practice: late or

@@ -117,7 +117,7 @@ func TestSeriesChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, err := e.svc.Cancel(ctx, one); err != nil || c.Status != booking.StatusCancelled {
+	if c, err := e.svc.Cancel(ctx, one, ""); err != nil || c.Status != booking.StatusCancelled {
 		t.Fatalf("cancel one: %+v %v", c, err)
 	}
 	again, _, _ := e.store.GetSeries(ctx, sr.ID)
@@ -132,7 +132,7 @@ func TestSeriesChanges(t *testing.T) {
 	if _, err := e.svc.Occurrence(occ, occ[0].Start); !errors.Is(err, ErrPast) {
 		t.Fatalf("a past one: %v", err)
 	}
-	_, left, err := e.svc.CancelSeries(ctx, sr.ID, false)
+	_, left, err := e.svc.CancelSeries(ctx, sr.ID, false, "")
 	if err != nil {
 		t.Fatal(err)
 	}

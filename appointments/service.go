@@ -32,16 +32,18 @@ type OwnCalendars interface {
 type Queue interface {
 	Confirm(ctx context.Context, bookingID string, seq int) error
 	// Cancelled and Updated speak for a change; note is the practice's
-	// when it made the change (nil: the client's).
-	Cancelled(ctx context.Context, bookingID string, seq int, note *booking.PracticeNote) error
+	// when it made the change (nil: the client's). reason is what a client
+	// who cancelled tells the therapist (may be empty).
+	Cancelled(ctx context.Context, bookingID string, seq int, note *booking.PracticeNote, reason string) error
 	Updated(ctx context.Context, bookingID string, seq int, prevStart time.Time, note *booking.PracticeNote) error
 	DropFollowUps(ctx context.Context, bookingID string, seq int) error
 	// ConfirmSeries sends a new series' one invite and confirms its
 	// occurrences.
 	ConfirmSeries(ctx context.Context, seriesID string) error
 	// SeriesChanged tells the client of one change to a series (kind, for
-	// the occurrence bookingID, or "" for the series), at its new SEQUENCE.
-	SeriesChanged(ctx context.Context, seriesID string, seq int, bookingID, kind string, note *booking.PracticeNote) error
+	// the occurrence bookingID, or "" for the series), at its new SEQUENCE;
+	// reason is a cancelling client's to the therapist (may be empty).
+	SeriesChanged(ctx context.Context, seriesID string, seq int, bookingID, kind string, note *booking.PracticeNote, reason string) error
 	// Requested tells the client a request awaiting approval was received
 	// and asks the therapist to answer it.
 	Requested(ctx context.Context, bookingID string, seq int) error

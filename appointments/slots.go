@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
@@ -54,22 +55,77 @@ func (s *Service) FreeSlots(ctx context.Context, req SlotsRequest) ([]calendar.S
 // occurrence of a series, which may lie far ahead, is offered the week
 // before and after it instead.
 func (s *Service) MoveOptions(ctx context.Context, b booking.Booking) ([]calendar.Slot, error) {
-	th, _ := s.cfg.Therapist(b.TherapistID)
-	st, _ := s.cfg.SessionType(b.Type)
-	now := s.now()
-	rules := s.cfg.Booking.RulesFor(st)
-	from := calendar.DateOf(now.In(th.Location()))
+	first, last, rules := s.moveRange(b)
+	from := first
 	if b.Series != "" {
-		rules.Horizon = seriesHorizon
-		if around := calendar.DateOf(b.Start.In(th.Location())).AddDays(-6); around.Compare(from) > 0 {
-			from = around
-		}
+		from = later(from, s.dateOf(b, b.Start).AddDays(-6))
 	}
-	last := calendar.LastDate(th.Schedule(), rules, now)
 	to := from.AddDays(moveWindowDays - 1)
 	if to.Compare(last) > 0 {
 		to = last
 	}
+	return s.moveSlots(ctx, b, from, to, rules)
+}
+
+// MoveWeek is one week of the times a booking could move to, and where
+// the weeks before and after it start.
+type MoveWeek struct {
+	From, To calendar.Date
+	// Earlier and Later are the first dates of the weeks before and after
+	// ("" at either end of the range a client may move to).
+	Earlier, Later string
+	Slots          []calendar.Slot
+}
+
+// MoveOptionsWeek lists the times b could move to over the week that
+// starts at from (a date in the therapist's zone), paging through the
+// whole horizon; a from outside it (or empty) is the first week: from
+// today, or for an occurrence of a series the days around it.
+func (s *Service) MoveOptionsWeek(ctx context.Context, b booking.Booking, from string) (MoveWeek, error) {
+	first, last, rules := s.moveRange(b)
+	var w MoveWeek
+	d, err := calendar.ParseDate(from)
+	switch {
+	case err == nil && d.Compare(first) >= 0 && d.Compare(last) <= 0:
+		w.From = d
+	case b.Series != "":
+		w.From = later(first, s.dateOf(b, b.Start).AddDays(-3))
+	default:
+		w.From = first
+	}
+	w.To = w.From.AddDays(6)
+	if w.To.Compare(last) > 0 {
+		w.To = last
+	}
+	if w.From.Compare(first) > 0 {
+		w.Earlier = later(first, w.From.AddDays(-7)).String()
+	}
+	if w.To.Compare(last) < 0 {
+		w.Later = w.To.AddDays(1).String()
+	}
+	w.Slots, err = s.moveSlots(ctx, b, w.From, w.To, rules)
+	return w, err
+}
+
+// moveRange is the dates a booking may move to, in its therapist's zone,
+// and the rules that bound them: an occurrence of a series may lie past
+// the public horizon.
+func (s *Service) moveRange(b booking.Booking) (first, last calendar.Date, rules calendar.Rules) {
+	th, _ := s.cfg.Therapist(b.TherapistID)
+	st, _ := s.cfg.SessionType(b.Type)
+	now := s.now()
+	rules = s.cfg.Booking.RulesFor(st)
+	if b.Series != "" {
+		rules.Horizon = seriesHorizon
+	}
+	return s.dateOf(b, now), calendar.LastDate(th.Schedule(), rules, now), rules
+}
+
+// moveSlots lists the free starts from one date to another for b, leaving
+// out its own time; its own span does not stand in its way.
+func (s *Service) moveSlots(ctx context.Context, b booking.Booking, from, to calendar.Date, rules calendar.Rules) ([]calendar.Slot, error) {
+	th, _ := s.cfg.Therapist(b.TherapistID)
+	st, _ := s.cfg.SessionType(b.Type)
 	start, end := b.Occupied()
 	slots, err := s.freeSlots(ctx, slotsQuery{Type: st, Therapists: []config.Therapist{th}, From: from, To: to,
 		Moving: &calendar.Interval{Start: start, End: end}, Rules: rules})
@@ -77,6 +133,20 @@ func (s *Service) MoveOptions(ctx context.Context, b booking.Booking) ([]calenda
 		return nil, err
 	}
 	return slices.DeleteFunc(slots, func(sl calendar.Slot) bool { return sl.Start.Equal(b.Start) }), nil
+}
+
+// dateOf is t's date in the zone of b's therapist.
+func (s *Service) dateOf(b booking.Booking, t time.Time) calendar.Date {
+	th, _ := s.cfg.Therapist(b.TherapistID)
+	return calendar.DateOf(t.In(th.Location()))
+}
+
+// later is the later of two dates.
+func later(a, b calendar.Date) calendar.Date {
+	if b.Compare(a) > 0 {
+		return b
+	}
+	return a
 }
 
 func (s *Service) parseSlotsQuery(req SlotsRequest) (slotsQuery, error) {
@@ -158,6 +228,28 @@ func (s *Service) freeSlots(ctx context.Context, q slotsQuery) ([]calendar.Slot,
 		lists = append(lists, calendar.FreeSlots(sched, q.Type.Calendar(), rules, now, q.From, q.To, busy))
 	}
 	return calendar.MergeSlots(lists...), nil
+}
+
+// OnTimeOff gives a check of whether a span overlaps the therapist's time
+// off in force (the configuration's and the admin area's), for pages that
+// flag bookings made before the time off was added.
+func (s *Service) OnTimeOff(ctx context.Context, th config.Therapist) (func(start, end time.Time) bool, error) {
+	sched, err := s.schedule(ctx, th)
+	if err != nil {
+		return nil, failed(ErrUnavailable, "time off", err)
+	}
+	loc := sched.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return func(start, end time.Time) bool {
+		for _, off := range sched.TimeOff {
+			if start.Before(off.To.AddDays(1).Midnight(loc)) && off.From.Midnight(loc).Before(end) {
+				return true
+			}
+		}
+		return false
+	}, nil
 }
 
 // schedule is the therapist's working time with every day off: the

@@ -67,10 +67,22 @@ type SMTP struct {
 	Timeout  time.Duration `mapstructure:"timeout"`
 }
 
-// Practice is how the practice names itself to clients.
+// Practice is how the practice names itself to clients, and what the
+// booking page tells them before they book.
 type Practice struct {
 	Name string `mapstructure:"name"`
+	// About says who the practice is (may be empty).
+	About string `mapstructure:"about"`
+	// Contact is how people reach the practice: a phone number or an
+	// address (may be empty: the manage page then gives the mail address).
+	Contact string `mapstructure:"contact"`
+	// Emergency is the crisis line text on the booking page.
+	Emergency string `mapstructure:"emergency"`
 }
+
+// DefaultEmergency is the crisis line text when practice.emergency is not
+// set: true anywhere. A practice sets its own country's line.
+const DefaultEmergency = "If you are in crisis or danger, call your local emergency number."
 
 // Therapist is one person clients book with.
 type Therapist struct {
@@ -139,6 +151,9 @@ type SessionType struct {
 	// booked through the practice's signed invite links, or by the
 	// practice itself.
 	InviteOnly bool `mapstructure:"invite_only"`
+	// Description and Price are shown on the booking page (may be empty).
+	Description string `mapstructure:"description"`
+	Price       string `mapstructure:"price"`
 }
 
 // Reflects reports whether a session of this type gets the reflection

@@ -55,6 +55,12 @@ func TestExampleConfigIsValid(t *testing.T) {
 	if st, _ := cfg.SessionType("consultation"); !st.RequiresApproval || cfg.Approval.Expires != 48*time.Hour {
 		t.Errorf("the example's consultation should require approval, answered within 48h: %+v %v", st, cfg.Approval.Expires)
 	}
+	if !strings.Contains(cfg.Practice.Emergency, "988") || cfg.Practice.Contact == "" || cfg.Practice.About == "" {
+		t.Errorf("the example should show the US crisis line, a contact and an about text: %+v", cfg.Practice)
+	}
+	if st, _ := cfg.SessionType("session"); st.Price == "" || st.Description == "" {
+		t.Errorf("the example's session should show a price and a description: %+v", st)
+	}
 }
 
 func TestApprovalExpiresAtLeastAMinute(t *testing.T) {
@@ -84,6 +90,9 @@ func TestDefaultsWithoutFile(t *testing.T) {
 	}
 	if got := cfg.Reminders.Before; len(got) != 2 || got[0] != 24*time.Hour || got[1] != time.Hour {
 		t.Errorf("reminders = %v", got)
+	}
+	if cfg.Practice.Emergency != DefaultEmergency {
+		t.Errorf("practice.emergency = %q, want the generic crisis line", cfg.Practice.Emergency)
 	}
 }
 
@@ -123,6 +132,12 @@ func TestProblemsNameTheirKeys(t *testing.T) {
 		{"sentinels without master", "redis: {sentinel: {addrs: [127.0.0.1:26379, 127.0.0.1:0]}}",
 			[]string{"redis.sentinel.master: is empty while redis.sentinel.addrs is set", `redis.sentinel.addrs[1]: "127.0.0.1:0" is not host:port`}},
 		{"misspelt sentinel key", "redis: {sentinel: {mastr: main}}", []string{"redis.sentinel.mastr: is not a setting: did you mean redis.sentinel.master?"}},
+		{"practice texts", "practice: {about: \"a\\u0007b\", contact: \"Phone\\n555\", emergency: \"call\\n988\"}\nsession_types: [{id: a, name: A, duration: 20m, price: \"$180\\nor less\", description: \"x\\u001b[31m\"}]",
+			[]string{"practice.about: contains control characters", "session_types[0].price: contains control characters or line breaks",
+				"session_types[0].description: contains control characters"}},
+		{"practice texts too long", "practice: {about: " + strings.Repeat("a", 1001) + "}\nsession_types: [{id: a, name: A, duration: 20m, price: " + strings.Repeat("9", 41) + "}]",
+			[]string{"practice.about: is longer than 1000 characters", "session_types[0].price: is longer than 40 characters"}},
+		{"no crisis line", "practice: {emergency: \" \"}", []string{"practice.emergency: is empty"}},
 		{"smtp checked when used", "redis: {addr: 127.0.0.1:6379}\nmail: {smtp: {tls: maybe, port: 0}}", []string{"mail.smtp.tls:", "mail.smtp.port:"}},
 	}
 	for _, tt := range tests {

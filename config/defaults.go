@@ -25,6 +25,9 @@ func defaults() map[string]any {
 		"mail.smtp.timeout":  "15s",
 		"practice.name":      "Riverside Practice",
 		"languages":          []any{"en"},
+		"practice.about":     "",
+		"practice.contact":   "",
+		"practice.emergency": DefaultEmergency,
 		"therapists": []any{map[string]any{
 			"id":       "default",
 			"name":     "Dr. Ada Rivers",

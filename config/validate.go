@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/consultd/consultd/calendar"
@@ -66,6 +67,7 @@ func (c *Config) Validate() error {
 	c.Redis.validate(&p)
 	c.validateMail(&p)
 	c.validateLanguages(&p)
+	c.validatePractice(&p)
 	c.validateTherapists(&p)
 	c.validateSessionTypes(&p)
 	c.validateTiming(&p)
@@ -154,6 +156,48 @@ func (c *Config) validateMail(p *problems) {
 	}
 	if s.Timeout <= 0 {
 		p.add("mail.smtp.timeout", "must be positive")
+	}
+}
+
+// The longest texts the booking page shows, in characters.
+const (
+	maxAbout       = 1000
+	maxContact     = 300
+	maxEmergency   = 300
+	maxDescription = 500
+	maxPrice       = 40
+)
+
+// validatePractice checks what the booking page says about the practice.
+func (c *Config) validatePractice(p *problems) {
+	if strings.TrimSpace(c.Practice.Name) == "" {
+		p.add("practice.name", "is empty: subjects and pages name the practice")
+	}
+	p.checkText("practice.name", c.Practice.Name, 100, false)
+	p.checkText("practice.about", c.Practice.About, maxAbout, true)
+	p.checkText("practice.contact", c.Practice.Contact, maxContact, true)
+	p.checkText("practice.emergency", c.Practice.Emergency, maxEmergency, true)
+	if strings.TrimSpace(c.Practice.Emergency) == "" {
+		p.add("practice.emergency", "is empty: the booking page must say what to do in a crisis (default: %q)", DefaultEmergency)
+	}
+}
+
+// checkText refuses a text for people that is too long or carries
+// control characters (line breaks only where multiline).
+func (p *problems) checkText(key, s string, max int, multiline bool) {
+	switch {
+	case !utf8.ValidString(s):
+		p.add(key, "is not valid UTF-8")
+	case utf8.RuneCountInString(s) > max:
+		p.add(key, "is longer than %d characters", max)
+	case strings.IndexFunc(s, func(r rune) bool {
+		return (unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))) || r == '\u2028' || r == '\u2029'
+	}) >= 0:
+		if multiline {
+			p.add(key, "contains control characters (line breaks are fine)")
+		} else {
+			p.add(key, "contains control characters or line breaks")
+		}
 	}
 }
 
@@ -322,6 +366,8 @@ func (c *Config) validateSessionTypes(p *problems) {
 		if s.SlotStep != 0 && !validStep(s.SlotStep) {
 			p.add(key+".slot_step", "%s must be whole minutes that divide a day (5m to 24h), or left out for booking.slot_step", s.SlotStep)
 		}
+		p.checkText(key+".description", s.Description, maxDescription, true)
+		p.checkText(key+".price", s.Price, maxPrice, false)
 	}
 }
 

@@ -37,7 +37,7 @@ func (h *Handlers) handleCancelled(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	return h.send(ctx, b, fmt.Sprintf("notice:cancelled:%d", b.Seq), func(b booking.Booking) (*mailer.Message, error) {
-		return h.Compose.TherapistCancelledBy(b, p.Practice != nil)
+		return h.Compose.TherapistCancelledBy(b, p.Practice != nil, p.Reason)
 	})
 }
 
@@ -112,19 +112,21 @@ func (c *Composer) PracticeUpdate(b booking.Booking, prevStart time.Time, note b
 }
 
 // TherapistCancelledBy tells the therapist a session was cancelled, by
-// whom and how long before it. Never the practice's message.
-func (c *Composer) TherapistCancelledBy(b booking.Booking, byPractice bool) (*mailer.Message, error) {
-	return c.noticeOfChange(b, templates.EmailTherapistCancelled, time.Time{}, b.Start, byPractice)
+// whom and how long before it, with the client's reason when they gave
+// one. Never the practice's message.
+func (c *Composer) TherapistCancelledBy(b booking.Booking, byPractice bool, reason string) (*mailer.Message, error) {
+	return c.noticeOfChange(b, templates.EmailTherapistCancelled, time.Time{}, b.Start, byPractice, reason)
 }
 
 // TherapistChangedBy tells the therapist a session moved, by whom and how
 // long before its old time.
 func (c *Composer) TherapistChangedBy(b booking.Booking, prevStart time.Time, byPractice bool) (*mailer.Message, error) {
-	return c.noticeOfChange(b, templates.EmailTherapistChanged, prevStart, prevStart, byPractice)
+	return c.noticeOfChange(b, templates.EmailTherapistChanged, prevStart, prevStart, byPractice, "")
 }
 
-func (c *Composer) noticeOfChange(b booking.Booking, name string, prevStart, session time.Time, byPractice bool) (*mailer.Message, error) {
+func (c *Composer) noticeOfChange(b booking.Booking, name string, prevStart, session time.Time, byPractice bool, reason string) (*mailer.Message, error) {
 	data, th, _ := c.facts(b)
+	data.Reason = reason
 	data.When = FormatWhen(b.Start, b.End, th.Location())
 	data.WhenShort = FormatShort(b.Start, th.Location())
 	data.WhenTherapist = ""

@@ -149,10 +149,16 @@ func (c *Composer) toTherapist(b booking.Booking, name string, prevStart time.Ti
 }
 
 // description is the event's text: the video link first when there is
-// one and the event stands.
+// one and the event stands. A calendar app offers to decline the
+// invitation (it asks for a reply, RSVP), which cancels nothing here, so
+// the text says so beside the link that does.
 func description(data templates.EmailData, method calendar.Method) string {
 	d := "To change or cancel: " + data.ManageURL
-	if data.VideoURL != "" && method != calendar.MethodCancel {
+	if method == calendar.MethodCancel {
+		return d
+	}
+	d = "Declining this invitation in your calendar does not cancel the appointment. " + d
+	if data.VideoURL != "" {
 		d = "Join the session: " + data.VideoURL + "\n\n" + d
 	}
 	return d

@@ -286,9 +286,11 @@ func TestPracticeChangeEmailsGolden(t *testing.T) {
 	build := map[string]func() (*mailer.Message, error){
 		"practice_cancel":                 func() (*mailer.Message, error) { return c.PracticeCancel(b, note) },
 		"practice_update":                 func() (*mailer.Message, error) { return c.PracticeUpdate(b, prev, note) },
-		"therapist_cancelled_by_practice": func() (*mailer.Message, error) { return c.TherapistCancelledBy(b, true) },
+		"therapist_cancelled_by_practice": func() (*mailer.Message, error) { return c.TherapistCancelledBy(b, true, "") },
 		"therapist_changed_by_client":     func() (*mailer.Message, error) { return c.TherapistChangedBy(b, prev, false) },
-		"therapist_cancelled_by_client":   func() (*mailer.Message, error) { return c.TherapistCancelledBy(b, false) },
+		"therapist_cancelled_by_client": func() (*mailer.Message, error) {
+			return c.TherapistCancelledBy(b, false, "My train is cancelled.\n<b>Sorry</b>")
+		},
 	}
 	for name, f := range build {
 		t.Run(name, func(t *testing.T) {
@@ -311,9 +313,16 @@ func TestPracticeChangeEmailsGolden(t *testing.T) {
 	if m.CalendarMethod != string(calendar.MethodCancel) || !strings.Contains(m.Text, c.links.Book()) || !strings.Contains(m.Text, "sorry") {
 		t.Errorf("practice cancel: method %s, text:\n%s", m.CalendarMethod, m.Text)
 	}
-	m, _ = c.TherapistCancelledBy(b, true)
-	if !strings.Contains(m.Text, "by the practice, 2 days and 3 hours before the session") {
+	m, _ = c.TherapistCancelledBy(b, true, "")
+	if !strings.Contains(m.Text, "by the practice, 2 days and 3 hours before the session") || strings.Contains(m.Text, "reason") {
 		t.Errorf("therapist notice:\n%s", m.Text)
+	}
+	// The client's reason reaches the therapist, escaped in HTML, never in
+	// the subject.
+	m, _ = c.TherapistCancelledBy(b, false, "My train is cancelled.\n<b>Sorry</b>")
+	if !strings.Contains(m.Text, "The client's reason, in their words:\nMy train is cancelled.\n<b>Sorry</b>") ||
+		!strings.Contains(m.HTML, "My train is cancelled.<br>&lt;b&gt;Sorry&lt;/b&gt;") || strings.Contains(m.Subject, "train") {
+		t.Errorf("therapist notice with the client's reason: subject %q\n%s\n%s", m.Subject, m.Text, m.HTML)
 	}
 }
 

@@ -89,14 +89,14 @@ func (e *Enqueuer) ConfirmSeries(ctx context.Context, seriesID string) error {
 }
 
 // SeriesChanged queues the emails of one change to a series.
-func (e *Enqueuer) SeriesChanged(ctx context.Context, seriesID string, seq int, bookingID, kind string, note *booking.PracticeNote) error {
-	return e.enqueue(ctx, NewSeriesChangeTask(seriesID, seq, bookingID, kind, note), SeriesChangeTaskID(seriesID, seq))
+func (e *Enqueuer) SeriesChanged(ctx context.Context, seriesID string, seq int, bookingID, kind string, note *booking.PracticeNote, reason string) error {
+	return e.enqueue(ctx, NewSeriesChangeTask(seriesID, seq, bookingID, kind, note, reason), SeriesChangeTaskID(seriesID, seq))
 }
 
 // Cancelled queues the emails for a cancelled booking (seq is the
 // booking's sequence after the cancel).
-func (e *Enqueuer) Cancelled(ctx context.Context, bookingID string, seq int, note *booking.PracticeNote) error {
-	return e.enqueue(ctx, NewCancelledTask(bookingID, seq, note), CancelledTaskID(bookingID, seq))
+func (e *Enqueuer) Cancelled(ctx context.Context, bookingID string, seq int, note *booking.PracticeNote, reason string) error {
+	return e.enqueue(ctx, NewCancelledTask(bookingID, seq, note, reason), CancelledTaskID(bookingID, seq))
 }
 
 // Updated queues the emails for a moved booking.

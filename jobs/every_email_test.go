@@ -46,7 +46,7 @@ func everyEmail(t *testing.T, c *Composer) map[string]*mailer.Message {
 		"therapist_flagged":      func() (*mailer.Message, error) { return c.TherapistFlagged(b) },
 		"therapist_released":     func() (*mailer.Message, error) { return c.TherapistReleased(b) },
 		"therapist_approval":     func() (*mailer.Message, error) { return c.TherapistApproval(b) },
-		"therapist_cancelled":    func() (*mailer.Message, error) { return c.TherapistCancelledBy(b, false) },
+		"therapist_cancelled":    func() (*mailer.Message, error) { return c.TherapistCancelledBy(b, false, "I have a cold.") },
 		"therapist_changed":      func() (*mailer.Message, error) { return c.TherapistChangedBy(b, prev, true) },
 		"therapist_series":       func() (*mailer.Message, error) { return c.TherapistSeries(sr, occ) },
 		"video_invite":           func() (*mailer.Message, error) { return c.Invite(video) },

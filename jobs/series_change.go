@@ -74,7 +74,7 @@ func (h *Handlers) handleSeriesChange(ctx context.Context, t *asynq.Task) error 
 		if p.Kind == seriesMoveOne {
 			return h.Compose.TherapistChangedBy(b, b.Original, p.Practice != nil)
 		}
-		return h.Compose.TherapistCancelledBy(b, p.Practice != nil)
+		return h.Compose.TherapistCancelledBy(b, p.Practice != nil, p.Reason)
 	}
 	if err := h.deliver(ctx, bookingMarker(sr.ID, "notice:"+what), notice); err != nil && !errors.Is(err, errRefused) {
 		return err

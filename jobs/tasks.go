@@ -79,11 +79,14 @@ type SeriesChangePayload struct {
 	Kind      string `json:"kind"`
 	// Practice, when the practice made the change, is what it says.
 	Practice *booking.PracticeNote `json:"practice,omitempty"`
+	// Reason is what a client who cancelled tells the therapist (may be
+	// empty): for the therapist's notice only, never logged.
+	Reason string `json:"reason,omitempty"`
 }
 
 // NewSeriesChangeTask speaks for the change that made version seq.
-func NewSeriesChangeTask(seriesID string, seq int, bookingID, kind string, note *booking.PracticeNote) *asynq.Task {
-	return newTask(TypeSeriesChg, SeriesChangePayload{seriesID, seq, bookingID, kind, note})
+func NewSeriesChangeTask(seriesID string, seq int, bookingID, kind string, note *booking.PracticeNote, reason string) *asynq.Task {
+	return newTask(TypeSeriesChg, SeriesChangePayload{seriesID, seq, bookingID, kind, note, reason})
 }
 
 // SeriesChangeTaskID is "series-change:<series>:<seq>": one per change.
@@ -127,12 +130,15 @@ type CancelledPayload struct {
 	BookingRef
 	// Practice is set when the practice cancelled (nil: the client did).
 	Practice *booking.PracticeNote `json:"practice,omitempty"`
+	// Reason is what a client who cancelled tells the therapist (may be
+	// empty): for the therapist's notice only, never logged.
+	Reason string `json:"reason,omitempty"`
 }
 
 // NewCancelledTask speaks for the cancel that made version seq; note is
-// the practice's when it cancelled.
-func NewCancelledTask(bookingID string, seq int, note ...*booking.PracticeNote) *asynq.Task {
-	return newTask(TypeCancelled, CancelledPayload{BookingRef{bookingID, seq}, first(note)})
+// the practice's when it cancelled, reason the client's when they did.
+func NewCancelledTask(bookingID string, seq int, note *booking.PracticeNote, reason string) *asynq.Task {
+	return newTask(TypeCancelled, CancelledPayload{BookingRef{bookingID, seq}, note, reason})
 }
 
 // CancelledTaskID is "cancel:<booking>:<seq>".

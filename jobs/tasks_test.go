@@ -22,7 +22,7 @@ func TestTaskForms(t *testing.T) {
 		{"confirm", ConfirmTaskID("default_abc"), TypeConfirm, `{"booking_id":"default_abc","seq":0}`, NewConfirmTask("default_abc", 0)},
 		{"reminder", ReminderTaskID("default_abc", 2, 24*time.Hour), TypeReminder, `{"booking_id":"default_abc","seq":2,"offset":"24h"}`, NewReminderTask("default_abc", 2, 24*time.Hour)},
 		{"reflect", ReflectTaskID("default_abc", 2), TypeReflect, `{"booking_id":"default_abc","seq":2}`, NewReflectTask("default_abc", 2)},
-		{"cancelled", CancelledTaskID("default_abc", 3), TypeCancelled, `{"booking_id":"default_abc","seq":3}`, NewCancelledTask("default_abc", 3)},
+		{"cancelled", CancelledTaskID("default_abc", 3), TypeCancelled, `{"booking_id":"default_abc","seq":3}`, NewCancelledTask("default_abc", 3, nil, "")},
 		{"updated", UpdatedTaskID("default_abc", 3), TypeUpdated, `{"booking_id":"default_abc","seq":3,"prev_start":1790000000}`, NewUpdatedTask("default_abc", 3, prev)},
 		{"digest", DigestTaskID("default", date), TypeDigest, `{"therapist":"default","date":"2026-12-01"}`, NewDigestTask("default", date)},
 		{"sweep", SweepTaskID(time.Unix(600, 0)), TypeSweep, ``, NewSweepTask()},

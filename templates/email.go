@@ -86,6 +86,9 @@ type EmailData struct {
 	// Ahead is how long before the session the change was made: "2 days
 	// and 3 hours" (therapist_cancelled, therapist_changed).
 	Ahead string
+	// Reason is what a client who cancelled tells the therapist
+	// (therapist_cancelled only): the therapist's body only; may be empty.
+	Reason string
 	// Message is the practice's own words to the client, with a declined
 	// request (request_declined) or its own change (practice_cancel,
 	// practice_update): the client's body only; may be empty.

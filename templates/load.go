@@ -249,7 +249,7 @@ var (
 		SessionName: "Session", When: "When", WhenShort: "Short", WhenTherapist: "Therapist time",
 		PreviousWhen: "Before", Location: "Location", ManageURL: "https://example.org/m",
 		BookURL: "https://example.org/book", AdminURL: "https://example.org/admin",
-		UnsubscribeURL: "https://example.org/u", Policy: "Policy", NextBooked: true,
+		UnsubscribeURL: "https://example.org/u", Policy: "Policy", NextBooked: true, Reason: "Reason",
 		Sessions: []DigestLine{{Time: "09:00–09:50", Session: "Session", Client: "C.", AdminURL: "https://example.org/admin/b"}},
 	}
 	sparseSample = EmailData{

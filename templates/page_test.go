@@ -100,7 +100,7 @@ func TestGoldenAdminPages(t *testing.T) {
 	}{
 		{"admin_days", map[string]any{
 			"Practice": "Riverside Practice", "Date": "2026-12-01", "Prev": "2026-11-24", "Next": "2026-12-08",
-			"Range": "Tuesday 1 December 2026 – Tuesday 8 December 2026", "Style": "/static/admin.css?v=test",
+			"Range": "Tuesday 1 December 2026 – Monday 7 December 2026", "Style": "/static/admin.css?v=test",
 			"Therapists": []map[string]any{{"Name": "Dr. Ada Rivers", "Zone": "Eastern Time", "Days": []map[string]any{
 				{"Label": "Tuesday 1 December 2026", "Bookings": []map[string]any{
 					row("09:00–09:15", "<b>Sam</b> Lee", "confirmed", "undeliverable"),
@@ -111,6 +111,10 @@ func TestGoldenAdminPages(t *testing.T) {
 						"Client": "Jo Park", "Status": "confirmed", "Attendance": "no-show"},
 				}},
 				{"Label": "Wednesday 2 December 2026"},
+				{"Label": "Thursday 3 December 2026", "Off": true, "Bookings": []map[string]any{
+					{"URL": "/admin/bookings/default_jkl", "Time": "09:00–09:50", "Session": "Psychotherapy session",
+						"Client": "Lu Chen", "Status": "confirmed", "OnTimeOff": true},
+				}},
 			}}},
 		}},
 		{"admin_booking", map[string]any{

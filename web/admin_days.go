@@ -11,10 +11,9 @@ import (
 	"github.com/consultd/consultd/jobs"
 )
 
-// adminDaysShown is how many days the list shows: the chosen date and the
-// seven after it, so the same weekday of the next week is in view too.
-// Paging moves by a week.
-const adminDaysShown = 8
+// adminDaysShown is how many days the list shows: a week from the chosen
+// date. Paging moves by a week, so no day is on two pages.
+const adminDaysShown = 7
 
 const dayLayout = "Monday 2 January 2006"
 
@@ -22,7 +21,7 @@ const dayLayout = "Monday 2 January 2006"
 type adminDaysPage struct {
 	Practice         string
 	Date, Prev, Next string // YYYY-MM-DD: this page, the week before, the week after
-	Range            string // "Tuesday 1 December 2026 – Tuesday 8 December 2026"
+	Range            string // "Tuesday 1 December 2026 – Monday 7 December 2026"
 	Therapists       []adminTherapistDays
 	Style            string
 }
@@ -34,7 +33,9 @@ type adminTherapistDays struct {
 }
 
 type adminDay struct {
-	Label    string // "Tuesday 1 December 2026"
+	Label string // "Tuesday 1 December 2026"
+	// Off: the day is (or has) time off; its bookings stay and are flagged.
+	Off      bool
 	Bookings []adminRow
 }
 
@@ -45,6 +46,9 @@ type adminRow struct {
 	Attendance string
 	// LateCancel: the client cancelled inside the late-cancel window.
 	LateCancel bool
+	// OnTimeOff: a live booking in the therapist's time off, made before
+	// the time off was added; time off does not cancel it.
+	OnTimeOff bool
 }
 
 // adminDays answers GET /admin/: every booking of every therapist, any
@@ -86,23 +90,32 @@ func (s *Server) adminDate(q string) (calendar.Date, bool) {
 }
 
 // therapistDays lists the therapist's bookings that start on the shown
-// days, each day read in the therapist's zone.
+// days, each day read in the therapist's zone, with the days of time off
+// and the live bookings on them flagged.
 func (s *Server) therapistDays(ctx context.Context, th config.Therapist, from calendar.Date) (adminTherapistDays, error) {
 	loc := zoneOf(th)
 	list, err := s.Store.List(ctx, th.ID, from.Midnight(loc), from.AddDays(adminDaysShown).Midnight(loc))
 	if err != nil {
 		return adminTherapistDays{}, err
 	}
+	off, err := s.Appointments.OnTimeOff(ctx, th)
+	if err != nil {
+		return adminTherapistDays{}, err
+	}
 	out := adminTherapistDays{Name: th.Name, Zone: calendar.ZoneName(loc, from.Midnight(loc)), Days: make([]adminDay, adminDaysShown)}
 	for i := range out.Days {
-		out.Days[i].Label = dayLabel(from.AddDays(i), dayLayout)
+		d := from.AddDays(i)
+		out.Days[i].Label = dayLabel(d, dayLayout)
+		out.Days[i].Off = off(d.Midnight(loc), d.AddDays(1).Midnight(loc))
 	}
 	for _, b := range list {
 		i := daysBetween(from, calendar.DateOf(b.Start.In(loc)))
 		if i < 0 || i >= adminDaysShown {
 			continue // List's bounds keep every start inside; this guards the index only
 		}
-		out.Days[i].Bookings = append(out.Days[i].Bookings, s.adminRow(b, loc))
+		row := s.adminRow(b, loc)
+		row.OnTimeOff = b.Status.Live() && off(b.Start, b.End)
+		out.Days[i].Bookings = append(out.Days[i].Bookings, row)
 	}
 	return out, nil
 }

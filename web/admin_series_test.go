@@ -94,18 +94,17 @@ func TestSeriesManagePage(t *testing.T) {
 	if len(links) != 5 {
 		t.Fatalf("%d sessions to change on the page, want 5", len(links))
 	}
-	csrf, _ := formOf(t, a.get(t, strings.ReplaceAll(links[2][1], "&amp;", "&")))
-	resp, err := a.client.PostForm(a.ts.URL+path+"/cancel", url.Values{"csrf": {csrf}, "occurrence": {sr.Occurrences[2].Start}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	after := readPage(t, resp)
-	contains(t, after, "The session is cancelled", "cancelled")
+	one := a.get(t, strings.ReplaceAll(links[2][1], "&amp;", "&"))
+	csrf, _ := formOf(t, one)
+	ask := a.get(t, strings.ReplaceAll(cancelLinkRe.FindStringSubmatch(one.body)[1], "&amp;", "&"))
+	contains(t, ask, "Cancel this session?", `name="occurrence" value="`+sr.Occurrences[2].Start+`"`)
+	after := a.postTo(t, path+"/cancel", url.Values{"csrf": {csrf}, "occurrence": {sr.Occurrences[2].Start}, "confirm": {"yes"}})
+	contains(t, after, "The session is cancelled", "This appointment is cancelled.")
 
 	moveFrom := a.get(t, strings.ReplaceAll(links[4][1], "&amp;", "&"))
 	contains(t, moveFrom, "All sessions of your standing appointment", `name="occurrence" value="`+sr.Occurrences[4].Start+`"`)
 	csrf, start := formOf(t, moveFrom)
-	resp, err = a.client.PostForm(a.ts.URL+path+"/reschedule", url.Values{"csrf": {csrf}, "occurrence": {sr.Occurrences[4].Start}, "start": {start}})
+	resp, err := a.client.PostForm(a.ts.URL+path+"/reschedule", url.Values{"csrf": {csrf}, "occurrence": {sr.Occurrences[4].Start}, "start": {start}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +116,16 @@ func TestSeriesManagePage(t *testing.T) {
 	if status, _, _ := a.api(t, "GET", "/api/manage/"+strings.TrimPrefix(path, "/m/"), ""); status != 200 {
 		t.Fatalf("GET the series = %d", status)
 	}
+
+	// Cancelling the rest asks once more too.
+	all := a.get(t, path+"?cancel=all")
+	contains(t, all, "Cancel every session still to come?", `name="all" value="1"`, "Yes, cancel all remaining sessions")
+	csrf = csrfRe.FindStringSubmatch(all.body)[1]
+	if p := a.postTo(t, path+"/cancel", url.Values{"csrf": {csrf}, "all": {"1"}}); !strings.Contains(p.body, "Cancel every session still to come?") {
+		t.Fatalf("a cancel of the rest without confirm = %d, want the question", p.status)
+	}
+	done := a.postTo(t, path+"/cancel", url.Values{"csrf": {csrf}, "all": {"1"}, "confirm": {"yes"}, "reason": {"Moving away."}})
+	contains(t, done, "Every session still to come is cancelled", "No session is left to change")
 }
 
 // The practice books a series from its own page, given in its own time.

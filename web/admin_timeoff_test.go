@@ -257,3 +257,43 @@ func TestAdminTimeOffFull(t *testing.T) {
 		t.Fatalf("%d entries stored", len(got))
 	}
 }
+
+var dayHeadingRe = regexp.MustCompile(`<h3>([A-Za-z]+ \d+ [A-Za-z]+ \d{4})( <strong class="flag">time off</strong>)?</h3>`)
+
+// The days page shows a week, paging by a week so no day is on two
+// pages, and flags a day of time off and the live booking still on it.
+func TestAdminDaysFlagTimeOff(t *testing.T) {
+	a := startPageEnv(t).withAdmin(t, nil)
+	days := a.daysWithSlots(t, 2)
+	off, other := days[0], days[1]
+	inside, _ := a.bookAt(t, a.slotsOn(t, off)[0])
+	outside, _ := a.bookAt(t, a.slotsOn(t, other)[0])
+	p := a.adminDo(t, "POST", "/admin/timeoff", rightCredentials, url.Values{
+		"csrf": {a.adminCSRF(t, "/admin/timeoff")}, "therapist": {"default"}, "from": {off.String()},
+	})
+	if p.status != 303 {
+		t.Fatalf("add time off = %d", p.status)
+	}
+	p = a.adminDo(t, "GET", "/admin/?date="+off.String(), rightCredentials, nil)
+	headings := dayHeadingRe.FindAllStringSubmatch(p.body, -1)
+	if len(headings) != 7 || headings[0][1] != dayLabel(off, dayLayout) || headings[6][1] != dayLabel(off.AddDays(6), dayLayout) {
+		t.Fatalf("days listed: %v, want the 7 from %s", headings, off)
+	}
+	for i, h := range headings {
+		if flagged := h[2] != ""; flagged != (i == 0) {
+			t.Errorf("%s flagged as time off: %v", h[1], flagged)
+		}
+	}
+	contains(t, p, `href="/admin/?date=`+off.AddDays(7).String()+`" rel="next"`, `href="/admin/?date=`+off.AddDays(-7).String()+`" rel="prev"`,
+		`data-label="Time"`, `data-label="Status"`)
+	rows := regexp.MustCompile(`(?s)<tr class="status-[a-z]+">.*?</tr>`).FindAllString(p.body, -1)
+	var flaggedRows []string
+	for _, r := range rows {
+		if strings.Contains(r, "on time off") {
+			flaggedRows = append(flaggedRows, r)
+		}
+	}
+	if len(flaggedRows) != 1 || !strings.Contains(flaggedRows[0], inside.ID) || strings.Contains(flaggedRows[0], outside.ID) {
+		t.Errorf("rows flagged on time off: %q, want only %s's", flaggedRows, inside.ID)
+	}
+}

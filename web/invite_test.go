@@ -32,7 +32,7 @@ func TestInvitePrefillsAndLimitsTypes(t *testing.T) {
 	}
 	tok := strings.TrimPrefix(path, "/book/")
 	contains(t, p, `value="sam@example.org"`, `<input type="hidden" name="type" value="session">`,
-		`<input type="hidden" name="invite" value="`+tok+`">`, "Psychotherapy session, 50 minutes.")
+		`<input type="hidden" name="invite" value="`+tok+`">`, `<p class="type-name">Psychotherapy session</p>`, "50 minutes · In person at Riverside Practice, 12 River Street")
 	if strings.Contains(p.body, "Free consultation") || strings.Contains(p.body, "?type=consultation") {
 		t.Error("the page offers a type the invite does not allow")
 	}

@@ -38,9 +38,10 @@ func (s *Server) apiManage(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// apiCancel answers POST /api/manage/{token}/cancel; for a series, the
-// body {"occurrence": start} names one occurrence, and {} (or none)
-// cancels every one not yet past.
+// apiCancel answers POST /api/manage/{token}/cancel, with an optional
+// {"reason"} for the therapist; for a series, the body {"occurrence":
+// start} names one occurrence, and {} (or none) cancels every one not yet
+// past.
 func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
 	var req seriesChange
 	if err := decodeOptionalJSON(w, r, &req); err != nil {
@@ -54,7 +55,7 @@ func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
 	}
 	b := m.booking
 	if err == nil {
-		b, err = s.Appointments.Cancel(r.Context(), b)
+		b, err = s.Appointments.Cancel(r.Context(), b, req.Reason)
 	}
 	if err != nil {
 		s.writeError(w, r, err)

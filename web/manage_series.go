@@ -37,12 +37,14 @@ func (s *Server) managedTarget(ctx context.Context, tok string) (managed, error)
 	return managed{series: &sr, occ: occ}, nil
 }
 
-// seriesChange is the body of a series' cancel or reschedule: the
-// occurrence by its start ("" for every one not yet past, when cancelling),
-// and where it moves to.
+// seriesChange is the body of a cancel or reschedule: for a series the
+// occurrence by its start ("" for every one not yet past, when
+// cancelling), where it moves to, and a cancelling client's optional
+// reason for the therapist.
 type seriesChange struct {
 	Occurrence string `json:"occurrence"`
 	Start      string `json:"start"`
+	Reason     string `json:"reason"`
 }
 
 // apiSeriesCancel cancels one occurrence of a series, or with no
@@ -51,13 +53,13 @@ func (s *Server) apiSeriesCancel(w http.ResponseWriter, r *http.Request, m manag
 	ctx := r.Context()
 	var err error
 	if req.Occurrence == "" {
-		_, _, err = s.Appointments.CancelSeries(ctx, m.series.ID, false)
+		_, _, err = s.Appointments.CancelSeries(ctx, m.series.ID, false, req.Reason)
 	} else {
 		var at time.Time
 		if at, err = parseStart("occurrence", req.Occurrence); err == nil {
 			var b booking.Booking
 			if b, err = s.Appointments.Occurrence(m.occ, at); err == nil {
-				_, err = s.Appointments.Cancel(ctx, b)
+				_, err = s.Appointments.Cancel(ctx, b, req.Reason)
 			}
 		}
 	}

@@ -35,11 +35,20 @@ func (f bookForm) request() appointments.Request {
 // bookPage is the data of templates/pages/book.html.
 type bookPage struct {
 	Practice string
-	Types    []typeChoice
-	Session  typeChoice   // the chosen type
-	Zone     string       // the zone the server labels times in
-	Zones    []zoneChoice // offered by the zone picker (book.js)
-	Days     []slotDay
+	// About, Contact and Emergency are the practice's own words (config
+	// practice.*); Emergency is never empty.
+	About, Contact, Emergency string
+	// Policy is the cancellation policy and LateRule what it means for a
+	// booking made now, both shown before booking.
+	Policy, LateRule string
+	Types            []typeChoice
+	Session          typeChoice   // the chosen type
+	Zone             string       // the zone the server labels times in
+	Zones            []zoneChoice // offered by the zone picker (book.js)
+	Days             []slotDay
+	// Chosen is the time already chosen ("Thursday 3 December at 14:00")
+	// when the form comes back; the summary beside the button says it.
+	Chosen string
 	// Earlier and Later page through the days; empty at either end.
 	Earlier, Later string
 	From           string // first listed date, so a returned form lists the same days
@@ -56,7 +65,13 @@ type bookPage struct {
 
 type typeChoice struct {
 	ID, Name, Length, URL string
-	Current               bool
+	// Format is how the session happens ("By video", "In person at 12
+	// River Street"); Price and Description are the practice's (may be empty).
+	Format, Price, Description string
+	// Summary is length, format and price in one line ("50 minutes, in
+	// person at 12 River Street, $180").
+	Summary string
+	Current bool
 }
 
 // slotDay is one day's free times, folded away (a <details>) unless it is
@@ -137,8 +152,11 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 	st.form.Type = session.ID
 	loc := s.Config.Therapists[0].Location()
 	from, to, earlier, later := s.window(st.from)
+	pr := s.Config.Practice
 	p := bookPage{
-		Practice: s.Config.Practice.Name, Zone: calendar.ZoneName(loc, s.Now()), Zones: zoneChoices(loc, st.form.Timezone, s.Now()),
+		Practice: pr.Name, About: pr.About, Contact: pr.Contact, Emergency: pr.Emergency,
+		Policy: s.Config.Cancellation.Policy, LateRule: lateRule(s.Config.Cancellation),
+		Zone: calendar.ZoneName(loc, s.Now()), Zones: zoneChoices(loc, st.form.Timezone, s.Now()),
 		From: from.String(), Form: st.form, Errors: st.errors, Problem: st.problem,
 		Invite: st.token, Script: assetURL("book.js"), Style: assetURL("book.css"),
 	}
@@ -148,7 +166,10 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 	base := s.pagePath(st.token)
 	for _, t := range types {
 		c := typeChoice{ID: t.ID, Name: t.Name, Length: minutes(t.Duration), Current: t.ID == session.ID,
-			URL: base + "?" + url.Values{"type": {t.ID}}.Encode()}
+			URL:    base + "?" + url.Values{"type": {t.ID}}.Encode(),
+			Format: sessionFormat(t), Price: t.Price, Description: t.Description}
+		c.Summary = strings.Join(slices.DeleteFunc([]string{c.Length, strings.ToLower(c.Format[:1]) + c.Format[1:], c.Price},
+			func(s string) bool { return s == "" }), ", ")
 		if c.Current {
 			p.Session = c
 		}
@@ -166,7 +187,32 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 		return p, err
 	}
 	p.Days = groupByDay(slots, loc, st.form.Start)
+	p.Chosen = chosenLabel(p.Days)
 	return p, nil
+}
+
+// sessionFormat says how a session of the type happens: by video, or in
+// person at its location.
+func sessionFormat(t config.SessionType) string {
+	switch {
+	case t.Video:
+		return "By video"
+	case t.Location != "":
+		return "In person at " + t.Location
+	}
+	return "In person"
+}
+
+// chosenLabel is the checked time, as its day and time are labelled.
+func chosenLabel(days []slotDay) string {
+	for _, d := range days {
+		for _, sl := range d.Slots {
+			if sl.Checked {
+				return d.Label + " at " + sl.Label
+			}
+		}
+	}
+	return ""
 }
 
 // allowedTypes is every configured type but those that are invite_only,

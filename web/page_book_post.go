@@ -96,6 +96,7 @@ func formValues(f url.Values) bookForm {
 var fieldLabels = map[string]string{
 	"name": "Your name", "email": "The email address", "notes": "The note", "start": "The time",
 	"type": "The session type", "timezone": "The time zone", "preferred_name": "The name you go by",
+	"reason": "The reason",
 }
 
 // requiredMessages replace "is required", which reads coldly on a form.

@@ -2,8 +2,9 @@ package web
 
 import (
 	"context"
+	"maps"
 	"net/http"
-	"net/mail"
+	"net/url"
 	"time"
 
 	"github.com/consultd/consultd/booking"
@@ -15,45 +16,98 @@ import (
 type managePage struct {
 	Practice, Therapist, Session, When, Zone string
 	Notice, Problem                          string
-	Cancelled, Late, Locked                  bool
-	Policy, Contact, BookURL                 string
-	Action, CSRF, Style                      string
-	Days                                     []slotDay
+	Cancelled, Locked                        bool
+	// Rule is the part of the late-cancel policy that applies to this
+	// booking now; Policy is the practice's own words.
+	Rule, Policy string
+	// Contact and Email are how to reach the practice (practice.contact,
+	// and mail.reply_to or mail.from).
+	Contact, Email, BookURL string
+	Action, CSRF, Style     string
+	// CancelURL asks once more before cancelling.
+	CancelURL string
+	// Days are the free times of one week (Week, "from Monday 7 December
+	// to Sunday 13 December"); Earlier and Later page to the weeks around it, From is
+	// its first date, posted back so a problem shows the same week.
+	Days                       []slotDay
+	Week, From, Earlier, Later string
 	// Occurrence names, for one session of a series, the session the
 	// forms change (its start); SeriesURL leads back to all of them.
 	Occurrence, SeriesURL string
 }
 
-// getManage answers GET /m/{token}: a booking, or a series.
+// manageView is what one rendering of the manage page says beyond the
+// booking itself.
+type manageView struct {
+	notice, problem string
+	from            string // the first date of the week of times to move to
+}
+
+// getManage answers GET /m/{token}: a booking, or a series; ?cancel asks
+// once more before a cancel (?cancel=all: every session of a series still
+// to come), ?from pages through the times to move to.
 func (s *Server) getManage(w http.ResponseWriter, r *http.Request) {
 	m, ok := s.manageTarget(w, r)
+	q := r.URL.Query()
 	switch {
-	case ok && m.series != nil && r.URL.Query().Get("occurrence") != "":
-		s.manageOccurrence(w, r, m, r.URL.Query().Get("occurrence"))
-	case ok && m.series != nil:
+	case !ok:
+	case m.series != nil && q.Get("occurrence") != "":
+		s.manageOccurrence(w, r, m, q.Get("occurrence"))
+	case m.series != nil && q.Get("cancel") != "":
+		s.confirmSeriesCancel(w, r, http.StatusOK, m, cancelForm{})
+	case m.series != nil:
 		s.renderSeriesManage(w, r, http.StatusOK, m, "", "")
-	case ok:
-		s.renderManage(w, r, http.StatusOK, m.booking, "", "")
+	case q.Get("cancel") != "":
+		s.confirmCancel(w, r, http.StatusOK, m.booking, cancelForm{})
+	default:
+		s.renderManage(w, r, http.StatusOK, m.booking, manageView{from: q.Get("from")})
 	}
 }
 
-// postManageCancel answers the cancel form of the manage page.
+// postManageCancel answers the cancel form of the manage page. Only the
+// form of the step that asks once more (confirm=yes) cancels; any other
+// post of it shows that step.
 func (s *Server) postManageCancel(w http.ResponseWriter, r *http.Request) {
 	m, ok := s.manageForm(w, r)
 	if !ok {
 		return
 	}
-	if m.series != nil {
-		s.postSeriesCancel(w, r, m)
+	f := cancelForm{reason: r.PostForm.Get("reason")}
+	confirmed := r.PostForm.Get("confirm") == "yes"
+	if m.series != nil && r.PostForm.Get("all") != "" {
+		if !confirmed {
+			s.confirmSeriesCancel(w, r, http.StatusOK, m, f)
+			return
+		}
+		s.postSeriesCancel(w, r, m, f)
 		return
 	}
 	b := m.booking
-	c, err := s.Appointments.Cancel(r.Context(), b)
+	if m.series != nil {
+		var err error
+		if b, err = s.occurrenceOf(m, r.PostForm.Get("occurrence")); err != nil {
+			s.renderSeriesManage(w, r, http.StatusConflict, m, "", sentence(s.classified(r.Context(), err).Msg))
+			return
+		}
+	}
+	if !confirmed {
+		s.confirmCancel(w, r, http.StatusOK, b, f)
+		return
+	}
+	c, err := s.Appointments.Cancel(r.Context(), b, f.reason)
+	if f.problem = reasonProblem(err); f.problem != "" {
+		s.confirmCancel(w, r, http.StatusUnprocessableEntity, b, f)
+		return
+	}
 	if err != nil {
 		s.manageProblem(w, r, b, err)
 		return
 	}
-	s.renderManage(w, r, http.StatusOK, c, "Your appointment is cancelled. A cancellation is on its way to your email and removes it from your calendar.", "")
+	notice := "Your appointment is cancelled. A cancellation is on its way to your email and removes it from your calendar."
+	if m.series != nil {
+		notice = "The session is cancelled. A cancellation is on its way to your email and removes it from your calendar."
+	}
+	s.renderManage(w, r, http.StatusOK, c, manageView{notice: notice})
 }
 
 // postManageReschedule answers the move form of the manage page.
@@ -70,9 +124,10 @@ func (s *Server) postManageReschedule(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	from := r.PostForm.Get("from")
 	start, err := time.Parse(time.RFC3339, r.PostForm.Get("start"))
 	if err != nil {
-		s.renderManage(w, r, http.StatusUnprocessableEntity, b, "", "Please choose a new time.")
+		s.renderManage(w, r, http.StatusUnprocessableEntity, b, manageView{problem: "Please choose a new time.", from: from})
 		return
 	}
 	moved, err := s.Appointments.Move(r.Context(), b, start.UTC())
@@ -80,7 +135,7 @@ func (s *Server) postManageReschedule(w http.ResponseWriter, r *http.Request) {
 		s.manageProblem(w, r, b, err)
 		return
 	}
-	s.renderManage(w, r, http.StatusOK, moved, "Your appointment has moved. An update is on its way to your email and moves it in your calendar.", "")
+	s.renderManage(w, r, http.StatusOK, moved, manageView{notice: "Your appointment has moved. An update is on its way to your email and moves it in your calendar."})
 }
 
 // manageTarget resolves the link or answers with a clear page.
@@ -120,47 +175,64 @@ func (s *Server) manageProblem(w http.ResponseWriter, r *http.Request, b booking
 	if start := a.Fields["start"]; start != "" {
 		msg = "That time cannot be booked: " + start + "."
 	}
-	s.renderManage(w, r, a.Status, b, "", msg)
+	s.renderManage(w, r, a.Status, b, manageView{problem: msg, from: r.PostForm.Get("from")})
 }
 
-func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int, b booking.Booking, notice, problem string) {
-	data, err := s.managePageData(r.Context(), b)
+func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int, b booking.Booking, v manageView) {
+	action := "/m/" + r.PathValue("token")
+	data, err := s.managePageData(r.Context(), b, action, v.from)
 	if err != nil {
 		_ = s.unavailable(r.Context(), "manage page", err)
 		s.bookUnavailable(w, r)
 		return
 	}
-	data.Notice, data.Problem = notice, problem
-	data.Action = "/m/" + r.PathValue("token")
-	if b.Series != "" {
-		data.Occurrence, data.SeriesURL = b.Start.UTC().Format(time.RFC3339), data.Action
-	}
+	data.Notice, data.Problem = v.notice, v.problem
 	data.CSRF = s.csrfToken(w, r)
 	s.page(w, r, status, "manage", data)
 }
 
-// managePageData describes the booking in the client's zone and lists the
-// free times it could move to over the next two weeks.
-func (s *Server) managePageData(ctx context.Context, b booking.Booking) (managePage, error) {
+// managePageData describes the booking in the client's zone, the policy
+// that applies to it now, and lists the free times it could move to, a
+// week at a time from the date from (the first week when empty).
+func (s *Server) managePageData(ctx context.Context, b booking.Booking, action, from string) (managePage, error) {
 	th, _ := s.Config.Therapist(b.TherapistID)
 	st, _ := s.Config.SessionType(b.Type)
 	loc := calendar.ZoneOr(b.TimeZone, th.Location())
 	p := managePage{
 		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
 		When: jobs.FormatWhen(b.Start, b.End, loc), Zone: calendar.ZoneName(loc, b.Start),
-		Cancelled: b.Status == booking.StatusCancelled, Late: s.Appointments.Late(b), Locked: s.Appointments.LockedByPolicy(b),
-		Policy: s.Config.Cancellation.Policy, BookURL: s.Links.Book(), Style: assetURL("book.css"),
+		Cancelled: b.Status == booking.StatusCancelled, Locked: s.Appointments.LockedByPolicy(b),
+		Rule: s.bookingPolicy(b, loc), Policy: s.Config.Cancellation.Policy,
+		Contact: s.Config.Practice.Contact, Email: s.practiceEmail(),
+		BookURL: s.Links.Book(), Style: assetURL("book.css"), Action: action,
 	}
-	if from, err := mail.ParseAddress(s.Config.Mail.From); err == nil {
-		p.Contact = from.Address
+	// Paging and cancel links stay on this session of a series.
+	q := url.Values{}
+	if b.Series != "" {
+		p.Occurrence, p.SeriesURL = b.Start.UTC().Format(time.RFC3339), action
+		q.Set("occurrence", p.Occurrence)
 	}
+	link := func(k, v string) string {
+		q := maps.Clone(q)
+		q.Set(k, v)
+		return action + "?" + q.Encode()
+	}
+	p.CancelURL = link("cancel", "1")
 	if p.Cancelled || p.Locked {
 		return p, nil
 	}
-	slots, err := s.Appointments.MoveOptions(ctx, b)
+	week, err := s.Appointments.MoveOptionsWeek(ctx, b, from)
 	if err != nil {
 		return p, err
 	}
-	p.Days = groupByDay(slots, loc, "")
+	p.Days = groupByDay(week.Slots, loc, "")
+	p.From = week.From.String()
+	p.Week = "from " + dayLabel(week.From, "Monday 2 January") + " to " + dayLabel(week.To, "Monday 2 January")
+	if week.Earlier != "" {
+		p.Earlier = link("from", week.Earlier)
+	}
+	if week.Later != "" {
+		p.Later = link("from", week.Later)
+	}
 	return p, nil
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/mail"
 	"net/url"
 	"time"
 
@@ -17,8 +16,10 @@ type seriesManagePage struct {
 	Notice, Problem                                string
 	Occurrences                                    []occurrenceRow
 	AnyLeft, Locked                                bool
-	Policy, Contact, BookURL                       string
-	Action, CSRF, Style                            string
+	Policy, Contact, Email, BookURL                string
+	// Action is the series' manage page; CancelURL asks once more before
+	// cancelling every session still to come.
+	Action, CancelURL, Style string
 }
 
 // occurrenceRow is one session of a series on its manage page.
@@ -39,11 +40,10 @@ func (s *Server) renderSeriesManage(w http.ResponseWriter, r *http.Request, stat
 		// The series keeps the practice's clock: say its time in its zone.
 		Recurrence: every + ", " + sr.First.In(th.Location()).Format("Mondays at 15:04") + " (" + calendar.ZoneName(th.Location(), sr.First) + ")",
 		Notice:     notice, Problem: problem, Policy: s.Config.Cancellation.Policy, BookURL: s.Links.Book(),
-		Action: "/m/" + r.PathValue("token"), CSRF: s.csrfToken(w, r), Style: assetURL("book.css"),
+		Action: "/m/" + r.PathValue("token"), Style: assetURL("book.css"),
 	}
-	if from, err := mail.ParseAddress(s.Config.Mail.From); err == nil {
-		p.Contact = from.Address
-	}
+	p.CancelURL = p.Action + "?cancel=all"
+	p.Contact, p.Email = s.Config.Practice.Contact, s.practiceEmail()
 	now := s.Now()
 	for _, b := range m.occ {
 		row := occurrenceRow{When: jobs.FormatWhen(b.Start, b.End, loc), Value: b.Start.UTC().Format(time.RFC3339), State: "booked"}
@@ -63,24 +63,16 @@ func (s *Server) renderSeriesManage(w http.ResponseWriter, r *http.Request, stat
 	s.page(w, r, status, "manage_series", p)
 }
 
-// postSeriesCancel answers the cancel forms of a series' manage page: one
-// session (occurrence) or every one still to come (all).
-func (s *Server) postSeriesCancel(w http.ResponseWriter, r *http.Request, m managed) {
+// postSeriesCancel answers the confirmed cancel of every session of a
+// series still to come, with the client's optional reason.
+func (s *Server) postSeriesCancel(w http.ResponseWriter, r *http.Request, m managed, f cancelForm) {
 	ctx := r.Context()
-	var err error
-	notice := "The session is cancelled. A cancellation is on its way to your email and removes it from your calendar."
-	if r.PostForm.Get("all") != "" {
-		_, _, err = s.Appointments.CancelSeries(ctx, m.series.ID, false)
-		notice = "Every session still to come is cancelled. A cancellation is on its way to your email and removes the series from your calendar."
-	} else {
-		var at time.Time
-		if at, err = parseStart("occurrence", r.PostForm.Get("occurrence")); err == nil {
-			var b booking.Booking
-			if b, err = s.Appointments.Occurrence(m.occ, at); err == nil {
-				_, err = s.Appointments.Cancel(ctx, b)
-			}
-		}
+	_, _, err := s.Appointments.CancelSeries(ctx, m.series.ID, false, f.reason)
+	if f.problem = reasonProblem(err); f.problem != "" {
+		s.confirmSeriesCancel(w, r, http.StatusUnprocessableEntity, m, f)
+		return
 	}
+	notice := "Every session still to come is cancelled. A cancellation is on its way to your email and removes the series from your calendar."
 	if err != nil {
 		a := s.classified(ctx, err)
 		if a.Status >= 500 {
@@ -110,12 +102,16 @@ func (s *Server) occurrenceOf(m managed, start string) (booking.Booking, error) 
 }
 
 // manageOccurrence shows one session of a series as a booking of its own,
-// with its forms to move or cancel it.
+// with its forms to move or cancel it (?cancel asks once more first).
 func (s *Server) manageOccurrence(w http.ResponseWriter, r *http.Request, m managed, start string) {
 	b, err := s.occurrenceOf(m, start)
 	if err != nil {
 		s.renderSeriesManage(w, r, http.StatusConflict, m, "", sentence(s.classified(r.Context(), err).Msg))
 		return
 	}
-	s.renderManage(w, r, http.StatusOK, b, "", "")
+	if r.URL.Query().Get("cancel") != "" {
+		s.confirmCancel(w, r, http.StatusOK, b, cancelForm{})
+		return
+	}
+	s.renderManage(w, r, http.StatusOK, b, manageView{from: r.URL.Query().Get("from")})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/consultd/consultd/booking"
+	"github.com/consultd/consultd/calendar"
 )
 
 // booked books a consultation through the API and returns its manage path.
@@ -38,6 +39,10 @@ func (e *pageEnv) postTo(t *testing.T, path string, form url.Values) page {
 
 var manageSlotRe = regexp.MustCompile(`name="start" id="[^"]+" value="([^"]+)"`)
 
+var cancelLinkRe = regexp.MustCompile(`class="button secondary" href="([^"]+)">Cancel my appointment`)
+
+// Cancelling asks once more, with an optional reason for the therapist;
+// only the second form cancels.
 func TestManagePageCancels(t *testing.T) {
 	e := startPageEnv(t)
 	b, path := e.booked(t)
@@ -46,14 +51,37 @@ func TestManagePageCancels(t *testing.T) {
 		t.Fatalf("manage page: %d %v", p.status, p.header)
 	}
 	contains(t, p, "Cancel my appointment", "Move my appointment", "Free consultation")
-	csrf := csrfRe.FindStringSubmatch(p.body)[1]
-	if p := e.postTo(t, path+"/cancel", url.Values{}); p.status != 403 {
+	m := cancelLinkRe.FindStringSubmatch(p.body)
+	if m == nil || m[1] != path+"?cancel=1" {
+		t.Fatalf("no link to cancel, or the wrong one: %v", m)
+	}
+	ask := e.get(t, strings.ReplaceAll(m[1], "&amp;", "&"))
+	contains(t, ask, "<h1>Cancel this appointment?</h1>", `<label for="reason">`, `name="confirm" value="yes"`,
+		`maxlength="500"`, `href="`+path+`">No, keep it</a>`, e.cfg.Cancellation.Policy)
+	held := func(when string) {
+		t.Helper()
+		if got, _ := e.store.Get(context.Background(), b.ID); got.Status != booking.StatusHeld {
+			t.Fatalf("status %s = %s, want still held", when, got.Status)
+		}
+	}
+	csrf := csrfRe.FindStringSubmatch(ask.body)[1]
+	if p := e.postTo(t, path+"/cancel", url.Values{"confirm": {"yes"}}); p.status != 403 {
 		t.Fatalf("cancel without CSRF token = %d", p.status)
 	}
-	if got, _ := e.store.Get(context.Background(), b.ID); got.Status != booking.StatusHeld {
-		t.Fatalf("status after a refused form = %s", got.Status)
-	}
+	held("after a refused form")
+	// The old one-step form (a page left open) only asks.
 	p = e.postTo(t, path+"/cancel", url.Values{"csrf": {csrf}})
+	if p.status != 200 || !strings.Contains(p.body, "Cancel this appointment?") {
+		t.Fatalf("a cancel without confirm = %d, want the question", p.status)
+	}
+	held("after the first step")
+	p = e.postTo(t, path+"/cancel", url.Values{"csrf": {csrf}, "confirm": {"yes"}, "reason": {strings.Repeat("x", 501)}})
+	if p.status != 422 {
+		t.Fatalf("a reason too long = %d, want 422", p.status)
+	}
+	contains(t, p, `id="reason-error">The reason is longer than 500 characters.`, `aria-invalid="true"`, strings.Repeat("x", 501))
+	held("after a reason too long")
+	p = e.postTo(t, path+"/cancel", url.Values{"csrf": {csrf}, "confirm": {"yes"}, "reason": {"I have a cold."}})
 	if p.status != 200 {
 		t.Fatalf("cancel = %d", p.status)
 	}
@@ -61,6 +89,8 @@ func TestManagePageCancels(t *testing.T) {
 	if got, _ := e.store.Get(context.Background(), b.ID); got.Status != booking.StatusCancelled {
 		t.Fatalf("status = %s", got.Status)
 	}
+	// Asking again about a cancelled booking shows it as it is.
+	contains(t, e.get(t, path+"?cancel=1"), "This appointment is cancelled.")
 }
 
 func TestManagePageMoves(t *testing.T) {
@@ -109,38 +139,62 @@ func TestManageLinksRefused(t *testing.T) {
 	}
 }
 
-// Inside the late-cancel window the policy is stated; with allow_late off
-// the client is asked to contact the practice and nothing changes. The
-// clock is set two hours before the session.
+// The page states the part of the late-cancel policy that applies to this
+// booking now: until when it is free to change, that a cancel now counts
+// as late, or, with allow_late off inside the window, that it can no
+// longer change online, how to reach the practice, and nothing changes.
 func TestLateCancelPolicy(t *testing.T) {
 	e := startPageEnv(t)
 	b, path := e.booked(t)
-	for _, allow := range []bool{true, false} {
-		cfg := *e.cfg
-		cfg.Cancellation.AllowLate = allow
-		deps := e.srv.Deps
-		deps.Config = &cfg
-		deps.Now = func() time.Time { return b.Start.Add(-2 * time.Hour) }
-		deps.Appointments = e.rules(&cfg, deps.Now, e.queue)
-		ts := httptest.NewServer(New(deps).Handler())
-		p := (&pageEnv{ts: ts, client: e.client}).get(t, path)
-		contains(t, p, cfg.Cancellation.Policy)
-		tok := strings.TrimPrefix(path, "/m/")
-		status, a, _ := (&pageEnv{ts: ts, client: e.client}).api(t, "GET", "/api/manage/"+tok, "")
-		if status != 200 {
-			t.Fatalf("manage API = %d", status)
-		}
-		_ = a
-		if !allow {
-			contains(t, p, "too close to the appointment")
-			if status, a, _ := (&pageEnv{ts: ts, client: e.client}).api(t, "POST", "/api/manage/"+tok+"/cancel", ""); status != 409 || !strings.Contains(a.Error, "contact the practice") {
+	th, _ := e.cfg.Therapist(b.TherapistID)
+	deadline := b.Start.Add(-24 * time.Hour).In(calendar.ZoneOr(b.TimeZone, th.Location())).Format("Monday 2 January at 15:04")
+	tests := []struct {
+		desc   string
+		before time.Duration
+		allow  bool
+		wants  []string
+	}{
+		{"early, late cancels allowed", 72 * time.Hour, true,
+			[]string{"You can cancel or move it free of charge until " + deadline + ". After that, a cancel counts as late (less than 24 hours before)."}},
+		{"early, late cancels locked", 72 * time.Hour, false,
+			[]string{"You can cancel or move it online until " + deadline + ". After that (less than 24 hours before), only the practice can change it."}},
+		{"late, allowed", 2 * time.Hour, true, []string{"Cancelling from now on counts as late (less than 24 hours before the session)."}},
+		{"late, locked", 2 * time.Hour, false, []string{"It is too close to the appointment to change it online (less than 24 hours before).",
+			"please contact the practice: <span class=\"text\">Phone 555 0100</span>, or <a href=\"mailto:desk@riverside.example\">desk@riverside.example</a>."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			cfg := *e.cfg
+			cfg.Cancellation.AllowLate = tt.allow
+			cfg.Practice.Contact = "Phone 555 0100"
+			cfg.Mail.ReplyTo = "Front desk <desk@riverside.example>"
+			deps := e.srv.Deps
+			deps.Config = &cfg
+			deps.Now = func() time.Time { return b.Start.Add(-tt.before) }
+			deps.Appointments = e.rules(&cfg, deps.Now, e.queue)
+			ts := httptest.NewServer(New(deps).Handler())
+			defer ts.Close()
+			pe := &pageEnv{ts: ts, client: e.client}
+			p := pe.get(t, path)
+			contains(t, p, append(tt.wants, cfg.Cancellation.Policy)...)
+			locked := tt.before < 24*time.Hour && !tt.allow
+			if got := strings.Contains(p.body, "Move my appointment") || strings.Contains(p.body, "Cancel my appointment"); got == locked {
+				t.Errorf("forms to change it shown: %v, want %v", got, !locked)
+			}
+			if !locked {
+				return
+			}
+			if ask := pe.get(t, path+"?cancel=1"); strings.Contains(ask.body, "Cancel this appointment?") {
+				t.Error("a booking the policy locks is offered a cancel")
+			}
+			tok := strings.TrimPrefix(path, "/m/")
+			if status, a, _ := pe.api(t, "POST", "/api/manage/"+tok+"/cancel", ""); status != 409 || !strings.Contains(a.Error, "contact the practice") {
 				t.Fatalf("late cancel = %d %+v", status, a)
 			}
 			if got, _ := e.store.Get(context.Background(), b.ID); !got.Status.Live() {
 				t.Fatal("a late cancel went through against the policy")
 			}
-		}
-		ts.Close()
+		})
 	}
 }
 
@@ -176,5 +230,58 @@ func TestManagePageOffersTimesNextToItself(t *testing.T) {
 	}
 	if later := shift(t, start, 15*time.Minute); !offered[later] {
 		t.Errorf("%s, a quarter of an hour later, is not offered", later)
+	}
+}
+
+var (
+	laterRe   = regexp.MustCompile(`class="later" href="([^"]+)"`)
+	earlierRe = regexp.MustCompile(`class="earlier" href="([^"]+)"`)
+)
+
+// Moving offers the whole horizon, a week at a time, without a script:
+// "Later times" pages forward to the last bookable day, "Earlier times"
+// back.
+func TestManagePageMovesAWeekAtATime(t *testing.T) {
+	e := startPageEnv(t)
+	_, path := e.booked(t)
+	th, _ := e.cfg.Therapist("default")
+	today := calendar.DateOf(time.Now().In(th.Location()))
+	last := calendar.DateOf(time.Now().Add(e.cfg.Booking.Horizon).In(th.Location()))
+	p := e.get(t, path)
+	if earlierRe.MatchString(p.body) {
+		t.Error("the first week offers earlier times")
+	}
+	var pages []page
+	for i := 0; ; i++ {
+		pages = append(pages, p)
+		week := today.AddDays(7 * i)
+		for _, m := range manageSlotRe.FindAllStringSubmatch(p.body, -1) {
+			at, _ := time.Parse(time.RFC3339, m[1])
+			if d := calendar.DateOf(at.In(th.Location())); d.Compare(week) < 0 || d.Compare(week.AddDays(6)) > 0 {
+				t.Fatalf("page %d (from %s) offers %s", i+1, week, d)
+			}
+		}
+		m := laterRe.FindStringSubmatch(p.body)
+		if m == nil {
+			break
+		}
+		if i > 20 {
+			t.Fatal("later times never end")
+		}
+		next := strings.ReplaceAll(m[1], "&amp;", "&")
+		if want := path + "?from=" + week.AddDays(7).String(); next != want {
+			t.Fatalf("later link %q, want %q", next, want)
+		}
+		p = e.get(t, next)
+		if back := earlierRe.FindStringSubmatch(p.body); back == nil || !strings.HasSuffix(back[1], "from="+week.String()) {
+			t.Fatalf("page %d: earlier link %v, want back to %s", i+2, back, week)
+		}
+	}
+	if lastWeek := today.AddDays(7 * (len(pages) - 1)); last.Compare(lastWeek) < 0 || last.Compare(lastWeek.AddDays(6)) > 0 {
+		t.Errorf("%d weeks offered, the last from %s; the horizon ends on %s", len(pages), lastWeek, last)
+	}
+	// A date outside the horizon shows the first week.
+	if p := e.get(t, path+"?from=1999-01-01"); p.status != 200 || earlierRe.MatchString(p.body) {
+		t.Errorf("a date before today: %d, earlier link %v", p.status, earlierRe.MatchString(p.body))
 	}
 }

@@ -92,6 +92,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /book/{token}", pageHeaders(http.HandlerFunc(s.getInvite)))
 	mux.Handle("POST /book", pageHeaders(s.limited(http.HandlerFunc(s.postBook), true)))
 	mux.Handle("GET /static/", staticHandler(templates.Static(), assetVersion()))
+	mux.HandleFunc("GET /{$}", home)
+	mux.Handle("GET /favicon.ico", favicon())
 	mux.HandleFunc("GET /api/manage/{token}", s.apiManage)
 	mux.HandleFunc("POST /api/manage/{token}/cancel", s.apiCancel)
 	mux.HandleFunc("POST /api/manage/{token}/reschedule", s.apiReschedule)

@@ -2,11 +2,34 @@
 // scripts off. This script shows them in the visitor's zone instead (the
 // browser's own at first, or one chosen in the picker), regrouping them by
 // day in that zone since an evening time may fall on the next day there, and
-// puts the zone in the form so the invitation speaks the same time.
+// puts the zone in the form so the invitation speaks the same time. It also
+// keeps the summary beside the button saying the time chosen.
 (function () {
   "use strict";
 
   var form = document.querySelector("form.book-form");
+  var summaryTime = document.getElementById("summary-time");
+
+  // summarize writes the chosen time into the summary as the list labels
+  // it: "Thursday 3 December at 14:00".
+  function summarize() {
+    var input = form && form.querySelector('input[name="start"]:checked');
+    var label = input && form.querySelector('label[for="' + input.id + '"]');
+    if (!summaryTime || !label) {
+      return;
+    }
+    var details = input.closest ? input.closest("details") : null;
+    var day = details ? details.querySelector(".day-label") : null;
+    summaryTime.textContent = (day ? day.textContent + " at " : "") + label.textContent;
+  }
+  if (form) {
+    form.addEventListener("change", function (e) {
+      if (e.target && e.target.name === "start") {
+        summarize();
+      }
+    });
+  }
+
   var hidden = document.getElementById("timezone");
   var select = document.getElementById("zone-select");
   var picker = document.getElementById("zone-picker");
@@ -103,6 +126,7 @@
     relabel(option.value);
     hidden.value = option.value;
     zoneName.textContent = option.getAttribute("data-name");
+    summarize();
   }
 
   // named calls done with the zone's option, named as people say it (the
