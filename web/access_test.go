@@ -63,7 +63,7 @@ func TestInviteOnlyTypeStaysOffThePublicPageAndAPI(t *testing.T) {
 
 	path := e.invitePath(t, links.Invite{Email: "sam@example.org", Types: []string{"session"}}, week)
 	p := e.get(t, path)
-	contains(t, p, "Psychotherapy session, 50 minutes.")
+	contains(t, p, `<p class="type-name">Psychotherapy session</p>`, "50 minutes")
 	csrf, start = formOf(t, p)
 	if at, _ := time.Parse(time.RFC3339, start); at.In(e.cfg.Therapists[0].Location()).Minute() != 0 {
 		t.Errorf("the invite page offers %s, off the session's hourly grid", start)
