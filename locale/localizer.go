@@ -39,6 +39,21 @@ func (l *Localizer) T(id string, args ...any) string {
 	return s
 }
 
+// Plural is the message id in the form CLDR's plural rules of this
+// language give n ("1 hour", "3 hours"; one, few, many... as the catalog
+// has them); its placeholders get {{.Count}} and args' pairs.
+func (l *Localizer) Plural(id string, n int, args ...any) string {
+	data := map[string]any{"Count": n}
+	for i := 0; i+1 < len(args); i += 2 {
+		data[fmt.Sprint(args[i])] = args[i+1]
+	}
+	s, err := l.i18n.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: n})
+	if err != nil && s == "" {
+		return id
+	}
+	return s
+}
+
 // Date is a day written out: "Thursday 3 December 2026", "jueves, 3 de
 // diciembre de 2026" (catalog key format.date).
 func (l *Localizer) Date(t time.Time) string { return l.format(t, "format.date") }
@@ -49,6 +64,9 @@ func (l *Localizer) Time(t time.Time) string { return l.format(t, "format.time")
 
 // Short is a start in a subject line: "Thu 3 Dec at 14:30" (format.short).
 func (l *Localizer) Short(t time.Time) string { return l.format(t, "format.short") }
+
+// Day is a day in short, for subjects: "Thu 3 Dec" (format.day).
+func (l *Localizer) Day(t time.Time) string { return l.format(t, "format.day") }
 
 func (l *Localizer) format(t time.Time, key string) string {
 	return monday.Format(t, l.T(key), l.names)
