@@ -28,7 +28,10 @@ func TestMailpitHTMLCheck(t *testing.T) {
 	smtpAddr := envOr("MAILPIT_SMTP", "127.0.0.1:1025")
 	api := strings.TrimSuffix(envOr("MAILPIT_API", "http://127.0.0.1:8025"), "/")
 	waitForMailpit(t, api)
-	msgs := everyEmail(t, testComposer(t))
+	msgs := everyEmail(t, testComposer(t), "")
+	for name, m := range everyEmail(t, spanishComposer(t), "es") {
+		msgs["es/"+name] = m
+	}
 	names := make([]string, 0, len(msgs))
 	for name := range msgs {
 		names = append(names, name)
