@@ -166,3 +166,31 @@ func TestWhenAndZonesInEachLanguage(t *testing.T) {
 		t.Errorf("de Chicago = %q, want the English name", got)
 	}
 }
+
+func TestPluralAndDay(t *testing.T) {
+	c, err := Load([]string{"en", "es", "de"}, builtinFiles(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 3, 14, 30, 0, 0, time.UTC)
+	tests := []struct{ lang, one, many, day string }{
+		{"en", "1 hour", "3 hours", "Thu 3 Dec"},
+		{"es", "1 hora", "3 horas", "jue 3 dic"},
+		{"de", "1 hour", "3 hours", "Do 3. Dez"}, // German has no when.hours: English
+	}
+	for _, tt := range tests {
+		l := c.For(tt.lang)
+		if got := l.Plural("when.hours", 1); got != tt.one {
+			t.Errorf("%s one = %q, want %q", tt.lang, got, tt.one)
+		}
+		if got := l.Plural("when.hours", 3); got != tt.many {
+			t.Errorf("%s other = %q, want %q", tt.lang, got, tt.many)
+		}
+		if got := l.Day(at); got != tt.day {
+			t.Errorf("%s day = %q, want %q", tt.lang, got, tt.day)
+		}
+	}
+	if got := c.For("en").Plural("no.such.key", 2); got != "no.such.key" {
+		t.Errorf("an unknown key = %q", got)
+	}
+}
