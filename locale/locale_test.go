@@ -194,3 +194,28 @@ func TestPluralAndDay(t *testing.T) {
 		t.Errorf("an unknown key = %q", got)
 	}
 }
+
+// A place the catalog names is said in its language; one it does not
+// name, as the tz ID has it.
+func TestPlacesInEachLanguage(t *testing.T) {
+	c, err := Load([]string{"en", "es", "de"}, builtinFiles(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 3, 14, 30, 0, 0, time.UTC)
+	for _, tt := range []struct{ lang, zone, want string }{
+		{"es", "America/Mexico_City", "hora de Ciudad de México"},
+		{"es", "America/Bogota", "hora de Bogotá"},
+		{"es", "America/Lima", "hora de Lima"},
+		{"en", "America/Mexico_City", "Mexico City time"},
+		{"de", "America/Mexico_City", "Zeit in Mexico City"},
+	} {
+		loc, err := time.LoadLocation(tt.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.For(tt.lang).Zone(loc, at); got != tt.want {
+			t.Errorf("%s %s = %q, want %q", tt.lang, tt.zone, got, tt.want)
+		}
+	}
+}

@@ -85,7 +85,9 @@ func mondayLocale(name string) monday.Locale {
 
 // Zone names a zone as people of this language say it: the catalog's name
 // of a shared clock (zone.Eastern Time → "hora del Este"; the English name
-// when the catalog has none), else zone.city with the place, else
+// when the catalog has none), else zone.city with the place (its name in
+// the catalog, zone.place.Mexico City → "Ciudad de México", else the
+// English one), else
 // zone.offset, else zone.utc.
 func (l *Localizer) Zone(loc *time.Location, at time.Time) string {
 	p := calendar.DescribeZone(loc, at)
@@ -96,7 +98,11 @@ func (l *Localizer) Zone(loc *time.Location, at time.Time) string {
 		}
 		return p.Shared
 	case p.City != "":
-		return l.T("zone.city", "City", p.City)
+		city := p.City // as the tz ID names it, in English
+		if s := l.T("zone.place." + city); s != "zone.place."+city {
+			city = s
+		}
+		return l.T("zone.city", "City", city)
 	case p.Offset != "":
 		return l.T("zone.offset", "Offset", p.Offset)
 	}
