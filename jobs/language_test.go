@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/consultd/consultd/internal/testical"
 	"github.com/consultd/consultd/internal/testzone"
@@ -103,8 +104,8 @@ func TestSpanishEventDiffersOnlyInWords(t *testing.T) {
 		t.Errorf("the Spanish event differs beyond its words:\n got %+v\nwant %+v", got, want)
 	}
 	for _, line := range strings.Split(string(es.Calendar), "\r\n") {
-		if len(line) > 75 {
-			t.Errorf("line of %d octets: %q", len(line), line)
+		if len(line) > 75 || !utf8.ValidString(line) {
+			t.Errorf("line of %d octets, or a character cut in two: %q", len(line), line)
 		}
 	}
 	// The cancel and a series' one event too.
