@@ -9,6 +9,7 @@ import (
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/locale"
 	"github.com/consultd/consultd/mailer"
 	"github.com/consultd/consultd/templates"
 )
@@ -124,17 +125,18 @@ func requestExpires(b booking.Booking, expires time.Duration) time.Time {
 	return b.Start
 }
 
-// formatExpires writes a request's expiry for people: "Thursday 3
-// December 2026, 09:00 (Eastern Time)".
-func formatExpires(t time.Time, loc *time.Location) string {
-	return t.In(loc).Format("Monday 2 January 2006, 15:04") + " (" + calendar.ZoneName(loc, t) + ")"
+// formatExpires writes a request's expiry for people in l's language:
+// "Thursday 3 December 2026, 09:00 (Eastern Time)".
+func formatExpires(l *locale.Localizer, t time.Time, loc *time.Location) string {
+	at := t.In(loc)
+	return l.T("when.at", "Date", l.Date(at), "Time", l.Time(at), "Zone", l.Zone(loc, t))
 }
 
 // RequestReceived tells the client the request waits for approval: the
 // time is kept, nothing is confirmed, no calendar event yet.
 func (c *Composer) RequestReceived(b booking.Booking) (*mailer.Message, error) {
 	data, th, _ := c.facts(b)
-	data.Expires = formatExpires(c.expires(b), calendar.ZoneOr(b.TimeZone, th.Location()))
+	data.Expires = formatExpires(data.L, c.expires(b), calendar.ZoneOr(b.TimeZone, th.Location()))
 	return c.plain(b, templates.EmailRequestReceived, data, mailer.Address{Name: b.Name, Email: b.Email})
 }
 
@@ -157,13 +159,10 @@ func (c *Composer) RequestExpired(b booking.Booking) (*mailer.Message, error) {
 // with signed one-click links that expire with it. It names the client by
 // initials only, never the note.
 func (c *Composer) TherapistApproval(b booking.Booking) (*mailer.Message, error) {
-	data, th, _ := c.facts(b)
+	data, th := c.therapistFacts(b)
 	data.ClientName = calendar.Initials(b.Name)
-	data.When = FormatWhen(b.Start, b.End, th.Location())
-	data.WhenShort = FormatShort(b.Start, th.Location())
-	data.WhenTherapist = ""
 	exp := c.expires(b)
-	data.Expires = formatExpires(exp, th.Location())
+	data.Expires = formatExpires(data.L, exp, th.Location())
 	data.ApproveURL, data.DeclineURL = c.links.Approve(b.ID, exp), c.links.Decline(b.ID, exp)
 	return c.plain(b, templates.EmailTherapistApproval, data, mailer.Address{Name: th.Name, Email: th.Email})
 }

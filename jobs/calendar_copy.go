@@ -128,18 +128,20 @@ func (h *Handlers) noteCalendar(ctx context.Context, th config.Therapist, err er
 // therapist's calendar copy carry the same one.
 func (c *Composer) UID(bookingID string) string { return bookingID + "@" + c.host }
 
-// CalendarCopy is the booking as the therapist's own calendar keeps it:
-// initials and session type, the video link of a video session, a link to
-// the booking in admin; never the client's email or note.
+// CalendarCopy is the booking as the therapist's own calendar keeps it, in
+// the therapist's language: initials and session type, the video link of a
+// video session, a link to the booking in admin; never the client's email
+// or note.
 func (c *Composer) CalendarCopy(b booking.Booking) calendar.CopyEvent {
-	data, _, st := c.facts(b)
+	th, _ := c.cfg.Therapist(b.TherapistID)
+	data, _, st := c.factsIn(b, c.therapist(th))
 	return calendar.CopyEvent{
 		UID:      c.UID(b.ID),
 		Sequence: b.Seq,
 		Start:    b.Start,
 		End:      b.End,
 		Stamp:    c.now(),
-		Summary:  calendar.Initials(b.Name) + " · " + st.Name,
+		Summary:  data.L.T("event.copy.summary", "Client", calendar.Initials(b.Name), "Session", st.Name),
 		Location: data.VideoURL,
 		URL:      data.AdminURL,
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/locale"
 	"github.com/consultd/consultd/mailer"
 	"github.com/consultd/consultd/templates"
 )
@@ -85,7 +86,7 @@ func (c *Composer) Cancel(b booking.Booking) (*mailer.Message, error) {
 // higher SEQUENCE, new times).
 func (c *Composer) Update(b booking.Booking, prevStart time.Time) (*mailer.Message, error) {
 	data, _, _ := c.facts(b)
-	data.PreviousWhen = c.previous(b, prevStart, b.TimeZone)
+	data.PreviousWhen = c.previous(b, prevStart, b.TimeZone, data.L)
 	return c.withEvent(b, "update", data, calendar.MethodRequest)
 }
 
@@ -95,10 +96,7 @@ func (c *Composer) Update(b booking.Booking, prevStart time.Time) (*mailer.Messa
 func (c *Composer) PracticeCancel(b booking.Booking, note booking.PracticeNote) (*mailer.Message, error) {
 	data, th, _ := c.facts(b)
 	data.Message = note.Message
-	loc := calendar.ZoneOr(b.TimeZone, th.Location())
-	for _, t := range note.Offer {
-		data.FreeTimes = append(data.FreeTimes, FormatWhen(t, t.Add(b.End.Sub(b.Start)), loc))
-	}
+	data.FreeTimes = freeTimes(data.L, b, note.Offer, calendar.ZoneOr(b.TimeZone, th.Location()))
 	return c.withEvent(b, templates.EmailPracticeCancel, data, calendar.MethodCancel)
 }
 
@@ -106,7 +104,7 @@ func (c *Composer) PracticeCancel(b booking.Booking, note booking.PracticeNote) 
 // apology, its message and the new time; the calendar update moves it.
 func (c *Composer) PracticeUpdate(b booking.Booking, prevStart time.Time, note booking.PracticeNote) (*mailer.Message, error) {
 	data, _, _ := c.facts(b)
-	data.PreviousWhen = c.previous(b, prevStart, b.TimeZone)
+	data.PreviousWhen = c.previous(b, prevStart, b.TimeZone, data.L)
 	data.Message = note.Message
 	return c.withEvent(b, templates.EmailPracticeUpdate, data, calendar.MethodRequest)
 }
@@ -125,54 +123,56 @@ func (c *Composer) TherapistChangedBy(b booking.Booking, prevStart time.Time, by
 }
 
 func (c *Composer) noticeOfChange(b booking.Booking, name string, prevStart, session time.Time, byPractice bool, reason string) (*mailer.Message, error) {
-	data, th, _ := c.facts(b)
+	data, th := c.therapistFacts(b)
 	data.Reason = reason
-	data.When = FormatWhen(b.Start, b.End, th.Location())
-	data.WhenShort = FormatShort(b.Start, th.Location())
-	data.WhenTherapist = ""
+	l := data.L
 	if !prevStart.IsZero() {
-		data.PreviousWhen = c.previous(b, prevStart, "")
+		data.PreviousWhen = c.previous(b, prevStart, "", l)
 	}
-	data.ChangedBy = "the client"
+	data.ChangedBy = l.T("email.changed_by.client")
 	if byPractice {
-		data.ChangedBy = "the practice"
+		data.ChangedBy = l.T("email.changed_by.practice")
 	}
 	if !b.UpdatedAt.IsZero() {
-		data.Ahead = FormatAhead(session.Sub(b.UpdatedAt))
+		data.Ahead = formatAhead(l, session.Sub(b.UpdatedAt))
 	}
 	return c.plain(b, name, data, mailer.Address{Name: th.Name, Email: th.Email})
 }
 
-// FormatAhead writes how long before a session a change came, to the hour
+// formatAhead writes how long before a session a change came, to the hour
 // ("2 days and 3 hours", "5 hours"), or to the minute under an hour; a
 // change after the start counts as none.
-func FormatAhead(d time.Duration) string {
+func formatAhead(l *locale.Localizer, d time.Duration) string {
 	if d < 0 {
-		return "0 minutes"
-	}
-	plural := func(n int, unit string) string {
-		if n == 1 {
-			return "1 " + unit
-		}
-		return fmt.Sprintf("%d %ss", n, unit)
+		return l.Plural("when.minutes", 0)
 	}
 	if d < time.Hour {
-		return plural(int(d/time.Minute), "minute")
+		return l.Plural("when.minutes", int(d/time.Minute))
 	}
 	days, hours := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
 	switch {
 	case days == 0:
-		return plural(hours, "hour")
+		return l.Plural("when.hours", hours)
 	case hours == 0:
-		return plural(days, "day")
+		return l.Plural("when.days", days)
 	}
-	return plural(days, "day") + " and " + plural(hours, "hour")
+	return l.T("when.and", "First", l.Plural("when.days", days), "Second", l.Plural("when.hours", hours))
 }
 
-// previous formats the old time of a moved session in the client's zone
-// (or the therapist's, when zone is empty).
-func (c *Composer) previous(b booking.Booking, prevStart time.Time, zone string) string {
+// previous writes the old time of a moved session in the client's zone
+// (or the therapist's, when zone is empty), in l's language.
+func (c *Composer) previous(b booking.Booking, prevStart time.Time, zone string, l *locale.Localizer) string {
 	th, _ := c.cfg.Therapist(b.TherapistID)
 	loc := calendar.ZoneOr(zone, th.Location())
-	return FormatWhen(prevStart, prevStart.Add(b.End.Sub(b.Start)), loc)
+	return l.When(prevStart, prevStart.Add(b.End.Sub(b.Start)), loc)
+}
+
+// freeTimes writes the times the practice offers instead of a session it
+// cancelled, each as long as the session, in the client's zone.
+func freeTimes(l *locale.Localizer, b booking.Booking, offer []time.Time, loc *time.Location) []string {
+	var out []string
+	for _, t := range offer {
+		out = append(out, l.When(t, t.Add(b.End.Sub(b.Start)), loc))
+	}
+	return out
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/links"
+	"github.com/consultd/consultd/locale"
 	"github.com/consultd/consultd/mailer"
 	"github.com/consultd/consultd/templates"
 )
@@ -39,18 +40,47 @@ func NewComposer(cfg *config.Config, set *templates.Set, l *links.Links, now fun
 		from: mailer.Address{Name: from.Name, Email: from.Address}, host: u.Hostname()}, nil
 }
 
-// facts gathers what every email of a booking says.
+// client is the localizer of the client's language: that of the booking,
+// or the default for a booking made before languages were kept.
+func (c *Composer) client(b booking.Booking) *locale.Localizer {
+	return c.templates.Catalogs().For(b.Language)
+}
+
+// therapist is the localizer of the therapist's own emails and calendar.
+func (c *Composer) therapist(th config.Therapist) *locale.Localizer {
+	return c.templates.Catalogs().For(c.cfg.TherapistLanguage(th))
+}
+
+// facts gathers what every email of a booking says, in the client's
+// language and zone.
 func (c *Composer) facts(b booking.Booking) (templates.EmailData, config.Therapist, config.SessionType) {
+	return c.factsIn(b, c.client(b))
+}
+
+// therapistFacts is what a notice to the therapist says: in their
+// language, the times in their zone.
+func (c *Composer) therapistFacts(b booking.Booking) (templates.EmailData, config.Therapist) {
+	th, _ := c.cfg.Therapist(b.TherapistID)
+	l := c.therapist(th)
+	data, _, _ := c.factsIn(b, l)
+	data.When = l.When(b.Start, b.End, th.Location())
+	data.WhenShort = l.Short(b.Start.In(th.Location()))
+	data.WhenTherapist = ""
+	return data, th
+}
+
+func (c *Composer) factsIn(b booking.Booking, l *locale.Localizer) (templates.EmailData, config.Therapist, config.SessionType) {
 	th, _ := c.cfg.Therapist(b.TherapistID)
 	st, _ := c.cfg.SessionType(b.Type)
 	clientLoc := calendar.ZoneOr(b.TimeZone, th.Location())
 	d := templates.EmailData{
+		L:             l,
 		Practice:      c.cfg.Practice.Name,
 		ClientName:    b.Name,
 		TherapistName: th.Name,
 		SessionName:   st.Name,
-		When:          FormatWhen(b.Start, b.End, clientLoc),
-		WhenShort:     FormatShort(b.Start, clientLoc),
+		When:          l.When(b.Start, b.End, clientLoc),
+		WhenShort:     l.Short(b.Start.In(clientLoc)),
 		Location:      st.Location,
 		ManageURL:     c.links.Manage(b.ID),
 		BookURL:       c.links.Book(),
@@ -62,22 +92,18 @@ func (c *Composer) facts(b booking.Booking) (templates.EmailData, config.Therapi
 		d.Location = d.VideoURL
 	}
 	if th.Location() != nil && th.Location().String() != clientLoc.String() {
-		d.WhenTherapist = FormatWhen(b.Start, b.End, th.Location())
+		d.WhenTherapist = l.When(b.Start, b.End, th.Location())
 	}
 	return d, th, st
 }
 
-// FormatWhen writes a session's time for people: "Tuesday 1 December 2026,
-// 09:00–09:50 (Eastern Time)".
+// FormatWhen writes a session's time for people in English: "Tuesday 1
+// December 2026, 09:00–09:50 (Eastern Time)". Emails use the recipient's
+// locale.Localizer.When instead.
 func FormatWhen(start, end time.Time, loc *time.Location) string {
 	s, e := start.In(loc), end.In(loc)
 	return fmt.Sprintf("%s, %s–%s (%s)", s.Format("Monday 2 January 2006"), s.Format("15:04"), e.Format("15:04"),
 		calendar.ZoneName(loc, start))
-}
-
-// FormatShort is the start in a subject line: "Tue 1 Dec at 09:00".
-func FormatShort(start time.Time, loc *time.Location) string {
-	return start.In(loc).Format("Mon 2 Jan at 15:04")
 }
 
 func (c *Composer) withEvent(b booking.Booking, name string, data templates.EmailData, method calendar.Method) (*mailer.Message, error) {
@@ -104,7 +130,7 @@ func (c *Composer) event(b booking.Booking, data templates.EmailData, method cal
 		Start:       b.Start,
 		End:         b.End,
 		Stamp:       c.now(),
-		Summary:     "Appointment with " + c.cfg.Practice.Name,
+		Summary:     data.L.T("event.summary", "Practice", c.cfg.Practice.Name),
 		Description: description(data, method),
 		Location:    data.Location,
 		URL:         data.ManageURL,
@@ -138,28 +164,25 @@ func (c *Composer) plain(b booking.Booking, name string, data templates.EmailDat
 // toTherapist is a notice to the therapist: times in their zone, and the
 // old time of a moved session when prevStart is set.
 func (c *Composer) toTherapist(b booking.Booking, name string, prevStart time.Time) (*mailer.Message, error) {
-	data, th, _ := c.facts(b)
-	data.When = FormatWhen(b.Start, b.End, th.Location())
-	data.WhenShort = FormatShort(b.Start, th.Location())
-	data.WhenTherapist = ""
+	data, th := c.therapistFacts(b)
 	if !prevStart.IsZero() {
-		data.PreviousWhen = c.previous(b, prevStart, "")
+		data.PreviousWhen = c.previous(b, prevStart, "", data.L)
 	}
 	return c.plain(b, name, data, mailer.Address{Name: th.Name, Email: th.Email})
 }
 
-// description is the event's text: the video link first when there is
-// one and the event stands. A calendar app offers to decline the
-// invitation (it asks for a reply, RSVP), which cancels nothing here, so
-// the text says so beside the link that does.
+// description is the event's text, in the email's language: the video
+// link first when there is one and the event stands. A calendar app offers
+// to decline the invitation (it asks for a reply, RSVP), which cancels
+// nothing here, so the text says so beside the link that does.
 func description(data templates.EmailData, method calendar.Method) string {
-	d := "To change or cancel: " + data.ManageURL
+	d := data.L.T("event.manage", "URL", data.ManageURL)
 	if method == calendar.MethodCancel {
 		return d
 	}
-	d = "Declining this invitation in your calendar does not cancel the appointment. " + d
+	d = data.L.T("event.declining") + " " + d
 	if data.VideoURL != "" {
-		d = "Join the session: " + data.VideoURL + "\n\n" + d
+		d = data.L.T("event.join", "URL", data.VideoURL) + "\n\n" + d
 	}
 	return d
 }

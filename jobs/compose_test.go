@@ -43,6 +43,19 @@ func testComposer(t *testing.T) *Composer {
 	return c
 }
 
+// spanishComposer offers English (the default) and Spanish.
+func spanishComposer(t *testing.T) *Composer {
+	t.Helper()
+	c := testComposer(t)
+	c.cfg.Languages = []string{"en", "es"}
+	set, err := templates.Load("", c.cfg.Languages...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.templates = set
+	return c
+}
+
 // sampleBooking is a session on the afternoon the clocks went back in New
 // York, for a client in London.
 func sampleBooking() booking.Booking {
@@ -142,7 +155,7 @@ func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
 	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
@@ -327,12 +340,26 @@ func TestPracticeChangeEmailsGolden(t *testing.T) {
 }
 
 func TestFormatAhead(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		-time.Hour: "0 minutes", 45 * time.Minute: "45 minutes", time.Hour: "1 hour", 5 * time.Hour: "5 hours",
-		24 * time.Hour: "1 day", 51 * time.Hour: "2 days and 3 hours", 25*time.Hour + 30*time.Minute: "1 day and 1 hour",
-	} {
-		if got := FormatAhead(d); got != want {
-			t.Errorf("FormatAhead(%s) = %q, want %q", d, got, want)
+	cat := spanishComposer(t).templates.Catalogs()
+	tests := []struct {
+		d      time.Duration
+		en, es string
+	}{
+		{-time.Hour, "0 minutes", "0 minutos"},
+		{45 * time.Minute, "45 minutes", "45 minutos"},
+		{time.Minute, "1 minute", "1 minuto"},
+		{time.Hour, "1 hour", "1 hora"},
+		{5 * time.Hour, "5 hours", "5 horas"},
+		{24 * time.Hour, "1 day", "1 día"},
+		{51 * time.Hour, "2 days and 3 hours", "2 días y 3 horas"},
+		{25*time.Hour + 30*time.Minute, "1 day and 1 hour", "1 día y 1 hora"},
+	}
+	for _, tt := range tests {
+		if got := formatAhead(cat.For("en"), tt.d); got != tt.en {
+			t.Errorf("en %s = %q, want %q", tt.d, got, tt.en)
+		}
+		if got := formatAhead(cat.For("es"), tt.d); got != tt.es {
+			t.Errorf("es %s = %q, want %q", tt.d, got, tt.es)
 		}
 	}
 }

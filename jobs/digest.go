@@ -10,6 +10,7 @@ import (
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/locale"
 	"github.com/consultd/consultd/mailer"
 	"github.com/consultd/consultd/templates"
 )
@@ -68,22 +69,23 @@ func (h *Handlers) sessionsOn(ctx context.Context, th config.Therapist, date cal
 	return live, nil
 }
 
-// TherapistDigest lists a day's sessions to the therapist: times in their
-// zone, session type, client initials, attendance or a late cancel, a
-// link to each.
+// TherapistDigest lists a day's sessions to the therapist, in their
+// language: times in their zone, session type, client initials,
+// attendance or a late cancel, a link to each.
 func (c *Composer) TherapistDigest(th config.Therapist, date calendar.Date, day []booking.Booking) (*mailer.Message, error) {
 	loc := th.Location()
+	l := c.therapist(th)
 	data := templates.EmailData{
-		Practice: c.cfg.Practice.Name, TherapistName: th.Name,
-		When:      date.Midnight(loc).Format("Monday 2 January 2006"),
-		WhenShort: date.Midnight(loc).Format("Mon 2 Jan"),
+		L: l, Practice: c.cfg.Practice.Name, TherapistName: th.Name,
+		When:      l.Date(date.Midnight(loc)),
+		WhenShort: l.Day(date.Midnight(loc)),
 	}
 	for _, b := range day {
 		st, _ := c.cfg.SessionType(b.Type)
 		data.Sessions = append(data.Sessions, templates.DigestLine{
-			Time:    b.Start.In(loc).Format("15:04") + "–" + b.End.In(loc).Format("15:04"),
+			Time:    l.T("when.span", "Start", l.Time(b.Start.In(loc)), "End", l.Time(b.End.In(loc))),
 			Session: st.Name, Client: calendar.Initials(b.Name), AdminURL: c.links.Admin(b.ID),
-			Attendance: AttendanceLabel(b.Attendance), LateCancel: b.LateCancel,
+			Attendance: attendanceIn(l, b.Attendance), LateCancel: b.LateCancel,
 		})
 	}
 	e, err := c.templates.Email(templates.EmailTherapistDigest, data)
@@ -97,14 +99,25 @@ func (c *Composer) TherapistDigest(th config.Therapist, date calendar.Date, day 
 	}, nil
 }
 
-// AttendanceLabel is attendance as the practice reads it ("" when none
-// is recorded).
+// AttendanceLabel is attendance as the practice reads it in English (""
+// when none is recorded); the digest says it in the therapist's language.
 func AttendanceLabel(a booking.Attendance) string {
 	switch a {
 	case booking.Attended:
 		return "attended"
 	case booking.NoShow:
 		return "no-show"
+	}
+	return ""
+}
+
+// attendanceIn is attendance in l's language ("" when none is recorded).
+func attendanceIn(l *locale.Localizer, a booking.Attendance) string {
+	switch a {
+	case booking.Attended:
+		return l.T("email.therapist_digest.attended")
+	case booking.NoShow:
+		return l.T("email.therapist_digest.no_show")
 	}
 	return ""
 }

@@ -12,11 +12,12 @@ import (
 )
 
 // everyEmail builds one message of every kind the service sends, for a
-// client in London and a therapist in New York, the session on the
-// afternoon New York's clocks went back.
-func everyEmail(t *testing.T, c *Composer) map[string]*mailer.Message {
+// client in London who booked in lang and a therapist in New York, the
+// session on the afternoon New York's clocks went back.
+func everyEmail(t *testing.T, c *Composer, lang string) map[string]*mailer.Message {
 	t.Helper()
 	b := sampleBooking()
+	b.Language = lang
 	prev := b.Start.Add(-24 * time.Hour)
 	note := booking.PracticeNote{Message: "I am unwell this week.", Offer: []time.Time{b.Start.Add(48 * time.Hour), b.Start.Add(72 * time.Hour)}}
 	sr, occ := sampleSeries(b)
@@ -27,6 +28,7 @@ func everyEmail(t *testing.T, c *Composer) map[string]*mailer.Message {
 	th, _ := c.cfg.Therapist(b.TherapistID)
 	video := videoBooking()
 	video.ID = "default_video" // a Message-ID of its own
+	video.Language = lang
 	build := map[string]func() (*mailer.Message, error){
 		"invite":                 func() (*mailer.Message, error) { return c.Invite(b) },
 		"update":                 func() (*mailer.Message, error) { return c.Update(b, prev) },
@@ -70,7 +72,7 @@ func everyEmail(t *testing.T, c *Composer) map[string]*mailer.Message {
 // sampleSeries is a weekly series of four from b's time, b's client.
 func sampleSeries(b booking.Booking) (booking.Series, []booking.Booking) {
 	sr := booking.Series{ID: "default_series", TherapistID: b.TherapistID, Type: b.Type, EveryWeeks: 1, Count: 4,
-		Name: b.Name, Email: b.Email, TimeZone: b.TimeZone, First: b.Start, Seq: 1}
+		Name: b.Name, Email: b.Email, TimeZone: b.TimeZone, First: b.Start, Seq: 1, Language: b.Language}
 	var occ []booking.Booking
 	for i := range sr.Count {
 		o := b
@@ -85,7 +87,7 @@ func sampleSeries(b booking.Booking) (booking.Series, []booking.Booking) {
 // TestEveryEmailNamesZonesForPeople: no email says a zone by its tz ID,
 // in its subject, text or HTML; each says the zones as people do.
 func TestEveryEmailNamesZonesForPeople(t *testing.T) {
-	for name, m := range everyEmail(t, testComposer(t)) {
+	for name, m := range everyEmail(t, testComposer(t), "") {
 		for part, s := range map[string]string{"subject": m.Subject, "text": m.Text, "HTML": m.HTML} {
 			if ids := testzone.IDs(s); len(ids) > 0 {
 				t.Errorf("%s: the %s names zones by their tz ID: %q", name, part, ids)
@@ -93,7 +95,7 @@ func TestEveryEmailNamesZonesForPeople(t *testing.T) {
 		}
 	}
 	// The client reads their own zone's name, the therapist theirs.
-	for name, m := range everyEmail(t, testComposer(t)) {
+	for name, m := range everyEmail(t, testComposer(t), "") {
 		want := "(UK time)"
 		if strings.Contains(name, "therapist_") {
 			want = "(Eastern Time)"

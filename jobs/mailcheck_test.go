@@ -28,13 +28,16 @@ func TestMailpitHTMLCheck(t *testing.T) {
 	smtpAddr := envOr("MAILPIT_SMTP", "127.0.0.1:1025")
 	api := strings.TrimSuffix(envOr("MAILPIT_API", "http://127.0.0.1:8025"), "/")
 	waitForMailpit(t, api)
-	msgs := everyEmail(t, testComposer(t))
+	msgs := everyEmail(t, testComposer(t), "")
+	for name, m := range everyEmail(t, spanishComposer(t), "es") {
+		msgs["es/"+name] = m
+	}
 	names := make([]string, 0, len(msgs))
 	for name := range msgs {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	t.Logf("%-22s %9s %8s %12s  warnings", "email", "supported", "partial", "unsupported")
+	t.Logf("%-26s %9s %8s %12s  warnings", "email", "supported", "partial", "unsupported")
 	for _, name := range names {
 		m := msgs[name]
 		raw, err := mailer.Render(m)
@@ -69,7 +72,7 @@ func TestMailpitHTMLCheck(t *testing.T) {
 			warned = append(warned, fmt.Sprintf("%s on %d of %d elements (%.0f%% supported)", w.Title, w.Score.Found,
 				check.Total.Nodes, w.Score.Supported))
 		}
-		t.Logf("%-22s %8.2f%% %7.2f%% %11.2f%%  %s", name, check.Total.Supported, check.Total.Partial,
+		t.Logf("%-26s %8.2f%% %7.2f%% %11.2f%%  %s", name, check.Total.Supported, check.Total.Partial,
 			check.Total.Unsupported, strings.Join(warned, "; "))
 		if check.Total.Supported < minSupported {
 			t.Errorf("%s: %.2f%% supported, want at least %.0f%%", name, check.Total.Supported, minSupported)

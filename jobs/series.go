@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -104,10 +105,7 @@ func (c *Composer) SeriesInvite(sr booking.Series, occ []booking.Booking) (*mail
 // in their zone. Never the client's note.
 func (c *Composer) TherapistSeries(sr booking.Series, occ []booking.Booking) (*mailer.Message, error) {
 	first := seriesBooking(sr, occ)
-	data, th, _ := c.facts(first)
-	data.When = FormatWhen(first.Start, first.End, th.Location())
-	data.WhenShort = FormatShort(first.Start, th.Location())
-	data.WhenTherapist = ""
+	data, th := c.therapistFacts(first)
 	data.AdminURL = c.links.Admin(occ[0].ID)
 	c.describeSeries(&data, sr, th.Location())
 	return c.plain(first, templates.EmailTherapistSeries, data, mailer.Address{Name: th.Name, Email: th.Email})
@@ -123,23 +121,28 @@ func seriesBooking(sr booking.Series, occ []booking.Booking) booking.Booking {
 	return booking.Booking{
 		ID: sr.ID, TherapistID: sr.TherapistID, Type: sr.Type, Seq: sr.Seq,
 		Start: sr.First, End: sr.First.Add(length),
-		Name: sr.Name, Email: sr.Email, TimeZone: sr.TimeZone, Room: sr.Room,
+		Name: sr.Name, Email: sr.Email, TimeZone: sr.TimeZone, Room: sr.Room, Language: sr.Language,
 	}
 }
 
 // describeSeries says how the series repeats and which weeks were left
-// out. The time is the practice's, with its zone: the series keeps that
-// clock, and in another zone whose clocks change on other dates the local
-// time of a session moves for a week or two.
+// out, in the email's language. The time is the practice's, with its zone:
+// the series keeps that clock, and in another zone whose clocks change on
+// other dates the local time of a session moves for a week or two.
 func (c *Composer) describeSeries(d *templates.EmailData, sr booking.Series, loc *time.Location) {
+	l := d.L
 	practice := c.zoneOf(sr.TherapistID)
 	starts := calendar.WeeklyOccurrences(sr.First, practice, sr.EveryWeeks, sr.Count)
-	every := Every(sr.EveryWeeks)
+	every := "when.every.week"
+	if sr.EveryWeeks == 2 {
+		every = "when.every.other_week"
+	}
 	first, last := sr.First.In(practice), starts[len(starts)-1].In(loc)
-	d.Recurrence = fmt.Sprintf("%s on %ss at %s (%s), %d sessions, the last on %s", every, first.Format("Monday"),
-		first.Format("15:04"), calendar.ZoneName(practice, sr.First), sr.Count, last.Format("Monday 2 January 2006"))
+	d.Recurrence = l.T("when.recurrence", "Every", l.T(every),
+		"Weekdays", l.T("when.weekdays."+strings.ToLower(first.Weekday().String())),
+		"Time", l.Time(first), "Zone", l.Zone(practice, sr.First), "Count", sr.Count, "Last", l.Date(last))
 	for _, t := range sr.Skipped {
-		d.Skipped = append(d.Skipped, t.In(loc).Format("Monday 2 January 2006"))
+		d.Skipped = append(d.Skipped, l.Date(t.In(loc)))
 	}
 }
 
@@ -170,8 +173,8 @@ func (c *Composer) seriesEvent(sr booking.Series, occ []booking.Booking, data te
 	return ev
 }
 
-// Every says how often a series meets, as a sentence begins: "Every
-// week" or "Every other week".
+// Every says how often a series meets, in English, as a sentence begins:
+// "Every week" or "Every other week" (emails: when.every.* of the catalog).
 func Every(everyWeeks int) string {
 	if everyWeeks == 2 {
 		return "Every other week"

@@ -122,17 +122,14 @@ func (c *Composer) SeriesChange(sr booking.Series, occ []booking.Booking, b book
 		ics, err = ev.CancelOccurrenceICS(b.Original)
 		if note != nil {
 			name, data.Message = templates.EmailPracticeCancel, note.Message
-			loc := calendar.ZoneOr(b.TimeZone, th.Location())
-			for _, t := range note.Offer {
-				data.FreeTimes = append(data.FreeTimes, FormatWhen(t, t.Add(b.End.Sub(b.Start)), loc))
-			}
+			data.FreeTimes = freeTimes(data.L, b, note.Offer, calendar.ZoneOr(b.TimeZone, th.Location()))
 		}
 	case seriesMoveOne:
 		name, method = "update", calendar.MethodRequest
 		if note != nil {
 			name, data.Message = templates.EmailPracticeUpdate, note.Message
 		}
-		data.PreviousWhen = c.previous(b, b.Original, b.TimeZone)
+		data.PreviousWhen = c.previous(b, b.Original, b.TimeZone, data.L)
 		ics, err = ev.ICS()
 	case seriesCancelRest:
 		c.describeSeries(&data, sr, calendar.ZoneOr(sr.TimeZone, th.Location()))

@@ -166,3 +166,56 @@ func TestWhenAndZonesInEachLanguage(t *testing.T) {
 		t.Errorf("de Chicago = %q, want the English name", got)
 	}
 }
+
+func TestPluralAndDay(t *testing.T) {
+	c, err := Load([]string{"en", "es", "de"}, builtinFiles(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 3, 14, 30, 0, 0, time.UTC)
+	tests := []struct{ lang, one, many, day string }{
+		{"en", "1 hour", "3 hours", "Thu 3 Dec"},
+		{"es", "1 hora", "3 horas", "jue 3 dic"},
+		{"de", "1 hour", "3 hours", "Do 3. Dez"}, // German has no when.hours: English
+	}
+	for _, tt := range tests {
+		l := c.For(tt.lang)
+		if got := l.Plural("when.hours", 1); got != tt.one {
+			t.Errorf("%s one = %q, want %q", tt.lang, got, tt.one)
+		}
+		if got := l.Plural("when.hours", 3); got != tt.many {
+			t.Errorf("%s other = %q, want %q", tt.lang, got, tt.many)
+		}
+		if got := l.Day(at); got != tt.day {
+			t.Errorf("%s day = %q, want %q", tt.lang, got, tt.day)
+		}
+	}
+	if got := c.For("en").Plural("no.such.key", 2); got != "no.such.key" {
+		t.Errorf("an unknown key = %q", got)
+	}
+}
+
+// A place the catalog names is said in its language; one it does not
+// name, as the tz ID has it.
+func TestPlacesInEachLanguage(t *testing.T) {
+	c, err := Load([]string{"en", "es", "de"}, builtinFiles(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 3, 14, 30, 0, 0, time.UTC)
+	for _, tt := range []struct{ lang, zone, want string }{
+		{"es", "America/Mexico_City", "hora de Ciudad de México"},
+		{"es", "America/Bogota", "hora de Bogotá"},
+		{"es", "America/Lima", "hora de Lima"},
+		{"en", "America/Mexico_City", "Mexico City time"},
+		{"de", "America/Mexico_City", "Zeit in Mexico City"},
+	} {
+		loc, err := time.LoadLocation(tt.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.For(tt.lang).Zone(loc, at); got != tt.want {
+			t.Errorf("%s %s = %q, want %q", tt.lang, tt.zone, got, tt.want)
+		}
+	}
+}

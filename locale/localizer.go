@@ -39,6 +39,21 @@ func (l *Localizer) T(id string, args ...any) string {
 	return s
 }
 
+// Plural is the message id in the form CLDR's plural rules of this
+// language give n ("1 hour", "3 hours"; one, few, many... as the catalog
+// has them); its placeholders get {{.Count}} and args' pairs.
+func (l *Localizer) Plural(id string, n int, args ...any) string {
+	data := map[string]any{"Count": n}
+	for i := 0; i+1 < len(args); i += 2 {
+		data[fmt.Sprint(args[i])] = args[i+1]
+	}
+	s, err := l.i18n.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: n})
+	if err != nil && s == "" {
+		return id
+	}
+	return s
+}
+
 // Date is a day written out: "Thursday 3 December 2026", "jueves, 3 de
 // diciembre de 2026" (catalog key format.date).
 func (l *Localizer) Date(t time.Time) string { return l.format(t, "format.date") }
@@ -49,6 +64,9 @@ func (l *Localizer) Time(t time.Time) string { return l.format(t, "format.time")
 
 // Short is a start in a subject line: "Thu 3 Dec at 14:30" (format.short).
 func (l *Localizer) Short(t time.Time) string { return l.format(t, "format.short") }
+
+// Day is a day in short, for subjects: "Thu 3 Dec" (format.day).
+func (l *Localizer) Day(t time.Time) string { return l.format(t, "format.day") }
 
 func (l *Localizer) format(t time.Time, key string) string {
 	return monday.Format(t, l.T(key), l.names)
@@ -67,7 +85,9 @@ func mondayLocale(name string) monday.Locale {
 
 // Zone names a zone as people of this language say it: the catalog's name
 // of a shared clock (zone.Eastern Time → "hora del Este"; the English name
-// when the catalog has none), else zone.city with the place, else
+// when the catalog has none), else zone.city with the place (its name in
+// the catalog, zone.place.Mexico City → "Ciudad de México", else the
+// English one), else
 // zone.offset, else zone.utc.
 func (l *Localizer) Zone(loc *time.Location, at time.Time) string {
 	p := calendar.DescribeZone(loc, at)
@@ -78,7 +98,11 @@ func (l *Localizer) Zone(loc *time.Location, at time.Time) string {
 		}
 		return p.Shared
 	case p.City != "":
-		return l.T("zone.city", "City", p.City)
+		city := p.City // as the tz ID names it, in English
+		if s := l.T("zone.place." + city); s != "zone.place."+city {
+			city = s
+		}
+		return l.T("zone.city", "City", city)
 	case p.Offset != "":
 		return l.T("zone.offset", "Offset", p.Offset)
 	}

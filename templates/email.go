@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/consultd/consultd/locale"
 )
 
 // The emails, by the name Set.Email takes.
@@ -44,8 +46,13 @@ var emailNames = []string{
 func isEmail(name string) bool { return slices.Contains(emailNames, name) }
 
 // EmailData is everything an email may say. It deliberately has no field for the
-// client's note: no email carries it. Times are formatted by the caller.
+// client's note: no email carries it. Times are formatted by the caller, in the
+// recipient's language.
 type EmailData struct {
+	// L writes in the recipient's language: the templates' words
+	// ({{.L.T "email.invite.booked" "Practice" .Practice}}) and the HTML's lang.
+	// nil: the default language.
+	L             *locale.Localizer
 	Practice      string // "Riverside Practice"
 	ClientName    string // the client's name as they gave it: greetings and therapist bodies, never subjects
 	TherapistName string
@@ -122,6 +129,9 @@ func (s *Set) Email(name string, data EmailData) (Email, error) {
 	}
 	buf := s.buffer()
 	defer s.release(buf)
+	if data.L == nil {
+		data.L = s.catalogs.For(s.catalogs.Default())
+	}
 	d := &data // box once for the three executions below
 	var e Email
 	if err := t.text.ExecuteTemplate(buf, "subject", d); err != nil {

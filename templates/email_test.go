@@ -211,7 +211,7 @@ func TestReflection(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for part, body := range map[string]string{"text": e.Text, "HTML": e.HTML} {
+			for part, body := range map[string]string{"text": e.Text, "HTML": html.UnescapeString(e.HTML)} {
 				if got := strings.Contains(body, d.BookURL); got != tc.wantBook {
 					t.Errorf("%s: has the booking link = %v, want %v", part, got, tc.wantBook)
 				}

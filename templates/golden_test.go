@@ -100,8 +100,11 @@ func golden(t *testing.T, file, got string) {
 	if ids := testzone.IDs(got); len(ids) > 0 {
 		t.Errorf("%s names zones by their tz ID, not as people say them: %q", file, ids)
 	}
-	path := filepath.Join("testdata", file)
+	path := filepath.Join("testdata", filepath.FromSlash(file))
 	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}

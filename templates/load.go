@@ -87,6 +87,9 @@ func load(srcs map[string]source, languages []string) (*Set, error) {
 	if err := s.parsePages(srcs); err != nil {
 		return nil, err
 	}
+	if err := s.checkMessages(); err != nil {
+		return nil, err
+	}
 	if err := s.tryEmails(); err != nil {
 		return nil, err
 	}
@@ -106,7 +109,8 @@ var htmlFuncs = htmltemplate.FuncMap{
 	"outlookClose": func() htmltemplate.HTML { return `<!--[if mso]></td></tr></table><![endif]-->` },
 	// lines splits a text the practice typed at its line breaks, for <br>
 	// between them: Outlook for Windows ignores white-space:pre-line.
-	"lines": func(s string) []string { return strings.Split(s, "\n") },
+	"lines":  func(s string) []string { return strings.Split(s, "\n") },
+	"strong": strong,
 }
 
 func (s *Set) parseEmails(srcs map[string]source) error {
@@ -125,7 +129,7 @@ func (s *Set) parseEmails(srcs map[string]source) error {
 	if err != nil {
 		return err
 	}
-	textBase, err := texttemplate.New(textLayout.name).Parse(textLayout.text)
+	textBase, err := texttemplate.New(textLayout.name).Funcs(textFuncs).Parse(textLayout.text)
 	if err != nil {
 		return err
 	}
@@ -210,18 +214,26 @@ func need(srcs map[string]source, p string, defines ...string) (source, error) {
 	return src, nil
 }
 
-// tryEmails renders every email with sample data, once with every field set and
-// once with only the always-present ones: text/template looks fields up at run
-// time, so this is what catches {{.Notes}} or a typo in an override at start-up.
+// tryEmails renders every email with sample data in every language offered,
+// once with every field set and once with only the always-present ones:
+// text/template looks fields up at run time, so this is what catches
+// {{.Notes}} or a typo in an override at start-up, and a catalog's message
+// naming a placeholder the email does not give shows as "<no value>".
 func (s *Set) tryEmails() error {
-	for _, name := range emailNames {
-		for _, d := range []EmailData{fullSample, sparseSample} {
-			e, err := s.Email(name, d)
-			if err != nil {
-				return err
-			}
-			if e.Text == "" {
-				return fmt.Errorf("email %s: %s: the text part is empty", name, s.emails[name].textFile)
+	for _, lang := range s.catalogs.Offered() {
+		for _, name := range emailNames {
+			for _, d := range []EmailData{fullSample, sparseSample} {
+				d.L = s.catalogs.For(lang)
+				e, err := s.Email(name, d)
+				if err != nil {
+					return err
+				}
+				if e.Text == "" {
+					return fmt.Errorf("email %s: %s: the text part is empty", name, s.emails[name].textFile)
+				}
+				if strings.Contains(e.Subject+e.Text+e.HTML, "<no value>") || strings.Contains(e.HTML, "&lt;no value&gt;") {
+					return fmt.Errorf("email %s in %s: a message of locales/%s.yaml names a placeholder the email does not give (\"<no value>\")", name, lang, lang)
+				}
 			}
 		}
 	}

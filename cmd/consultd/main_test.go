@@ -54,7 +54,7 @@ func TestCheckConfig(t *testing.T) {
 		{"a language without a catalog", []string{"check-config", "--config", writeConfig(t, "languages: [en, pt]\n")},
 			1, "", []string{`languages: locale: languages[1] "pt" has no catalog (pt.yaml)`}},
 		{"a catalog lacking keys", []string{"check-config", "--config", writeConfig(t, "languages: [en, fr]\ntemplates: {dir: "+partialFrench(t)+"}\n")},
-			1, "", []string{"languages[1]: the catalog locales/fr.yaml lacks", "format.date, format.names"}},
+			1, "", []string{"languages[1]: the catalog locales/fr.yaml lacks", "format.date, ", "format.names, "}},
 		{"a warning does not fail", []string{"check-config", "--config", writeConfig(t, "cancellation: {late_window: 48h, allow_late: false}\n")},
 			0, "warning: cancellation.late_window: 48h is longer than booking.min_notice (24h)", nil},
 	}
