@@ -34,7 +34,9 @@ var timeOffChecks = []struct {
 	{prefix("That time has passed"), "admin.timeoff.err.past_time"},
 }
 
-func containing(p string) func(string) bool { return func(m string) bool { return strings.Contains(m, p) } }
+func containing(p string) func(string) bool {
+	return func(m string) bool { return strings.Contains(m, p) }
+}
 
 // timeOffFieldMessages says each field's problem in l.
 func timeOffFieldMessages(l *locale.Localizer, fields map[string]string) map[string]string {
