@@ -164,7 +164,7 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 	p := bookPage{
 		pageLang: pageLang{l},
 		Practice: pr.Name, About: pr.About, Contact: pr.Contact, Emergency: pr.Emergency,
-		Policy: s.Config.Cancellation.Policy, LateRule: lateRule(l, s.Config.Cancellation),
+		Policy: s.policyIn(l), LateRule: lateRule(l, s.Config.Cancellation),
 		Zone: l.Zone(loc, s.Now()), Zones: zoneChoices(l, loc, st.form.Timezone, s.Now()),
 		From: from.String(), Form: st.form, Errors: st.errors, Problem: st.problem,
 		Invite: st.token, Script: assetURL("book.js"), Style: assetURL("book.css"),

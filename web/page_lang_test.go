@@ -84,7 +84,7 @@ func TestBookingPageLanguage(t *testing.T) {
 			[]string{"<h1>Reserve una cita con Riverside Practice</h1>", "Elija una hora", "Su correo electrónico",
 				"Las horas se muestran en <span id=\"zone-name\">hora del Este</span>", "15 minutos",
 				`<input type="hidden" name="language" value="es">`, `data-chosen="{day}, a las {time}"`,
-				"Si está en crisis o en peligro", // the default crisis line, translated
+				"Si está en crisis o en peligro", "Le rogamos que cancele", // the built-in crisis line and policy, translated
 				`hreflang="en">English</a>`, `hreflang="es" aria-current="page">Español</a>`},
 			[]string{"Choose a time", "Book this time"}},
 		{"a browser in French: the default", "/book", "fr-FR,fr;q=0.9", "en",

@@ -214,7 +214,7 @@ func (s *Server) managePageData(ctx context.Context, b booking.Booking, action, 
 		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
 		When: l.When(b.Start, b.End, loc), Zone: l.Zone(loc, b.Start),
 		Cancelled: b.Status == booking.StatusCancelled, Locked: s.Appointments.LockedByPolicy(b),
-		Rule: s.bookingPolicy(l, b, loc), Policy: s.Config.Cancellation.Policy,
+		Rule: s.bookingPolicy(l, b, loc), Policy: s.policyIn(l),
 		Contact: s.Config.Practice.Contact, Email: s.practiceEmail(),
 		BookURL: s.Links.Book(), Style: assetURL("book.css"), Action: action,
 	}

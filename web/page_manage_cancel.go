@@ -77,7 +77,7 @@ func (s *Server) cancelPage(w http.ResponseWriter, r *http.Request, l *locale.Lo
 	action := "/m/" + r.PathValue("token")
 	return cancelPage{
 		pageLang: pageLang{l},
-		Practice: s.Config.Practice.Name, Policy: s.Config.Cancellation.Policy, CSRF: s.csrfToken(w, r),
+		Practice: s.Config.Practice.Name, Policy: s.policyIn(l), CSRF: s.csrfToken(w, r),
 		Action: action + "/cancel", KeepURL: action, Reason: f.reason, ReasonError: f.problem,
 		MaxReason: appointments.MaxReason, Style: assetURL("book.css"),
 	}

@@ -50,7 +50,7 @@ func (s *Server) renderSeriesManage(w http.ResponseWriter, r *http.Request, stat
 		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name, Zone: l.Zone(loc, sr.First),
 		// The series keeps the practice's clock: say its time in its zone.
 		Recurrence: recurrence(l, sr.EveryWeeks, sr.First, th.Location()),
-		Notice:     notice, Problem: problem, Policy: s.Config.Cancellation.Policy, BookURL: s.Links.Book(),
+		Notice:     notice, Problem: problem, Policy: s.policyIn(l), BookURL: s.Links.Book(),
 		Action: "/m/" + r.PathValue("token"), Style: assetURL("book.css"),
 	}
 	p.CancelURL = p.Action + "?cancel=all"

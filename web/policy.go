@@ -45,6 +45,15 @@ func (s *Server) bookingPolicy(l *locale.Localizer, b booking.Booking, loc *time
 	return l.T("page.policy.online_until", "Deadline", deadline, "Window", window)
 }
 
+// policyIn is the practice's cancellation policy, its own words; the
+// built-in one is said in l.
+func (s *Server) policyIn(l *locale.Localizer) string {
+	if s.Config.Cancellation.Policy == config.DefaultCancellationPolicy {
+		return l.T("page.policy.default")
+	}
+	return s.Config.Cancellation.Policy
+}
+
 // practiceEmail is where a client writes to the practice: mail.reply_to
 // when set, else the address the emails come from.
 func (s *Server) practiceEmail() string {
