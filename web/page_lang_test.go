@@ -15,6 +15,7 @@ import (
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/links"
 )
 
 // startBilingual is the page env of a practice that offers English (the
@@ -326,5 +327,35 @@ func TestAdminWordsAndKeysExist(t *testing.T) {
 				t.Errorf("%s names %s, which the English catalog lacks", f, key)
 			}
 		}
+	}
+}
+
+// A standing invite opened in Spanish books a series kept in Spanish,
+// and says so in Spanish.
+func TestStandingInviteInSpanish(t *testing.T) {
+	e := startBilingual(t, nil)
+	path := e.invitePath(t, links.Invite{Email: "sam@example.org", Types: []string{"session"}, EveryWeeks: 1, Count: 4}, time.Now().Add(30*24*time.Hour))
+	p := e.getIn(t, path, "es-MX")
+	contains(t, p, `<html lang="es">`, "Con este enlace reserva una cita fija", "cada semana, 4 sesiones", "Reservar estas sesiones",
+		`hreflang="en">English</a>`)
+	csrf, start := formOf(t, p)
+	form := url.Values{"csrf": {csrf}, "invite": {strings.TrimPrefix(path, "/book/")}, "type": {"session"}, "start": {start},
+		"name": {"Sam Lee"}, "email": {"sam@example.org"}, "language": {"es"}}
+	booked := e.postIn(t, "/book", "en-US", form)
+	if booked.status != http.StatusCreated {
+		t.Fatalf("the series = %d:\n%s", booked.status, booked.body)
+	}
+	contains(t, booked, `<html lang="es">`, "Es la primera de una cita fija: 4 sesiones, la última el ")
+	m := regexp.MustCompile(`href="https://book.riverside.example/m/([^"]+)"`).FindStringSubmatch(booked.body)
+	if m == nil {
+		t.Fatal("no manage link on the page")
+	}
+	id, err := e.links.VerifyManage(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr, occ, err := e.store.GetSeries(t.Context(), id)
+	if err != nil || sr.Language != "es" || len(occ) != 4 || occ[0].Language != "es" {
+		t.Fatalf("stored series %+v (%d sessions) %v, want it and its sessions in es", sr, len(occ), err)
 	}
 }
