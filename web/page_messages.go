@@ -66,8 +66,9 @@ func problemText(l *locale.Localizer, a answer, err error) string {
 	if a.Status >= http.StatusInternalServerError {
 		return l.T("page.problem.internal")
 	}
-	for field, msg := range a.Fields {
-		return fieldMessage(l, field, msg)
+	if len(a.Fields) > 0 {
+		field := slices.Min(slices.Collect(maps.Keys(a.Fields)))
+		return fieldMessage(l, field, a.Fields[field])
 	}
 	return l.T("page.problem.other", "Detail", sentence(a.Msg))
 }
@@ -148,9 +149,9 @@ func fieldMessage(l *locale.Localizer, field, msg string) string {
 	}
 	for _, c := range fieldChecks {
 		if c.matches(msg) {
-			var max int
-			_, _ = fmt.Sscanf(msg, "is longer than %d characters", &max)
-			return sentence(l.T(c.key, "Field", label, "Max", max, "Detail", msg))
+			var limit int
+			_, _ = fmt.Sscanf(msg, "is longer than %d characters", &limit)
+			return sentence(l.T(c.key, "Field", label, "Max", limit, "Detail", msg))
 		}
 	}
 	return sentence(l.T("page.field.other", "Field", label, "Detail", englishDetail(label, msg)))
