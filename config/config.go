@@ -84,6 +84,10 @@ type Practice struct {
 // set: true anywhere. A practice sets its own country's line.
 const DefaultEmergency = "If you are in crisis or danger, call your local emergency number."
 
+// DefaultCancellationPolicy is cancellation.policy when it is not set; the
+// pages say it in the reader's language.
+const DefaultCancellationPolicy = "Please cancel at least 24 hours ahead so someone else can have the time."
+
 // Therapist is one person clients book with.
 type Therapist struct {
 	ID       string              `mapstructure:"id"`

@@ -58,7 +58,7 @@ func defaults() map[string]any {
 		"feeds.caldav_refresh":         "1m",
 		"cancellation.late_window":     "24h",
 		"cancellation.allow_late":      true,
-		"cancellation.policy":          "Please cancel at least 24 hours ahead so someone else can have the time.",
+		"cancellation.policy":          DefaultCancellationPolicy,
 		"approval.expires":             "48h",
 		"intake.rate_limit_per_minute": 30,
 		"intake.max_live_per_email":    3,

@@ -87,7 +87,7 @@ func TestGoldenEmails(t *testing.T) {
 func TestGoldenPages(t *testing.T) {
 	s := mustLoad(t, "")
 	var buf bytes.Buffer
-	data := ErrorPage{Title: "This link has expired", Message: "Ask the practice for a new link, or book again from the booking page."}
+	data := ErrorPage{Title: "This link has expired", Message: "Ask the practice for a new link, or book again from the booking page.", L: s.Catalogs().For("en")}
 	if err := s.Page(&buf, "error", data); err != nil {
 		t.Fatal(err)
 	}

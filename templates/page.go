@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+
+	"github.com/consultd/consultd/locale"
 )
 
 // ErrorPage is the data of the "error" page: a short title and a plain message
@@ -11,6 +13,8 @@ import (
 type ErrorPage struct {
 	Title   string // "This link has expired"
 	Message string
+	// L is the language the page is written in (its lang attribute).
+	L *locale.Localizer
 }
 
 // Page renders pages/<name>.html inside pages/layout.html into w. The page is

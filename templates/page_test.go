@@ -10,7 +10,7 @@ import (
 func TestErrorPage(t *testing.T) {
 	s := mustLoad(t, "")
 	var buf bytes.Buffer
-	err := s.Page(&buf, "error", ErrorPage{Title: "Link expired", Message: `<b>Ask</b> for "a new one"`})
+	err := s.Page(&buf, "error", ErrorPage{Title: "Link expired", Message: `<b>Ask</b> for "a new one"`, L: s.Catalogs().For("en")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestPageWritesNothingOnError(t *testing.T) {
 		"pages/error.html": `{{define "title"}}x{{end}}{{define "content"}}<p>before</p>{{.Title.Missing}}{{end}}`,
 	})
 	s = mustLoad(t, dir)
-	err := s.Page(&buf, "error", ErrorPage{Title: "x"})
+	err := s.Page(&buf, "error", ErrorPage{Title: "x", L: s.Catalogs().For("en")})
 	if err == nil || !strings.Contains(err.Error(), "error.html") {
 		t.Errorf("got %v, want an error naming error.html", err)
 	}
@@ -59,7 +59,7 @@ func TestPagesDoNotCollide(t *testing.T) {
 	}
 	render := func(name string) string {
 		var buf bytes.Buffer
-		if err := s.Page(&buf, name, ErrorPage{Title: "Error title", Message: "error message"}); err != nil {
+		if err := s.Page(&buf, name, ErrorPage{Title: "Error title", Message: "error message", L: s.Catalogs().For("en")}); err != nil {
 			t.Fatal(err)
 		}
 		return buf.String()
@@ -170,6 +170,7 @@ func TestGoldenAdminPages(t *testing.T) {
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
+			p.data["L"] = s.Catalogs().For("en")
 			var buf bytes.Buffer
 			if err := s.Page(&buf, p.name, p.data); err != nil {
 				t.Fatal(err)

@@ -57,8 +57,7 @@ func (s *Server) adminAuth(next http.Handler) http.Handler {
 			// needs it to tell a guesser from a colleague.
 			s.Logger.WarnContext(r.Context(), "admin sign-in held back after wrong credentials", "source", source)
 			w.Header().Set("Retry-After", retryAfter(wait))
-			s.errorPage(w, r, http.StatusTooManyRequests, "Please wait a minute",
-				"There have been too many wrong sign-ins from your address. Please wait a minute and try again.")
+			s.errorKey(w, r, s.adminLang(), http.StatusTooManyRequests, "admin.error.wait")
 			return
 		}
 		if given && s.adminCredentialsMatch(user, pass) {
@@ -74,8 +73,7 @@ func (s *Server) adminAuth(next http.Handler) http.Handler {
 			}
 		}
 		w.Header().Set("WWW-Authenticate", adminChallenge)
-		s.errorPage(w, r, http.StatusUnauthorized, "Please sign in",
-			"This part of the service is for the practice. Sign in with the admin user and password set in its configuration.")
+		s.errorKey(w, r, s.adminLang(), http.StatusUnauthorized, "admin.error.sign_in")
 	})
 }
 
@@ -123,8 +121,7 @@ func (s *Server) signInFailed(ctx context.Context, source, user string) error {
 
 // adminUnavailable is the admin's page for a failure on our side.
 func (s *Server) adminUnavailable(w http.ResponseWriter, r *http.Request) {
-	s.errorPage(w, r, http.StatusServiceUnavailable, "Please try again in a moment",
-		"The bookings cannot be read or changed right now. Please try again in a few minutes.")
+	s.errorKey(w, r, s.adminLang(), http.StatusServiceUnavailable, "admin.error.unavailable")
 }
 
 // adminHome sends a signed-in /admin to the list; without the slash the

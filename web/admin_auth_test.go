@@ -36,7 +36,8 @@ func (e *pageEnv) withAdmin(t *testing.T, change func(*Deps)) *pageEnv {
 	srv := New(deps)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &pageEnv{srv: srv, ts: ts, client: e.client, redis: e.redis, store: e.store, cfg: &cfg, signer: e.signer, links: e.links, queue: e.queue}
+	return &pageEnv{srv: srv, ts: ts, client: e.client, redis: e.redis, store: e.store, cfg: &cfg, signer: e.signer, links: e.links, queue: e.queue,
+		languages: e.languages}
 }
 
 // adminDo sends a request with the given credentials (and form, for a POST).

@@ -5,15 +5,26 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/consultd/consultd/locale"
+
 	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
-	"github.com/consultd/consultd/jobs"
 )
+
+// bookingAdminLang is the language of the practice's pages about b: its
+// therapist's.
+func (s *Server) bookingAdminLang(b booking.Booking) *locale.Localizer {
+	if th, ok := s.Config.Therapist(b.TherapistID); ok {
+		return s.therapistLang(th)
+	}
+	return s.adminLang()
+}
 
 // adminBookingPage is the data of templates/pages/admin_booking.html. It
 // is the one page that shows the client's note.
 type adminBookingPage struct {
+	pageLang
 	Practice, Notice             string
 	ID, Therapist, Session       string
 	When, ClientWhen             string // in the therapist's zone; in the client's when it differs
@@ -56,16 +67,9 @@ type seriesLine struct {
 // timestampLayout shows when a record changed, to the second.
 const timestampLayout = "2006-01-02 15:04:05 MST"
 
-// adminCancelledNotice follows the redirect after a cancel (?done=cancelled).
-const adminCancelledNotice = "The booking is cancelled and its time is free again. The client is sent a cancellation that takes it off their calendar, and the therapist a notice."
-
-// adminDecidedNotices follow the redirect after an approve or decline
-// (?done=approved|declined|answered).
-var adminDecidedNotices = map[string]string{
-	"approved": "The request is approved: the client is sent the confirmation with the calendar invite.",
-	"declined": "The request is declined: its time is free again and the client is told.",
-	"answered": "This request had already been answered the other way: nothing was changed or sent.",
-}
+// adminNotices follow the redirect after a change (?done=cancelled,
+// approved, declined, answered, attendance, moved): keys of
+// admin.notice.*.
 
 // adminBooking answers GET /admin/bookings/{id}.
 func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) {
@@ -81,21 +85,17 @@ func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	// Shown only when true, so a hand-made URL cannot claim a live
-	// booking was cancelled.
-	if r.URL.Query().Get("done") == "cancelled" && !p.Live {
-		p.Notice = adminCancelledNotice
-	}
-	// As with the cancel, each notice is shown only when it is true.
+	// Each notice is shown only when it is true, so a hand-made URL
+	// cannot claim a live booking was cancelled.
 	switch done := r.URL.Query().Get("done"); {
-	case done == "approved" && (b.Status == booking.StatusHeld || b.Status == booking.StatusConfirmed),
+	case done == "cancelled" && !p.Live,
+		done == "approved" && (b.Status == booking.StatusHeld || b.Status == booking.StatusConfirmed),
 		done == "declined" && b.Flag == booking.FlagDeclined,
-		done == "answered":
-		p.Notice = adminDecidedNotices[done]
+		done == "answered",
+		done == "moved" && p.Live:
+		p.Notice = p.L.T("admin.notice." + done)
 	case done == "attendance" && p.Attendance != "":
-		p.Notice = "The attendance is recorded: " + p.Attendance + "."
-	case done == "moved" && p.Live:
-		p.Notice = adminMovedNotice
+		p.Notice = p.L.T("admin.notice.attendance", "Attendance", p.Attendance)
 	}
 	if p.Live {
 		p.Action = s.Links.AdminPath(b.ID) + "/cancel"
@@ -119,7 +119,7 @@ func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) {
 // cancels, late or not, with its optional message to the client; the
 // client is told the practice cancelled, and offered new times.
 func (s *Server) adminCancel(w http.ResponseWriter, r *http.Request) {
-	if !s.postedForm(w, r, adminFormTexts("Please open the booking again and retry.")) {
+	if !s.postedForm(w, r, adminFormTexts("admin.again.booking")) {
 		return
 	}
 	b, ok := s.adminTarget(w, r)
@@ -128,7 +128,7 @@ func (s *Server) adminCancel(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.Appointments.CancelByPractice(r.Context(), b, r.PostForm.Get("message"))
 	if err != nil {
-		s.adminChangeProblem(w, r, err)
+		s.adminChangeProblem(w, r, b, err)
 		return
 	}
 	if b.Status.Live() && !c.Status.Live() {
@@ -140,7 +140,7 @@ func (s *Server) adminCancel(w http.ResponseWriter, r *http.Request) {
 // adminAttend answers POST /admin/bookings/{id}/attendance (status=
 // attended or no_show), from the page's form.
 func (s *Server) adminAttend(w http.ResponseWriter, r *http.Request) {
-	if !s.postedForm(w, r, adminFormTexts("Please open the booking again and retry.")) {
+	if !s.postedForm(w, r, adminFormTexts("admin.again.booking")) {
 		return
 	}
 	b, ok := s.adminTarget(w, r)
@@ -152,7 +152,8 @@ func (s *Server) adminAttend(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		http.Redirect(w, r, s.Links.AdminPath(b.ID)+"?done=attendance", http.StatusSeeOther)
 	case a.Status < 500:
-		s.errorPage(w, r, a.Status, "The attendance was not recorded", sentence(a.Msg))
+		l := s.bookingAdminLang(b)
+		s.errorPage(w, r, l, a.Status, l.T("admin.error.attendance"), adminProblem(l, a, err))
 	default:
 		s.adminUnavailable(w, r)
 	}
@@ -192,8 +193,7 @@ func (s *Server) adminTarget(w http.ResponseWriter, r *http.Request) (booking.Bo
 	case err == nil:
 		return b, true
 	case errors.Is(err, appointments.ErrNotFound):
-		s.errorPage(w, r, http.StatusNotFound, "There is no such booking",
-			"No booking has this id. The list of bookings is at /admin/.")
+		s.errorKey(w, r, s.adminLang(), http.StatusNotFound, "admin.error.no_booking")
 	default:
 		s.classified(r.Context(), err) // logs the cause
 		s.adminUnavailable(w, r)
@@ -210,23 +210,25 @@ func (s *Server) adminBookingData(b booking.Booking) adminBookingPage {
 		name = b.TherapistID
 	}
 	loc := zoneOf(th)
+	l := s.bookingAdminLang(b)
 	p := adminBookingPage{
+		pageLang: pageLang{l},
 		Practice: s.Config.Practice.Name,
 		ID:       b.ID, Therapist: name, Session: s.sessionName(b.Type),
-		When: jobs.FormatWhen(b.Start, b.End, loc),
+		When: l.When(b.Start, b.End, loc),
 		Name: b.Name, Email: b.Email, Notes: b.Notes,
 		Status: string(b.Status), Flag: b.Flag, Seq: b.Seq,
 		Created:       b.CreatedAt.In(loc).Format(timestampLayout),
 		Updated:       b.UpdatedAt.In(loc).Format(timestampLayout),
 		Live:          b.Status.Live(),
-		PreferredName: b.PreferredName, Attendance: jobs.AttendanceLabel(b.Attendance), LateCancel: b.LateCancel,
+		PreferredName: b.PreferredName, Attendance: attendanceLabel(l, b.Attendance), LateCancel: b.LateCancel,
 		DayURL: "/admin/?date=" + calendar.DateOf(b.Start.In(loc)).String(),
 		Style:  assetURL("admin.css"),
 	}
 	if z, err := calendar.LoadZone(b.TimeZone); err == nil {
-		p.TimeZone = calendar.ZoneName(z, b.Start)
+		p.TimeZone = l.Zone(z, b.Start)
 		if z.String() != loc.String() {
-			p.ClientWhen = jobs.FormatWhen(b.Start, b.End, z)
+			p.ClientWhen = l.When(b.Start, b.End, z)
 		}
 	}
 	// The client may no longer cancel online; the practice still can.
@@ -243,12 +245,15 @@ func (s *Server) addSeries(r *http.Request, p *adminBookingPage, b booking.Booki
 	}
 	th, _ := s.Config.Therapist(b.TherapistID)
 	loc := zoneOf(th)
-	p.Recurrence = fmt.Sprintf("%s, %s, %d sessions", jobs.Every(sr.EveryWeeks), sr.First.In(loc).Format("Mondays at 15:04"), sr.Count)
+	l := p.L
+	at := sr.First.In(loc)
+	p.Recurrence = l.T("admin.booking.recurrence", "Every", everyIn(l, sr.EveryWeeks),
+		"Weekdays", l.T(fmt.Sprintf("page.weekdays.%d", at.Weekday())), "Time", l.Time(at), "Count", sr.Count)
 	for _, t := range sr.Skipped {
-		p.Skipped = append(p.Skipped, t.In(loc).Format("2 January 2006"))
+		p.Skipped = append(p.Skipped, l.Layout(t.In(loc), "admin.format.day"))
 	}
 	for _, o := range occ {
-		p.Series = append(p.Series, seriesLine{When: jobs.FormatWhen(o.Start, o.End, loc), Status: string(o.Status),
+		p.Series = append(p.Series, seriesLine{When: l.When(o.Start, o.End, loc), Status: string(o.Status),
 			URL: s.Links.AdminPath(o.ID), Current: o.ID == b.ID})
 	}
 	return nil

@@ -15,9 +15,6 @@ type practiceChangeRequest struct {
 	Message string `json:"message"`
 }
 
-// adminMovedNotice follows the redirect after a move (?done=moved).
-const adminMovedNotice = "The booking has moved. The client is sent an update that moves it in their calendar, and the therapist a notice."
-
 // moveChoice is one free time on the admin page's move form.
 type moveChoice struct{ Value, Label string }
 
@@ -77,7 +74,7 @@ func (s *Server) adminAPIChange(w http.ResponseWriter, r *http.Request) (booking
 // practice moves the booking to a free time, late or not, with its
 // optional message to the client.
 func (s *Server) adminReschedule(w http.ResponseWriter, r *http.Request) {
-	if !s.postedForm(w, r, adminFormTexts("Please open the booking again and retry.")) {
+	if !s.postedForm(w, r, adminFormTexts("admin.again.booking")) {
 		return
 	}
 	b, ok := s.adminTarget(w, r)
@@ -86,28 +83,28 @@ func (s *Server) adminReschedule(w http.ResponseWriter, r *http.Request) {
 	}
 	start, err := parseStart("start", r.PostForm.Get("start"))
 	if err == nil {
-		b, err = s.Appointments.MoveByPractice(r.Context(), b, start, r.PostForm.Get("message"))
+		var moved booking.Booking
+		if moved, err = s.Appointments.MoveByPractice(r.Context(), b, start, r.PostForm.Get("message")); err == nil {
+			b = moved
+		}
 	}
 	if err != nil {
-		s.adminChangeProblem(w, r, err)
+		s.adminChangeProblem(w, r, b, err)
 		return
 	}
 	http.Redirect(w, r, s.Links.AdminPath(b.ID)+"?done=moved", http.StatusSeeOther)
 }
 
-// adminChangeProblem answers a cancel or move from the admin page that
-// did not go through: why, in the classified words, or unavailable.
-func (s *Server) adminChangeProblem(w http.ResponseWriter, r *http.Request, err error) {
+// adminChangeProblem answers a cancel or move of b from the admin page
+// that did not go through: why, or unavailable.
+func (s *Server) adminChangeProblem(w http.ResponseWriter, r *http.Request, b booking.Booking, err error) {
 	a := s.classified(r.Context(), err) // logs the cause
 	if a.Status >= 500 {
 		s.adminUnavailable(w, r)
 		return
 	}
-	msg := sentence(a.Msg)
-	for _, f := range a.Fields {
-		msg += " " + sentence(f)
-	}
-	s.errorPage(w, r, a.Status, "Nothing was changed", msg+" Please open the booking again and retry.")
+	l := s.bookingAdminLang(b)
+	s.errorPage(w, r, l, a.Status, l.T("admin.error.not_changed"), adminProblem(l, a, err)+" "+l.T("admin.again.booking"))
 }
 
 // addMoveChoices lists the free times b could move to on its admin page.
@@ -119,7 +116,8 @@ func (s *Server) addMoveChoices(r *http.Request, p *adminBookingPage, b booking.
 	th, _ := s.Config.Therapist(b.TherapistID)
 	loc := zoneOf(th)
 	for _, sl := range slots {
-		p.Moves = append(p.Moves, moveChoice{Value: sl.Start.UTC().Format(timeFormat), Label: sl.Start.In(loc).Format("Monday 2 January 2006, 15:04")})
+		at := sl.Start.In(loc)
+		p.Moves = append(p.Moves, moveChoice{Value: sl.Start.UTC().Format(timeFormat), Label: p.L.T("admin.format.when", "Date", p.L.Date(at), "Time", p.L.Time(at))})
 	}
 	p.MoveAction = s.Links.AdminPath(b.ID) + "/reschedule"
 	p.MaxMessage = appointments.MaxMessage

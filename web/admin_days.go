@@ -8,17 +8,16 @@ import (
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
-	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/locale"
 )
 
 // adminDaysShown is how many days the list shows: a week from the chosen
 // date. Paging moves by a week, so no day is on two pages.
 const adminDaysShown = 7
 
-const dayLayout = "Monday 2 January 2006"
-
 // adminDaysPage is the data of templates/pages/admin_days.html.
 type adminDaysPage struct {
+	pageLang
 	Practice         string
 	Date, Prev, Next string // YYYY-MM-DD: this page, the week before, the week after
 	Range            string // "Tuesday 1 December 2026 – Monday 7 December 2026"
@@ -54,21 +53,22 @@ type adminRow struct {
 // adminDays answers GET /admin/: every booking of every therapist, any
 // status, over the days from ?date= (today by default).
 func (s *Server) adminDays(w http.ResponseWriter, r *http.Request) {
+	l := s.adminLang()
 	from, ok := s.adminDate(r.URL.Query().Get("date"))
 	if !ok {
-		s.errorPage(w, r, http.StatusBadRequest, "That is not a date",
-			"Please give the date as YYYY-MM-DD, for example /admin/?date=2026-12-01.")
+		s.errorKey(w, r, l, http.StatusBadRequest, "admin.error.date")
 		return
 	}
 	last := from.AddDays(adminDaysShown - 1)
 	p := adminDaysPage{
+		pageLang: pageLang{l},
 		Practice: s.Config.Practice.Name,
 		Date:     from.String(), Prev: from.AddDays(-7).String(), Next: from.AddDays(7).String(),
-		Range: dayLabel(from, dayLayout) + " – " + dayLabel(last, dayLayout),
+		Range: dayLabel(l, from) + " – " + dayLabel(l, last),
 		Style: assetURL("admin.css"),
 	}
 	for _, th := range s.Config.Therapists {
-		days, err := s.therapistDays(r.Context(), th, from)
+		days, err := s.therapistDays(r.Context(), l, th, from)
 		if err != nil {
 			_ = s.unavailable(r.Context(), "admin list", err)
 			s.adminUnavailable(w, r)
@@ -92,7 +92,7 @@ func (s *Server) adminDate(q string) (calendar.Date, bool) {
 // therapistDays lists the therapist's bookings that start on the shown
 // days, each day read in the therapist's zone, with the days of time off
 // and the live bookings on them flagged.
-func (s *Server) therapistDays(ctx context.Context, th config.Therapist, from calendar.Date) (adminTherapistDays, error) {
+func (s *Server) therapistDays(ctx context.Context, l *locale.Localizer, th config.Therapist, from calendar.Date) (adminTherapistDays, error) {
 	loc := zoneOf(th)
 	list, err := s.Store.List(ctx, th.ID, from.Midnight(loc), from.AddDays(adminDaysShown).Midnight(loc))
 	if err != nil {
@@ -102,10 +102,10 @@ func (s *Server) therapistDays(ctx context.Context, th config.Therapist, from ca
 	if err != nil {
 		return adminTherapistDays{}, err
 	}
-	out := adminTherapistDays{Name: th.Name, Zone: calendar.ZoneName(loc, from.Midnight(loc)), Days: make([]adminDay, adminDaysShown)}
+	out := adminTherapistDays{Name: th.Name, Zone: l.Zone(loc, from.Midnight(loc)), Days: make([]adminDay, adminDaysShown)}
 	for i := range out.Days {
 		d := from.AddDays(i)
-		out.Days[i].Label = dayLabel(d, dayLayout)
+		out.Days[i].Label = dayLabel(l, d)
 		out.Days[i].Off = off(d.Midnight(loc), d.AddDays(1).Midnight(loc))
 	}
 	for _, b := range list {
@@ -113,21 +113,33 @@ func (s *Server) therapistDays(ctx context.Context, th config.Therapist, from ca
 		if i < 0 || i >= adminDaysShown {
 			continue // List's bounds keep every start inside; this guards the index only
 		}
-		row := s.adminRow(b, loc)
+		row := s.adminRow(l, b, loc)
 		row.OnTimeOff = b.Status.Live() && off(b.Start, b.End)
 		out.Days[i].Bookings = append(out.Days[i].Bookings, row)
 	}
 	return out, nil
 }
 
-func (s *Server) adminRow(b booking.Booking, loc *time.Location) adminRow {
+func (s *Server) adminRow(l *locale.Localizer, b booking.Booking, loc *time.Location) adminRow {
 	start, end := b.Start.In(loc), b.End.In(loc)
 	return adminRow{
 		URL:  s.Links.AdminPath(b.ID),
-		Time: start.Format("15:04") + "–" + end.Format("15:04"), Session: s.sessionName(b.Type),
+		Time: l.Time(start) + "–" + l.Time(end), Session: s.sessionName(b.Type),
 		Client: b.Name, Status: string(b.Status), Flag: b.Flag,
-		Attendance: jobs.AttendanceLabel(b.Attendance), LateCancel: b.LateCancel,
+		Attendance: attendanceLabel(l, b.Attendance), LateCancel: b.LateCancel,
 	}
+}
+
+// attendanceLabel is what was recorded, in l ("attended", "no-show"; ""
+// none).
+func attendanceLabel(l *locale.Localizer, a booking.Attendance) string {
+	switch a {
+	case booking.Attended:
+		return l.T("admin.attendance.attended")
+	case booking.NoShow:
+		return l.T("admin.attendance.no_show")
+	}
+	return ""
 }
 
 // sessionName is the session type's name, or its id when the type has left
@@ -148,8 +160,9 @@ func zoneOf(th config.Therapist) *time.Location {
 	return time.UTC
 }
 
-func dayLabel(d calendar.Date, layout string) string {
-	return d.Midnight(time.UTC).Format(layout)
+// dayLabel is a date written out in l: "Tuesday 1 December 2026".
+func dayLabel(l *locale.Localizer, d calendar.Date) string {
+	return l.Date(d.Midnight(time.UTC))
 }
 
 // daysBetween counts whole days from a to b, free of any zone's DST.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/links"
+	"github.com/consultd/consultd/locale"
 )
 
 // adminLinksPath is the page of booking links and calendar feeds; the form
@@ -18,13 +20,14 @@ import (
 const adminLinksPath = "/admin/links"
 
 // againLinks ends the message of a form that could not be taken.
-const againLinks = "Please open the links page again and retry: " + adminLinksPath
+const againLinks = "admin.again.links"
 
 // defaultInviteDays is how long a link lasts unless the practice says.
 const defaultInviteDays = 30
 
 // adminLinksPage is the data of templates/pages/admin_links.html.
 type adminLinksPage struct {
+	pageLang
 	Practice, Notice, Problem string
 	Types                     []adminTypeChoice
 	Form                      inviteForm
@@ -51,17 +54,11 @@ type inviteForm struct {
 	Types       []string
 }
 
-// linkLabels name each field in a message that starts with a verb.
-var linkLabels = map[string]string{
-	"email": "The client's email address", "type": "The session type", "days": "The number of days",
-}
-
 // adminLinks answers GET /admin/links.
 func (s *Server) adminLinks(w http.ResponseWriter, r *http.Request) {
-	p := adminLinksPage{Form: inviteForm{Days: strconv.Itoa(defaultInviteDays)}}
+	p := adminLinksPage{pageLang: pageLang{s.adminLang()}, Form: inviteForm{Days: strconv.Itoa(defaultInviteDays)}}
 	if th, ok := s.Config.Therapist(r.URL.Query().Get("rotated")); ok {
-		p.Notice = "The calendar address of " + th.Name + " is new and the old one no longer works. " +
-			"Subscribe to the new one in the calendar app."
+		p.Notice = p.L.T("admin.links.rotated", "Therapist", th.Name)
 	}
 	s.renderLinks(w, r, http.StatusOK, p)
 }
@@ -69,16 +66,16 @@ func (s *Server) adminLinks(w http.ResponseWriter, r *http.Request) {
 // adminMakeLink answers POST /admin/links: a signed booking link for one
 // client, shown to be copied into an email. Nothing is stored.
 func (s *Server) adminMakeLink(w http.ResponseWriter, r *http.Request) {
-	if !s.postedForm(w, r, adminFormTexts(againLinks)) {
+	if !s.postedForm(w, r, adminFormTexts(againLinks, "Path", adminLinksPath)) {
 		return
 	}
-	p := adminLinksPage{Form: inviteForm{
+	p := adminLinksPage{pageLang: pageLang{s.adminLang()}, Form: inviteForm{
 		Email: strings.TrimSpace(r.PostForm.Get("email")), Days: strings.TrimSpace(r.PostForm.Get("days")),
 		Types: r.PostForm["type"],
 	}}
-	inv, days, fields := s.checkInviteForm(p.Form)
+	inv, days, fields := s.checkInviteForm(p.L, p.Form)
 	if len(fields) > 0 {
-		p.Errors, p.Problem = fields, "No link was made: please check what is marked below."
+		p.Errors, p.Problem = fields, p.L.T("admin.links.check_marked")
 		s.renderLinks(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}
@@ -86,24 +83,25 @@ func (s *Server) adminMakeLink(w http.ResponseWriter, r *http.Request) {
 	link, err := s.Links.Invite(inv, expires)
 	if err != nil {
 		s.Logger.ErrorContext(r.Context(), "booking link not made", "err", err)
-		s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong",
-			"The link could not be made. "+againLinks)
+		s.errorPage(w, r, p.L, http.StatusInternalServerError, p.L.T("page.error.internal.title"),
+			p.L.T("admin.links.not_made")+" "+p.L.T(againLinks, "Path", adminLinksPath))
 		return
 	}
 	s.Logger.InfoContext(r.Context(), "booking link made in the admin area", "types", inv.Types, "days", days)
-	p.Link, p.Expires = link, expires.In(s.practiceZone()).Format("Monday 2 January 2006, 15:04 MST")
+	at := expires.In(s.practiceZone())
+	p.Link, p.Expires = link, p.L.T("admin.format.when", "Date", p.L.Date(at), "Time", p.L.Time(at)+" "+at.Format("MST"))
 	s.renderLinks(w, r, http.StatusOK, p)
 }
 
 // checkInviteForm applies the link command's rules (CheckInvite) to the
-// form, with a message per field.
-func (s *Server) checkInviteForm(f inviteForm) (links.Invite, int, map[string]string) {
+// form, with a message per field in l.
+func (s *Server) checkInviteForm(l *locale.Localizer, f inviteForm) (links.Invite, int, map[string]string) {
 	inv := links.Invite{Email: f.Email, Types: f.Types}
 	fields := map[string]string{}
 	appointments.CheckText(fields, "email", f.Email, appointments.MaxEmail, true, false)
 	days, err := strconv.Atoi(f.Days)
 	if err != nil {
-		fields["days"] = "Please give a whole number of days, such as 30."
+		fields["days"] = "not a number"
 	}
 	for _, p := range links.CheckInvite(s.Config, inv, days) {
 		if fields[p.Field] == "" {
@@ -111,24 +109,46 @@ func (s *Server) checkInviteForm(f inviteForm) (links.Invite, int, map[string]st
 		}
 	}
 	for k, msg := range fields {
-		if strings.HasPrefix(msg, "is ") || strings.HasPrefix(msg, "contains ") {
-			msg = linkLabels[k] + " " + msg
-		}
-		fields[k] = sentence(msg)
+		fields[k] = linkFieldMessage(l, k, msg)
 	}
 	return inv, days, fields
+}
+
+// linkFieldMessage says a problem of the link form's field in l, by the
+// kind of check that failed (CheckText, links.CheckInvite).
+func linkFieldMessage(l *locale.Localizer, field, msg string) string {
+	quoted, _ := strconv.QuotedPrefix(msg)
+	value, _ := strconv.Unquote(quoted)
+	switch {
+	case field == "email" && msg == "is required":
+		return l.T("admin.links.email_required")
+	case field == "email" && strings.Contains(msg, "is not a plain email address"):
+		return l.T("admin.links.email_invalid", "Value", value)
+	case field == "email":
+		return fieldMessage(l, "client_email", msg)
+	case field == "type" && strings.HasPrefix(msg, "is missing"):
+		return l.T("admin.links.type_missing")
+	case field == "type":
+		return l.T("admin.links.type_unknown", "Value", value)
+	case field == "days" && msg == "not a number":
+		return l.T("admin.links.days_number")
+	case field == "days":
+		var n int
+		_, _ = fmt.Sscanf(msg, "%d", &n)
+		return l.T("admin.links.days_range", "Days", n, "Max", links.MaxInviteDays)
+	}
+	return sentence(msg)
 }
 
 // adminRotateFeed answers POST /admin/links/feed/{therapist}/rotate: every
 // address of the therapist's feed made so far stops working.
 func (s *Server) adminRotateFeed(w http.ResponseWriter, r *http.Request) {
-	if !s.postedForm(w, r, adminFormTexts(againLinks)) {
+	if !s.postedForm(w, r, adminFormTexts(againLinks, "Path", adminLinksPath)) {
 		return
 	}
 	th, ok := s.Config.Therapist(r.PathValue("therapist"))
 	if !ok {
-		s.errorPage(w, r, http.StatusNotFound, "There is no such therapist",
-			"No therapist in the configuration has this id. The calendar feeds are listed at "+adminLinksPath+".")
+		s.errorKey(w, r, s.adminLang(), http.StatusNotFound, "admin.error.no_therapist", "Path", adminLinksPath)
 		return
 	}
 	if _, err := s.Store.RotateFeed(r.Context(), th.ID); err != nil {
@@ -145,7 +165,7 @@ func (s *Server) adminRotateFeed(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderLinks(w http.ResponseWriter, r *http.Request, status int, p adminLinksPage) {
 	p.Practice, p.Action, p.Style = s.Config.Practice.Name, adminLinksPath, assetURL("admin.css")
 	for _, t := range s.Config.SessionTypes {
-		p.Types = append(p.Types, adminTypeChoice{ID: t.ID, Name: t.Name, Length: minutes(t.Duration),
+		p.Types = append(p.Types, adminTypeChoice{ID: t.ID, Name: t.Name, Length: minutesIn(p.L, t.Duration),
 			Checked: slices.Contains(p.Form.Types, t.ID)})
 	}
 	feeds, err := s.adminFeeds(r.Context())

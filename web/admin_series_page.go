@@ -1,13 +1,14 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/locale"
 )
 
 // adminSeriesPath is the page that books a standing appointment; its form
@@ -16,6 +17,7 @@ const adminSeriesPath = "/admin/series"
 
 // adminSeriesPage is the data of templates/pages/admin_series.html.
 type adminSeriesPage struct {
+	pageLang
 	Practice, Problem   string
 	Conflicts           []string
 	Therapists, Types   []adminChoice
@@ -45,14 +47,15 @@ func (s *Server) adminSeries(w http.ResponseWriter, r *http.Request) {
 // (or without the weeks that are not free, when asked), then the page of
 // its first session opens.
 func (s *Server) adminBookSeries(w http.ResponseWriter, r *http.Request) {
-	if !s.postedForm(w, r, adminFormTexts("Please open the standing appointment page again and retry: "+adminSeriesPath)) {
+	if !s.postedForm(w, r, adminFormTexts("admin.again.series", "Path", adminSeriesPath)) {
 		return
 	}
 	f := r.PostForm
 	form := seriesForm{Therapist: f.Get("therapist"), Type: f.Get("type"), Date: f.Get("date"), Time: f.Get("time"),
 		Every: f.Get("every_weeks"), Count: f.Get("count"), Name: f.Get("name"), Email: f.Get("email"),
 		Timezone: f.Get("timezone"), Skip: f.Get("skip_conflicts") != ""}
-	start, startErr := s.seriesStart(form)
+	l := s.adminLang()
+	start, startErr := s.seriesStart(l, form)
 	every, _ := strconv.Atoi(form.Every)
 	count, _ := strconv.Atoi(form.Count)
 	if startErr != "" {
@@ -67,11 +70,9 @@ func (s *Server) adminBookSeries(w http.ResponseWriter, r *http.Request) {
 		a := s.classified(r.Context(), err)
 		switch {
 		case a.Status == http.StatusUnprocessableEntity:
-			s.renderSeriesForm(w, r, a.Status, form, sentences(a.Fields), "Nothing was booked: please check what is marked below.", nil)
+			s.renderSeriesForm(w, r, a.Status, form, seriesFieldMessages(l, a.Fields), l.T("admin.series.check_marked"), nil)
 		case len(a.Conflicts) > 0:
-			s.renderSeriesForm(w, r, a.Status, form, nil,
-				"Nothing was booked: these sessions are not free (taken, time off, or busy in the therapist's calendar). Choose another time, or leave them out.",
-				s.conflictDays(form.Therapist, a.Conflicts))
+			s.renderSeriesForm(w, r, a.Status, form, nil, l.T("admin.series.conflicts"), s.conflictDays(l, form.Therapist, a.Conflicts))
 		default:
 			s.adminUnavailable(w, r)
 		}
@@ -82,25 +83,25 @@ func (s *Server) adminBookSeries(w http.ResponseWriter, r *http.Request) {
 
 // seriesStart reads the first session's date and time in the therapist's
 // zone as an RFC 3339 instant, or says what is wrong.
-func (s *Server) seriesStart(f seriesForm) (string, string) {
+func (s *Server) seriesStart(l *locale.Localizer, f seriesForm) (string, string) {
 	th, ok := s.Config.Therapist(f.Therapist)
 	if !ok {
 		th = s.Config.Therapists[0]
 	}
 	d, err := calendar.ParseDate(f.Date)
 	if err != nil {
-		return "", "Please give the first session's date."
+		return "", l.T("admin.series.date_missing")
 	}
 	t, err := time.Parse("15:04", f.Time)
 	if err != nil {
-		return "", "Please give the time as hours and minutes, such as 13:00."
+		return "", l.T("admin.series.time_format")
 	}
 	local := time.Date(d.Year, d.Month, d.Day, t.Hour(), t.Minute(), 0, 0, th.Location())
 	return local.UTC().Format(time.RFC3339), ""
 }
 
 // conflictDays writes the conflicting starts in the therapist's zone.
-func (s *Server) conflictDays(therapistID string, starts []string) []string {
+func (s *Server) conflictDays(l *locale.Localizer, therapistID string, starts []string) []string {
 	th, ok := s.Config.Therapist(therapistID)
 	if !ok {
 		th = s.Config.Therapists[0]
@@ -108,14 +109,17 @@ func (s *Server) conflictDays(therapistID string, starts []string) []string {
 	out := make([]string, 0, len(starts))
 	for _, v := range starts {
 		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			out = append(out, t.In(th.Location()).Format("Monday 2 January 2006, 15:04"))
+			at := t.In(th.Location())
+			out = append(out, l.T("admin.format.when", "Date", l.Date(at), "Time", l.Time(at)))
 		}
 	}
 	return out
 }
 
 func (s *Server) renderSeriesForm(w http.ResponseWriter, r *http.Request, status int, form seriesForm, errs map[string]string, problem string, conflicts []string) {
+	l := s.adminLang()
 	p := adminSeriesPage{
+		pageLang: pageLang{l},
 		Practice: s.Config.Practice.Name, Problem: problem, Conflicts: conflicts, Form: form, Errors: errs,
 		Action: adminSeriesPath, CSRF: s.csrfToken(w, r), Style: assetURL("admin.css"),
 	}
@@ -123,18 +127,30 @@ func (s *Server) renderSeriesForm(w http.ResponseWriter, r *http.Request, status
 		p.Therapists = append(p.Therapists, adminChoice{th.ID, th.Name, th.ID == form.Therapist || form.Therapist == "" && i == 0})
 	}
 	for i, st := range s.Config.SessionTypes {
-		label := fmt.Sprintf("%s, %d minutes", st.Name, int(st.Duration.Minutes()))
+		label := st.Name + ", " + l.T("page.minutes", "N", int(st.Duration.Minutes()))
 		p.Types = append(p.Types, adminChoice{st.ID, label, st.ID == form.Type || form.Type == "" && i == len(s.Config.SessionTypes)-1})
 	}
-	p.Zones = zoneChoices(s.practiceZone(), form.Timezone, s.Now())
+	p.Zones = zoneChoices(l, s.practiceZone(), form.Timezone, s.Now())
 	s.page(w, r, status, "admin_series", p)
 }
 
-// sentences makes each terse check message read as a sentence.
-func sentences(fields map[string]string) map[string]string {
+// seriesFieldMessages says each field's problem in l: the text checks
+// by their kind and field, the series' own rules in their words.
+func seriesFieldMessages(l *locale.Localizer, fields map[string]string) map[string]string {
 	out := make(map[string]string, len(fields))
 	for k, v := range fields {
-		out[k] = sentence(v)
+		switch {
+		case k == "count":
+			out[k] = l.T("admin.series.count_range")
+		case k == "every_weeks":
+			out[k] = l.T("admin.series.every_range")
+		case k == "therapist" && strings.HasPrefix(v, "is required"):
+			out[k] = l.T("admin.series.therapist_required")
+		case k == "start":
+			out[k] = fieldMessage(l, k, v)
+		default:
+			out[k] = fieldMessage(l, "series_"+k, v)
+		}
 	}
 	return out
 }

@@ -3,9 +3,9 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,16 +13,57 @@ import (
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/locale"
 )
+
+// timeOffChecks tell the kind of a time off refusal by the use cases'
+// words (appointments.checkTimeOff); each has its sentence in the
+// catalog, the date or time given as {{.Value}}.
+var timeOffChecks = []struct {
+	matches func(msg string) bool
+	key     string
+}{
+	{exactly("Please choose a therapist."), "admin.timeoff.err.therapist"},
+	{exactly("Please give the first day off."), "admin.timeoff.err.from_missing"},
+	{containing("is not a date"), "admin.timeoff.err.date"},
+	{containing("is not a time"), "admin.timeoff.err.time"},
+	{exactly("The last day is before the first."), "admin.timeoff.err.before"},
+	{prefix("Time off lasts"), "admin.timeoff.err.too_long"},
+	{prefix("The last day has passed"), "admin.timeoff.err.past_days"},
+	{exactly("The time off ends before it starts."), "admin.timeoff.err.ends_before"},
+	{prefix("That time has passed"), "admin.timeoff.err.past_time"},
+}
+
+func containing(p string) func(string) bool {
+	return func(m string) bool { return strings.Contains(m, p) }
+}
+
+// timeOffFieldMessages says each field's problem in l.
+func timeOffFieldMessages(l *locale.Localizer, fields map[string]string) map[string]string {
+	out := make(map[string]string, len(fields))
+	for k, msg := range fields {
+		out[k] = msg
+		quoted, _ := strconv.QuotedPrefix(msg)
+		value, _ := strconv.Unquote(quoted)
+		for _, c := range timeOffChecks {
+			if c.matches(msg) {
+				out[k] = l.T(c.key, "Value", value, "Max", appointments.MaxTimeOffDays)
+				break
+			}
+		}
+	}
+	return out
+}
 
 // adminTimeOffPath is the time-off page; the form to add one posts to it.
 const adminTimeOffPath = "/admin/timeoff"
 
 // againTimeOff ends the message of a form that could not be taken.
-const againTimeOff = "Please open the time off page again and retry: " + adminTimeOffPath
+const againTimeOff = "admin.again.timeoff"
 
 // adminTimeOffPage is the data of templates/pages/admin_timeoff.html.
 type adminTimeOffPage struct {
+	pageLang
 	Practice, Notice, Problem string
 	Therapists                []adminTimeOffTherapist
 	Form                      timeOffForm
@@ -75,22 +116,22 @@ func (s *Server) adminTimeOff(w http.ResponseWriter, r *http.Request) {
 // a day, are closed to new bookings at once; bookings already made in
 // them stay, and the page lists them for review.
 func (s *Server) adminAddTimeOff(w http.ResponseWriter, r *http.Request) {
-	if !s.postedForm(w, r, adminFormTexts(againTimeOff)) {
+	if !s.postedForm(w, r, adminFormTexts(againTimeOff, "Path", adminTimeOffPath)) {
 		return
 	}
+	l := s.adminLang()
 	pf := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
 	f := timeOffForm{Therapist: r.PostForm.Get("therapist"), From: pf("from"), To: pf("to"), FromTime: pf("from_time"), ToTime: pf("to_time")}
 	off, id, err := s.Appointments.AddTimeOff(r.Context(), f.request())
 	var bad *appointments.InvalidError
 	switch {
 	case errors.As(err, &bad):
-		s.renderTimeOff(w, r, http.StatusUnprocessableEntity, timeOffState{form: f, errors: bad.Fields,
-			problem: "Nothing was saved: please check what is marked below."})
+		s.renderTimeOff(w, r, http.StatusUnprocessableEntity, timeOffState{form: f, errors: timeOffFieldMessages(l, bad.Fields),
+			problem: l.T("admin.timeoff.check_marked")})
 		return
 	case errors.Is(err, appointments.ErrTimeOffFull):
-		s.renderTimeOff(w, r, http.StatusUnprocessableEntity, timeOffState{form: f, problem: fmt.Sprintf(
-			"Nothing was saved: %s has %d entries of time off, the most there can be. Please remove past ones first.",
-			off.Therapist.Name, booking.MaxTimeOffEntries)})
+		s.renderTimeOff(w, r, http.StatusUnprocessableEntity, timeOffState{form: f, problem: l.T("admin.timeoff.full",
+			"Therapist", off.Therapist.Name, "Max", booking.MaxTimeOffEntries)})
 		return
 	case err != nil:
 		s.classified(r.Context(), err)
@@ -103,13 +144,12 @@ func (s *Server) adminAddTimeOff(w http.ResponseWriter, r *http.Request) {
 // adminRemoveTimeOff answers POST /admin/timeoff/{therapist}/{id}/remove.
 // An entry already gone (removed in another tab) ends the same way.
 func (s *Server) adminRemoveTimeOff(w http.ResponseWriter, r *http.Request) {
-	if !s.postedForm(w, r, adminFormTexts(againTimeOff)) {
+	if !s.postedForm(w, r, adminFormTexts(againTimeOff, "Path", adminTimeOffPath)) {
 		return
 	}
 	th, ok := s.Config.Therapist(r.PathValue("therapist"))
 	if !ok {
-		s.errorPage(w, r, http.StatusNotFound, "There is no such therapist",
-			"No therapist in the configuration has this id. The time off is listed at "+adminTimeOffPath+".")
+		s.errorKey(w, r, s.adminLang(), http.StatusNotFound, "admin.error.no_therapist_timeoff", "Path", adminTimeOffPath)
 		return
 	}
 	id := r.PathValue("id")
@@ -123,12 +163,14 @@ func (s *Server) adminRemoveTimeOff(w http.ResponseWriter, r *http.Request) {
 
 // renderTimeOff lists every therapist's time off with a fresh CSRF token.
 func (s *Server) renderTimeOff(w http.ResponseWriter, r *http.Request, status int, st timeOffState) {
+	l := s.adminLang()
 	p := adminTimeOffPage{
+		pageLang: pageLang{l},
 		Practice: s.Config.Practice.Name, Form: st.form, Errors: st.errors, Problem: st.problem,
 		Action: adminTimeOffPath, Style: assetURL("admin.css"),
 	}
 	for _, th := range s.Config.Therapists {
-		t, err := s.therapistTimeOff(r.Context(), th)
+		t, err := s.therapistTimeOff(r.Context(), l, th)
 		if err != nil {
 			_ = s.unavailable(r.Context(), "admin time off", err)
 			s.adminUnavailable(w, r)
@@ -137,19 +179,19 @@ func (s *Server) renderTimeOff(w http.ResponseWriter, r *http.Request, status in
 		t.Chosen = th.ID == st.form.Therapist
 		p.Therapists = append(p.Therapists, t)
 	}
-	p.Notice = timeOffNotice(p.Therapists, st.added, st.removed)
+	p.Notice = timeOffNotice(l, p.Therapists, st.added, st.removed)
 	p.CSRF = s.csrfToken(w, r)
 	s.page(w, r, status, "admin_timeoff", p)
 }
 
 // timeOffNotice confirms a change after its redirect, but only what is
 // true now: an entry said to be added exists, one said to be removed does not.
-func timeOffNotice(therapists []adminTimeOffTherapist, added, removed string) string {
+func timeOffNotice(l *locale.Localizer, therapists []adminTimeOffTherapist, added, removed string) string {
 	removedGone := removed != ""
 	for _, t := range therapists {
 		for _, e := range t.Entries {
 			if added != "" && e.ID == added {
-				msg := "The time off is saved: clients cannot book " + e.Days + "."
+				msg := l.T("admin.timeoff.saved", "Days", e.Days)
 				if e.Warning != "" {
 					msg += " " + e.Warning
 				}
@@ -159,21 +201,21 @@ func timeOffNotice(therapists []adminTimeOffTherapist, added, removed string) st
 		}
 	}
 	if removedGone {
-		return "The time off is removed: clients can book those days again, unless other time off covers them."
+		return l.T("admin.timeoff.removed")
 	}
 	return ""
 }
 
 // therapistTimeOff lists the configuration's time off, then the entries
 // added here, each with the bookings still to come in it.
-func (s *Server) therapistTimeOff(ctx context.Context, th config.Therapist) (adminTimeOffTherapist, error) {
-	out := adminTimeOffTherapist{ID: th.ID, Name: th.Name, Zone: calendar.ZoneName(zoneOf(th), s.Now())}
+func (s *Server) therapistTimeOff(ctx context.Context, l *locale.Localizer, th config.Therapist) (adminTimeOffTherapist, error) {
+	out := adminTimeOffTherapist{ID: th.ID, Name: th.Name, Zone: l.Zone(zoneOf(th), s.Now())}
 	for _, off := range configuredTimeOff(th) {
-		e, err := s.timeOffEntry(ctx, off)
+		e, err := s.timeOffEntry(ctx, l, off)
 		if err != nil {
 			return out, err
 		}
-		e.Source = "from the configuration file"
+		e.Source = l.T("admin.timeoff.from_config")
 		out.Entries = append(out.Entries, e)
 	}
 	added, err := s.Store.TimeOff(ctx, th.ID)
@@ -181,11 +223,11 @@ func (s *Server) therapistTimeOff(ctx context.Context, th config.Therapist) (adm
 		return out, err
 	}
 	for _, a := range added {
-		e, err := s.timeOffEntry(ctx, addedTimeOff(th, a))
+		e, err := s.timeOffEntry(ctx, l, addedTimeOff(th, a))
 		if err != nil {
 			return out, err
 		}
-		e.ID, e.Source = a.ID, "added on "+a.Added.In(zoneOf(th)).Format("2 January 2006")
+		e.ID, e.Source = a.ID, l.T("admin.timeoff.added_on", "Day", l.Layout(a.Added.In(zoneOf(th)), "admin.format.day"))
 		e.Remove = adminTimeOffPath + "/" + url.PathEscape(th.ID) + "/" + a.ID + "/remove"
 		out.Entries = append(out.Entries, e)
 	}
@@ -216,24 +258,20 @@ func addedTimeOff(th config.Therapist, e booking.TimeOffEntry) appointments.Time
 
 // timeOffEntry describes the time off and finds the live bookings still
 // to come in it.
-func (s *Server) timeOffEntry(ctx context.Context, off appointments.TimeOff) (adminTimeOffEntry, error) {
+func (s *Server) timeOffEntry(ctx context.Context, l *locale.Localizer, off appointments.TimeOff) (adminTimeOffEntry, error) {
 	loc := zoneOf(off.Therapist)
-	e := adminTimeOffEntry{Days: timeOffLabel(off, loc)}
+	e := adminTimeOffEntry{Days: timeOffLabel(l, off, loc)}
 	list, err := s.Appointments.TimeOffBookings(ctx, off)
 	if err != nil {
 		return e, err
 	}
 	for _, b := range list {
-		row := s.adminRow(b, loc)
-		row.Time = b.Start.In(loc).Format("Mon 2 Jan ") + row.Time
+		row := s.adminRow(l, b, loc)
+		row.Time = l.Layout(b.Start.In(loc), "admin.format.short_day") + " " + row.Time
 		e.Bookings = append(e.Bookings, row)
 	}
-	switch n := len(e.Bookings); n {
-	case 0:
-	case 1:
-		e.Warning = "1 booking falls in this time off: review it."
-	default:
-		e.Warning = fmt.Sprintf("%d bookings fall in this time off: review them.", n)
+	if n := len(e.Bookings); n > 0 {
+		e.Warning = plural(l, "admin.timeoff.warning", n)
 	}
 	return e, nil
 }
@@ -241,15 +279,15 @@ func (s *Server) timeOffEntry(ctx context.Context, off appointments.TimeOff) (ad
 // timeOffLabel writes whole days as "Thursday 24 December 2026 – Saturday
 // 26 December 2026" and part of a day as "Tuesday 5 January 2027,
 // 13:00–17:00", with a day at each end when it runs over several.
-func timeOffLabel(off appointments.TimeOff, loc *time.Location) string {
-	from, to := dayLabel(off.Days.From, dayLayout), dayLabel(off.Days.To, dayLayout)
+func timeOffLabel(l *locale.Localizer, off appointments.TimeOff, loc *time.Location) string {
+	from, to := dayLabel(l, off.Days.From), dayLabel(l, off.Days.To)
 	switch {
 	case !off.PartDay && off.Days.To == off.Days.From:
 		return from
 	case !off.PartDay:
 		return from + " – " + to
 	}
-	start, end := off.Span.Start.In(loc).Format("15:04"), off.Span.End.In(loc).Format("15:04")
+	start, end := l.Time(off.Span.Start.In(loc)), l.Time(off.Span.End.In(loc))
 	if off.Span.End.Equal(off.Days.To.AddDays(1).Midnight(loc)) {
 		end = "24:00"
 	}

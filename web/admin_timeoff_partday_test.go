@@ -65,7 +65,7 @@ func TestAdminPartDayTimeOff(t *testing.T) {
 		t.Fatalf("add = %d:\n%s", p.status, p.body)
 	}
 	p = a.adminDo(t, "GET", p.header.Get("Location"), rightCredentials, nil)
-	contains(t, p, "The time off is saved: clients cannot book "+dayLabel(day, dayLayout)+", 13:00–17:00.",
+	contains(t, p, "The time off is saved: clients cannot book "+dayLabel(english(t), day)+", 13:00–17:00.",
 		"1 booking falls in this time off: review it.", `href="/admin/bookings/`+inside.ID+`"`)
 
 	nowMorning, nowAfter := afternoon(t, day, a.slotsOn(t, day))

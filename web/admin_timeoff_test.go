@@ -276,7 +276,7 @@ func TestAdminDaysFlagTimeOff(t *testing.T) {
 	}
 	p = a.adminDo(t, "GET", "/admin/?date="+off.String(), rightCredentials, nil)
 	headings := dayHeadingRe.FindAllStringSubmatch(p.body, -1)
-	if len(headings) != 7 || headings[0][1] != dayLabel(off, dayLayout) || headings[6][1] != dayLabel(off.AddDays(6), dayLayout) {
+	if len(headings) != 7 || headings[0][1] != dayLabel(english(t), off) || headings[6][1] != dayLabel(english(t), off.AddDays(6)) {
 		t.Fatalf("days listed: %v, want the 7 from %s", headings, off)
 	}
 	for i, h := range headings {

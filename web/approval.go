@@ -9,7 +9,6 @@ import (
 	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
-	"github.com/consultd/consultd/jobs"
 )
 
 // maxReply bounds the message a therapist may send with a decline.
@@ -69,6 +68,7 @@ func replyText(msg string) (string, error) {
 // approvalPage is the data of templates/pages/approval.html: initials,
 // type and time only.
 type approvalPage struct {
+	pageLang
 	Practice, Client, Session, When, Status string
 	Decline                                 bool
 	Done, Message                           string
@@ -90,7 +90,7 @@ func (s *Server) approvalForm(w http.ResponseWriter, r *http.Request, decline bo
 	if b.Status == booking.StatusPending {
 		p.Action, p.CSRF = r.URL.Path, s.csrfToken(w, r)
 	} else {
-		p.Message = "This request has already been answered: nothing more to do here."
+		p.Message = p.L.T("admin.approval.already")
 	}
 	s.page(w, r, http.StatusOK, "approval", p)
 }
@@ -101,7 +101,7 @@ func (s *Server) postApprove(w http.ResponseWriter, r *http.Request) { s.approva
 func (s *Server) postDecline(w http.ResponseWriter, r *http.Request) { s.approvalPost(w, r, true) }
 
 func (s *Server) approvalPost(w http.ResponseWriter, r *http.Request, decline bool) {
-	if !s.postedForm(w, r, adminFormTexts("Please open the link in the email again.")) {
+	if !s.postedForm(w, r, adminFormTexts("admin.again.link_email")) {
 		return
 	}
 	b, ok := s.approvalTarget(w, r, decline)
@@ -109,29 +109,32 @@ func (s *Server) approvalPost(w http.ResponseWriter, r *http.Request, decline bo
 		return
 	}
 	var err error
-	var done string
+	done := "admin.approval.approved"
+	asked := b
 	if decline {
 		var msg string
 		if msg, err = replyText(r.PostFormValue("message")); err == nil {
 			b, err = s.Appointments.Decline(r.Context(), b.ID, msg)
 		}
-		done = "The request is declined: the time is free again and the client is told."
+		done = "admin.approval.declined"
 	} else {
 		b, err = s.Appointments.Approve(r.Context(), b.ID)
-		done = "The request is approved: the client is sent the confirmation with the calendar invite."
+	}
+	if b.ID == "" {
+		b = asked // the answer carries no booking: show the one asked about
 	}
 	p := s.approvalData(b, decline)
 	switch {
 	case errors.Is(err, appointments.ErrAnswered):
-		p.Message = "This request had already been answered the other way: nothing was changed or sent."
+		p.Message = p.L.T("admin.notice.answered")
 		s.page(w, r, http.StatusConflict, "approval", p)
 		return
 	case err != nil:
 		a := s.classified(r.Context(), err)
-		s.errorPage(w, r, a.Status, "The request could not be answered", sentence(a.Msg))
+		s.errorPage(w, r, p.L, a.Status, p.L.T("admin.error.not_answered"), adminProblem(p.L, a, err))
 		return
 	}
-	p.Done = done
+	p.Done = p.L.T(done)
 	s.page(w, r, http.StatusOK, "approval", p)
 }
 
@@ -154,16 +157,17 @@ func (s *Server) approvalTarget(w http.ResponseWriter, r *http.Request, decline 
 			return b, false
 		}
 	}
-	s.errorPage(w, r, http.StatusForbidden, "This link has expired or is not valid",
-		"This link has expired or is not valid. Unanswered requests are released when their link expires; the bookings are listed in the admin area.")
+	s.errorKey(w, r, s.adminLang(), http.StatusForbidden, "admin.error.approval_invalid")
 	return booking.Booking{}, false
 }
 
 func (s *Server) approvalData(b booking.Booking, decline bool) approvalPage {
 	th, _ := s.Config.Therapist(b.TherapistID)
+	l := s.bookingAdminLang(b)
 	return approvalPage{
+		pageLang: pageLang{l},
 		Practice: s.Config.Practice.Name, Client: calendar.Initials(b.Name), Session: s.sessionName(b.Type),
-		When: jobs.FormatWhen(b.Start, b.End, zoneOf(th)), Status: string(b.Status), Decline: decline,
+		When: l.When(b.Start, b.End, zoneOf(th)), Status: string(b.Status), Decline: decline,
 		AdminURL: s.Links.AdminPath(b.ID),
 	}
 }
@@ -174,7 +178,7 @@ func (s *Server) adminApprove(w http.ResponseWriter, r *http.Request) { s.adminD
 func (s *Server) adminDecline(w http.ResponseWriter, r *http.Request) { s.adminDecide(w, r, true) }
 
 func (s *Server) adminDecide(w http.ResponseWriter, r *http.Request, decline bool) {
-	if !s.postedForm(w, r, adminFormTexts("Please open the booking again and retry.")) {
+	if !s.postedForm(w, r, adminFormTexts("admin.again.booking")) {
 		return
 	}
 	b, ok := s.adminTarget(w, r)

@@ -12,8 +12,8 @@ import (
 	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
-	"github.com/consultd/consultd/jobs"
 	"github.com/consultd/consultd/links"
+	"github.com/consultd/consultd/locale"
 )
 
 // windowDays is how many days the booking page lists at once; later days
@@ -34,7 +34,10 @@ func (f bookForm) request() appointments.Request {
 
 // bookPage is the data of templates/pages/book.html.
 type bookPage struct {
-	Practice string
+	pageLang
+	// Languages is the language switch (none with one language offered).
+	Languages []languageChoice
+	Practice  string
 	// About, Contact and Emergency are the practice's own words (config
 	// practice.*); Emergency is never empty.
 	About, Contact, Emergency string
@@ -110,7 +113,9 @@ func (s *Server) showBook(w http.ResponseWriter, r *http.Request, inv *links.Inv
 	if inv != nil {
 		form.Email = inv.Email
 	}
-	s.renderBook(w, r, http.StatusOK, bookState{invite: inv, token: r.PathValue("token"), form: form, from: q.Get("from")})
+	asked, _ := s.askedLang(r)
+	s.renderBook(w, r, http.StatusOK, bookState{invite: inv, token: r.PathValue("token"), form: form, from: q.Get("from"),
+		l: s.visitorLang(r), asked: asked})
 }
 
 // bookState is everything a rendering of the booking page depends on.
@@ -121,6 +126,10 @@ type bookState struct {
 	from    string
 	errors  map[string]string
 	problem string
+	// l is the page's language; asked is set when the visitor chose it
+	// (the switch, the form), so the page's own links keep it.
+	l     *locale.Localizer
+	asked string
 }
 
 // renderBook lists the free slots and renders the page with a fresh CSRF
@@ -128,15 +137,13 @@ type bookState struct {
 func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, st bookState) {
 	if len(s.allowedTypes(st.invite)) == 0 {
 		// Every type is invite_only: the public page has nothing to offer.
-		s.errorPage(w, r, status, "Booking is by invitation",
-			"Sessions with "+s.Config.Practice.Name+" are booked from the link the practice sends you. "+
-				"If you would like an appointment, please contact the practice.")
+		s.errorKey(w, r, st.l, status, "page.error.invitation_only", "Practice", s.Config.Practice.Name)
 		return
 	}
 	p, err := s.bookPageData(r.Context(), st)
 	if err != nil {
 		s.Logger.ErrorContext(r.Context(), "booking page: free slots", "err", err)
-		s.bookUnavailable(w, r)
+		s.bookUnavailable(w, r, st.l)
 		return
 	}
 	p.CSRF = s.csrfToken(w, r)
@@ -150,25 +157,37 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 		session = types[i]
 	}
 	st.form.Type = session.ID
+	l := st.l
 	loc := s.Config.Therapists[0].Location()
 	from, to, earlier, later := s.window(st.from)
 	pr := s.Config.Practice
 	p := bookPage{
+		pageLang: pageLang{l},
 		Practice: pr.Name, About: pr.About, Contact: pr.Contact, Emergency: pr.Emergency,
-		Policy: s.Config.Cancellation.Policy, LateRule: lateRule(s.Config.Cancellation),
-		Zone: calendar.ZoneName(loc, s.Now()), Zones: zoneChoices(loc, st.form.Timezone, s.Now()),
+		Policy: s.policyIn(l), LateRule: lateRule(l, s.Config.Cancellation),
+		Zone: l.Zone(loc, s.Now()), Zones: zoneChoices(l, loc, st.form.Timezone, s.Now()),
 		From: from.String(), Form: st.form, Errors: st.errors, Problem: st.problem,
 		Invite: st.token, Script: assetURL("book.js"), Style: assetURL("book.css"),
 	}
+	if pr.Emergency == config.DefaultEmergency {
+		p.Emergency = l.T("page.book.emergency_default")
+	}
 	if st.invite.Standing() {
-		p.Standing = fmt.Sprintf("%s, %d sessions", strings.ToLower(jobs.Every(st.invite.EveryWeeks)), st.invite.Count)
+		p.Standing = l.T(fmt.Sprintf("page.book.standing_rule.%d", min(max(st.invite.EveryWeeks, 1), 2)), "Count", st.invite.Count)
 	}
 	base := s.pagePath(st.token)
+	// link is a URL of this page; it keeps a language the visitor chose.
+	link := func(q url.Values) string {
+		if st.asked != "" {
+			q.Set("lang", st.asked)
+		}
+		return base + "?" + q.Encode()
+	}
 	for _, t := range types {
-		c := typeChoice{ID: t.ID, Name: t.Name, Length: minutes(t.Duration), Current: t.ID == session.ID,
-			URL:    base + "?" + url.Values{"type": {t.ID}}.Encode(),
-			Format: sessionFormat(t), Price: t.Price, Description: t.Description}
-		c.Summary = strings.Join(slices.DeleteFunc([]string{c.Length, strings.ToLower(c.Format[:1]) + c.Format[1:], c.Price},
+		c := typeChoice{ID: t.ID, Name: t.Name, Length: minutesIn(l, t.Duration), Current: t.ID == session.ID,
+			URL:    link(url.Values{"type": {t.ID}}),
+			Format: sessionFormat(l, t), Price: t.Price, Description: t.Description}
+		c.Summary = strings.Join(slices.DeleteFunc([]string{c.Length, lowerFirst(c.Format), c.Price},
 			func(s string) bool { return s == "" }), ", ")
 		if c.Current {
 			p.Session = c
@@ -176,39 +195,44 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 		p.Types = append(p.Types, c)
 	}
 	if earlier != "" {
-		p.Earlier = base + "?" + url.Values{"type": {session.ID}, "from": {earlier}}.Encode()
+		p.Earlier = link(url.Values{"type": {session.ID}, "from": {earlier}})
 	}
 	if later != "" {
-		p.Later = base + "?" + url.Values{"type": {session.ID}, "from": {later}}.Encode()
+		p.Later = link(url.Values{"type": {session.ID}, "from": {later}})
 	}
+	keep := url.Values{"type": {session.ID}}
+	if st.from != "" {
+		keep.Set("from", st.from)
+	}
+	p.Languages = s.languageChoices(l, base, keep)
 	slots, err := s.Appointments.FreeSlots(ctx, appointments.SlotsRequest{Type: session.ID, From: from.String(), To: to.String(),
 		Invited: st.invite != nil})
 	if err != nil {
 		return p, err
 	}
-	p.Days = groupByDay(slots, loc, st.form.Start)
-	p.Chosen = chosenLabel(p.Days)
+	p.Days = groupByDay(l, slots, loc, st.form.Start)
+	p.Chosen = chosenLabel(l, p.Days)
 	return p, nil
 }
 
 // sessionFormat says how a session of the type happens: by video, or in
 // person at its location.
-func sessionFormat(t config.SessionType) string {
+func sessionFormat(l *locale.Localizer, t config.SessionType) string {
 	switch {
 	case t.Video:
-		return "By video"
+		return l.T("page.format.video")
 	case t.Location != "":
-		return "In person at " + t.Location
+		return l.T("page.format.in_person_at", "Location", t.Location)
 	}
-	return "In person"
+	return l.T("page.format.in_person")
 }
 
 // chosenLabel is the checked time, as its day and time are labelled.
-func chosenLabel(days []slotDay) string {
+func chosenLabel(l *locale.Localizer, days []slotDay) string {
 	for _, d := range days {
 		for _, sl := range d.Slots {
 			if sl.Checked {
-				return d.Label + " at " + sl.Label
+				return l.T("page.book.chosen", "Day", d.Label, "Time", sl.Label)
 			}
 		}
 	}
@@ -266,9 +290,9 @@ func (s *Server) window(fromParam string) (from, to calendar.Date, earlier, late
 }
 
 // groupByDay labels each free start in loc and groups the starts by local
-// date. Two therapists free at one time give one choice: booking picks
-// whoever is free.
-func groupByDay(slots []calendar.Slot, loc *time.Location, checked string) []slotDay {
+// date, in l. Two therapists free at one time give one choice: booking
+// picks whoever is free.
+func groupByDay(l *locale.Localizer, slots []calendar.Slot, loc *time.Location, checked string) []slotDay {
 	var days []slotDay
 	seen := map[time.Time]bool{}
 	for _, sl := range slots {
@@ -279,38 +303,24 @@ func groupByDay(slots []calendar.Slot, loc *time.Location, checked string) []slo
 		local := sl.Start.In(loc)
 		date := local.Format(time.DateOnly)
 		if len(days) == 0 || days[len(days)-1].Date != date {
-			days = append(days, slotDay{Date: date, Label: local.Format("Monday 2 January")})
+			days = append(days, slotDay{Date: date, Label: dayIn(l, local)})
 		}
 		value := sl.Start.UTC().Format(time.RFC3339)
 		day := &days[len(days)-1]
 		day.Slots = append(day.Slots, slotChoice{
-			ID: fmt.Sprintf("slot-%d", len(seen)), Value: value, Label: local.Format("15:04"), Checked: value == checked,
+			ID: fmt.Sprintf("slot-%d", len(seen)), Value: value, Label: l.Time(local), Checked: value == checked,
 		})
 		day.Open = day.Open || value == checked
 	}
 	anyOpen := false
 	for i := range days {
-		days[i].Count = countTimes(len(days[i].Slots))
+		days[i].Count = plural(l, "page.book.count", len(days[i].Slots))
 		anyOpen = anyOpen || days[i].Open
 	}
 	if len(days) > 0 && !anyOpen {
 		days[0].Open = true
 	}
 	return days
-}
-
-func countTimes(n int) string {
-	if n == 1 {
-		return "1 time"
-	}
-	return fmt.Sprintf("%d times", n)
-}
-
-func minutes(d time.Duration) string {
-	if d%time.Hour == 0 && d >= 2*time.Hour {
-		return fmt.Sprintf("%d hours", d/time.Hour)
-	}
-	return fmt.Sprintf("%d minutes", int(d.Minutes()))
 }
 
 // assetURL is a static file's URL with the version that lets browsers keep

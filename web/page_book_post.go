@@ -2,16 +2,13 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
-	"github.com/consultd/consultd/jobs"
 )
 
 // postBook answers POST /book, the booking form. It books exactly as the
@@ -29,8 +26,12 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
 	if !s.postedForm(w, r, s.bookFormTexts()) {
 		return
 	}
-	st := bookState{form: formValues(r.PostForm), from: r.PostForm.Get("from"), token: r.PostForm.Get("invite")}
+	st := bookState{form: formValues(r.PostForm), from: r.PostForm.Get("from"), token: r.PostForm.Get("invite"), l: s.visitorLang(r)}
+	st.asked, _ = s.askedLang(r)
 	req := st.form.request()
+	// The page's language, which the form carries (or any other it
+	// names: refused, naming the field), else the browser's.
+	req.Language, req.AcceptLanguage = r.PostForm.Get("language"), r.Header.Get("Accept-Language")
 	if st.token != "" {
 		inv, err := s.Links.VerifyInvite(st.token)
 		if err != nil {
@@ -57,29 +58,30 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
 // what the client can fix, a page for what they cannot.
 func (s *Server) formProblem(w http.ResponseWriter, r *http.Request, st bookState, err error) {
 	a := s.classified(r.Context(), err)
+	l := st.l
 	switch {
+	case errors.Is(err, appointments.ErrInviteOnly):
+		st.errors = map[string]string{"type": l.T("page.field.invite_only")}
+		st.problem = l.T("page.book.check_marked")
 	case a.Status == http.StatusUnprocessableEntity:
-		st.errors = fieldMessages(a.Fields)
-		st.problem = "Nothing was booked yet: please check what is marked below."
+		st.errors = fieldMessages(l, a.Fields)
+		st.problem = l.T("page.book.check_marked")
 	case errors.As(err, new(*appointments.CapError)):
-		st.problem = fmt.Sprintf("You already have %d upcoming appointments with us, so nothing more was booked. "+
-			"You can move or cancel them from the links in your emails, or contact the practice.", s.Config.Intake.MaxLivePerEmail)
+		st.problem = l.T("page.book.capped", "Count", s.Config.Intake.MaxLivePerEmail)
 	case errors.Is(err, appointments.ErrNotFree):
 		st.form.Start = ""
-		st.problem = "That time is no longer available. Nothing was booked for you: please choose another time."
+		st.problem = l.T("page.book.not_free")
 	case a.Status == http.StatusConflict:
 		st.form.Start = ""
-		st.problem = "Someone has just booked that time. Nothing was booked for you: please choose another time."
+		st.problem = l.T("page.book.taken")
 	case a.Outcome == outcomeUnknown:
-		s.errorPage(w, r, a.Status, "We could not confirm your booking",
-			"Something went wrong while we held your time. If it went through, a confirmation email reaches you within a few minutes. "+
-				"If none comes, please book again: sending the form again never books twice. "+s.Links.Book())
+		s.errorKey(w, r, l, a.Status, "page.error.uncertain", "BookURL", s.Links.Book())
 		return
 	case a.Status == http.StatusServiceUnavailable:
-		s.bookUnavailable(w, r)
+		s.bookUnavailable(w, r, l)
 		return
 	default:
-		s.internalErrorPage(w, r)
+		s.internalErrorPage(w, r, l)
 		return
 	}
 	s.renderBook(w, r, a.Status, st)
@@ -92,59 +94,25 @@ func formValues(f url.Values) bookForm {
 	}
 }
 
-// fieldLabels name each field in a message shown next to it.
-var fieldLabels = map[string]string{
-	"name": "Your name", "email": "The email address", "notes": "The note", "start": "The time",
-	"type": "The session type", "timezone": "The time zone", "preferred_name": "The name you go by",
-	"reason": "The reason",
-}
-
-// requiredMessages replace "is required", which reads coldly on a form.
-var requiredMessages = map[string]string{
-	"name": "Please enter your name.", "email": "Please enter your email address.",
-	"start": "Please choose a time.", "type": "Please choose a kind of session.",
-}
-
-// fieldMessages turns validate's terse messages ("is required") into
-// sentences. Messages that are already sentences (why a start cannot be
-// booked) are kept, with a capital letter.
-func fieldMessages(fields map[string]string) map[string]string {
-	out := make(map[string]string, len(fields))
-	for k, msg := range fields {
-		switch {
-		case msg == "":
-			out[k] = ""
-		case msg == "is required" && requiredMessages[k] != "":
-			out[k] = requiredMessages[k]
-		case strings.HasPrefix(msg, "is ") || strings.HasPrefix(msg, "contains "):
-			label := fieldLabels[k]
-			if label == "" {
-				label = "This"
-			}
-			out[k] = label + " " + msg + "."
-		default:
-			out[k] = strings.ToUpper(msg[:1]) + msg[1:] + "."
-		}
-	}
-	return out
-}
-
 // bookedPage is the data of templates/pages/booked.html.
 type bookedPage struct {
+	pageLang
 	Practice, Therapist, Session, When, Email, ManageURL, BookURL string
 	// Standing says, for a standing appointment, how many sessions follow.
 	Standing string
 }
 
 // bookedPage shows the time in the zone the client chose (the therapist's
-// when none), the way the invite will.
+// when none) and in the booking's language, the way the invite will.
 func (s *Server) bookedPage(b booking.Booking) bookedPage {
 	th, _ := s.Config.Therapist(b.TherapistID)
 	st, _ := s.Config.SessionType(b.Type)
 	loc := calendar.ZoneOr(b.TimeZone, th.Location())
+	l := s.clientLang(b.Language)
 	return bookedPage{
+		pageLang: pageLang{l},
 		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
-		When: jobs.FormatWhen(b.Start, b.End, loc), Email: b.Email,
+		When: l.When(b.Start, b.End, loc), Email: b.Email,
 		ManageURL: s.Links.Manage(b.ID), BookURL: s.Links.Book(),
 	}
 }
@@ -160,11 +128,12 @@ func (s *Server) bookStanding(w http.ResponseWriter, r *http.Request, st bookSta
 	sr, occ, err := s.Appointments.CreateSeries(r.Context(), appointments.SeriesRequest{
 		Type: v.Type, Start: v.Start.Format(time.RFC3339), Name: v.Name, Email: v.Email, Timezone: v.Timezone, Notes: v.Notes,
 		Therapist: s.Config.Therapists[0].ID, EveryWeeks: st.invite.EveryWeeks, Count: st.invite.Count,
+		Language: v.Language,
 	})
 	var conflicts *appointments.ConflictError
 	if errors.As(err, &conflicts) {
 		st.form.Start = ""
-		st.problem = "Some of those weeks are not free at that time, so nothing was booked: please choose another time."
+		st.problem = st.l.T("page.book.series_conflicts")
 		s.renderBook(w, r, http.StatusConflict, st)
 		return
 	}
@@ -174,6 +143,7 @@ func (s *Server) bookStanding(w http.ResponseWriter, r *http.Request, st bookSta
 	}
 	p := s.bookedPage(occ[0])
 	p.ManageURL = s.Links.Manage(sr.ID)
-	p.Standing = fmt.Sprintf("%d sessions, the last on %s", len(occ), occ[len(occ)-1].Start.In(calendar.ZoneOr(v.Timezone, s.Config.Therapists[0].Location())).Format("Monday 2 January 2006"))
+	last := occ[len(occ)-1].Start.In(calendar.ZoneOr(v.Timezone, s.Config.Therapists[0].Location()))
+	p.Standing = p.L.T("page.booked.standing_count", "Count", len(occ), "Last", p.L.Date(last))
 	s.page(w, r, http.StatusCreated, "booked", p)
 }

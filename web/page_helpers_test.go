@@ -21,6 +21,7 @@ import (
 	"github.com/consultd/consultd/internal/testredis"
 	"github.com/consultd/consultd/jobs"
 	"github.com/consultd/consultd/links"
+	"github.com/consultd/consultd/locale"
 	"github.com/consultd/consultd/templates"
 )
 
@@ -38,6 +39,8 @@ type pageEnv struct {
 	signer *links.Signer
 	links  *links.Links
 	queue  appointments.Queue
+	// languages are the catalogs of cfg.Languages.
+	languages appointments.Languages
 }
 
 func startPageEnv(t *testing.T) *pageEnv {
@@ -64,7 +67,7 @@ func startPageEnvWith(t *testing.T, change func(*config.Config)) *pageEnv {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	pages, err := templates.Load("")
+	pages, err := templates.Load("", cfg.Languages...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +76,8 @@ func startPageEnvWith(t *testing.T, change func(*config.Config)) *pageEnv {
 	signer := links.NewSigner([]byte(pageTestSecret), time.Now)
 	l := links.New(cfg, signer, time.Now)
 	store := booking.NewStore(rdb, time.Now)
-	e := &pageEnv{redis: rs, store: store, cfg: cfg, signer: signer, links: l, queue: jobs.NewEnqueuer(queue, inspector, cfg, time.Now)}
+	e := &pageEnv{redis: rs, store: store, cfg: cfg, signer: signer, links: l, queue: jobs.NewEnqueuer(queue, inspector, cfg, time.Now),
+		languages: pages.Catalogs()}
 	srv := New(Deps{
 		Config: cfg, Store: store,
 		Appointments: e.rules(cfg, time.Now, e.queue),
@@ -92,7 +96,7 @@ func startPageEnvWith(t *testing.T, change func(*config.Config)) *pageEnv {
 // rules are the use cases of cfg at the clock now, on the env's store.
 func (e *pageEnv) rules(cfg *config.Config, now func() time.Time, queue appointments.Queue) *appointments.Service {
 	return appointments.New(appointments.Deps{
-		Config: cfg, Store: e.store, Busy: e.store, Queue: queue, Now: now,
+		Config: cfg, Store: e.store, Busy: e.store, Queue: queue, Now: now, Languages: e.languages,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 }
@@ -177,4 +181,15 @@ func contains(t *testing.T, p page, wants ...string) {
 			t.Errorf("page (%d) lacks %q", p.status, w)
 		}
 	}
+}
+
+// english is the default catalog's localizer, for tests of what the pages
+// write in English.
+func english(t testing.TB) *locale.Localizer {
+	t.Helper()
+	pages, err := templates.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pages.Catalogs().For("en")
 }

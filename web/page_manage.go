@@ -9,11 +9,12 @@ import (
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
-	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/locale"
 )
 
 // managePage is the data of templates/pages/manage.html.
 type managePage struct {
+	pageLang
 	Practice, Therapist, Session, When, Zone string
 	Notice, Problem                          string
 	Cancelled, Locked                        bool
@@ -86,7 +87,8 @@ func (s *Server) postManageCancel(w http.ResponseWriter, r *http.Request) {
 	if m.series != nil {
 		var err error
 		if b, err = s.occurrenceOf(m, r.PostForm.Get("occurrence")); err != nil {
-			s.renderSeriesManage(w, r, http.StatusConflict, m, "", sentence(s.classified(r.Context(), err).Msg))
+			_, problem := s.pageProblem(r.Context(), m.lang(s), err)
+			s.renderSeriesManage(w, r, http.StatusConflict, m, "", problem)
 			return
 		}
 	}
@@ -95,7 +97,7 @@ func (s *Server) postManageCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.Appointments.Cancel(r.Context(), b, f.reason)
-	if f.problem = reasonProblem(err); f.problem != "" {
+	if f.problem = reasonProblem(s.clientLang(b.Language), err); f.problem != "" {
 		s.confirmCancel(w, r, http.StatusUnprocessableEntity, b, f)
 		return
 	}
@@ -103,11 +105,11 @@ func (s *Server) postManageCancel(w http.ResponseWriter, r *http.Request) {
 		s.manageProblem(w, r, b, err)
 		return
 	}
-	notice := "Your appointment is cancelled. A cancellation is on its way to your email and removes it from your calendar."
+	notice := "page.manage.cancelled_notice"
 	if m.series != nil {
-		notice = "The session is cancelled. A cancellation is on its way to your email and removes it from your calendar."
+		notice = "page.manage.session_cancelled_notice"
 	}
-	s.renderManage(w, r, http.StatusOK, c, manageView{notice: notice})
+	s.renderManage(w, r, http.StatusOK, c, manageView{notice: s.clientLang(c.Language).T(notice)})
 }
 
 // postManageReschedule answers the move form of the manage page.
@@ -120,14 +122,16 @@ func (s *Server) postManageReschedule(w http.ResponseWriter, r *http.Request) {
 	if m.series != nil {
 		var err error
 		if b, err = s.occurrenceOf(m, r.PostForm.Get("occurrence")); err != nil {
-			s.renderSeriesManage(w, r, http.StatusConflict, m, "", sentence(s.classified(r.Context(), err).Msg))
+			_, problem := s.pageProblem(r.Context(), m.lang(s), err)
+			s.renderSeriesManage(w, r, http.StatusConflict, m, "", problem)
 			return
 		}
 	}
+	l := s.clientLang(b.Language)
 	from := r.PostForm.Get("from")
 	start, err := time.Parse(time.RFC3339, r.PostForm.Get("start"))
 	if err != nil {
-		s.renderManage(w, r, http.StatusUnprocessableEntity, b, manageView{problem: "Please choose a new time.", from: from})
+		s.renderManage(w, r, http.StatusUnprocessableEntity, b, manageView{problem: l.T("page.manage.choose_first"), from: from})
 		return
 	}
 	moved, err := s.Appointments.Move(r.Context(), b, start.UTC())
@@ -135,7 +139,7 @@ func (s *Server) postManageReschedule(w http.ResponseWriter, r *http.Request) {
 		s.manageProblem(w, r, b, err)
 		return
 	}
-	s.renderManage(w, r, http.StatusOK, moved, manageView{notice: "Your appointment has moved. An update is on its way to your email and moves it in your calendar."})
+	s.renderManage(w, r, http.StatusOK, moved, manageView{notice: l.T("page.manage.moved_notice")})
 }
 
 // manageTarget resolves the link or answers with a clear page.
@@ -144,16 +148,25 @@ func (s *Server) manageTarget(w http.ResponseWriter, r *http.Request) (managed, 
 	if err == nil {
 		return m, true
 	}
+	l := s.visitorLang(r)
 	switch a := s.classified(r.Context(), err); a.Status {
 	case http.StatusForbidden:
-		s.errorPage(w, r, http.StatusForbidden, "This link has expired or is not valid",
-			"This link has expired or is not valid. Please use the link in your most recent email from the practice, or book again at "+s.Links.Book())
+		s.errorKey(w, r, l, http.StatusForbidden, "page.error.manage_invalid", "BookURL", s.Links.Book())
 	case http.StatusNotFound:
-		s.errorPage(w, r, http.StatusNotFound, "This appointment no longer exists", "You can book a new time at "+s.Links.Book())
+		s.errorKey(w, r, l, http.StatusNotFound, "page.error.gone", "BookURL", s.Links.Book())
 	default:
-		s.bookUnavailable(w, r)
+		s.bookUnavailable(w, r, l)
 	}
 	return m, false
+}
+
+// lang is the language of the client's pages: the series' or the
+// booking's.
+func (m managed) lang(s *Server) *locale.Localizer {
+	if m.series != nil {
+		return s.clientLang(m.series.Language)
+	}
+	return s.clientLang(m.booking.Language)
 }
 
 // manageForm is manageTarget for a posted form, with its CSRF check.
@@ -166,14 +179,11 @@ func (s *Server) manageForm(w http.ResponseWriter, r *http.Request) (managed, bo
 
 // manageProblem re-renders the page with what went wrong.
 func (s *Server) manageProblem(w http.ResponseWriter, r *http.Request, b booking.Booking, err error) {
-	a := s.classified(r.Context(), err)
+	l := s.clientLang(b.Language)
+	a, msg := s.pageProblem(r.Context(), l, err)
 	if a.Status >= 500 {
-		s.bookUnavailable(w, r)
+		s.bookUnavailable(w, r, l)
 		return
-	}
-	msg := a.Msg
-	if start := a.Fields["start"]; start != "" {
-		msg = "That time cannot be booked: " + start + "."
 	}
 	s.renderManage(w, r, a.Status, b, manageView{problem: msg, from: r.PostForm.Get("from")})
 }
@@ -183,7 +193,7 @@ func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int
 	data, err := s.managePageData(r.Context(), b, action, v.from)
 	if err != nil {
 		_ = s.unavailable(r.Context(), "manage page", err)
-		s.bookUnavailable(w, r)
+		s.bookUnavailable(w, r, data.L)
 		return
 	}
 	data.Notice, data.Problem = v.notice, v.problem
@@ -198,11 +208,13 @@ func (s *Server) managePageData(ctx context.Context, b booking.Booking, action, 
 	th, _ := s.Config.Therapist(b.TherapistID)
 	st, _ := s.Config.SessionType(b.Type)
 	loc := calendar.ZoneOr(b.TimeZone, th.Location())
+	l := s.clientLang(b.Language)
 	p := managePage{
+		pageLang: pageLang{l},
 		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
-		When: jobs.FormatWhen(b.Start, b.End, loc), Zone: calendar.ZoneName(loc, b.Start),
+		When: l.When(b.Start, b.End, loc), Zone: l.Zone(loc, b.Start),
 		Cancelled: b.Status == booking.StatusCancelled, Locked: s.Appointments.LockedByPolicy(b),
-		Rule: s.bookingPolicy(b, loc), Policy: s.Config.Cancellation.Policy,
+		Rule: s.bookingPolicy(l, b, loc), Policy: s.policyIn(l),
 		Contact: s.Config.Practice.Contact, Email: s.practiceEmail(),
 		BookURL: s.Links.Book(), Style: assetURL("book.css"), Action: action,
 	}
@@ -225,9 +237,9 @@ func (s *Server) managePageData(ctx context.Context, b booking.Booking, action, 
 	if err != nil {
 		return p, err
 	}
-	p.Days = groupByDay(week.Slots, loc, "")
+	p.Days = groupByDay(l, week.Slots, loc, "")
 	p.From = week.From.String()
-	p.Week = "from " + dayLabel(week.From, "Monday 2 January") + " to " + dayLabel(week.To, "Monday 2 January")
+	p.Week = l.T("page.manage.week", "From", dayIn(l, week.From.Midnight(time.UTC)), "To", dayIn(l, week.To.Midnight(time.UTC)))
 	if week.Earlier != "" {
 		p.Earlier = link("from", week.Earlier)
 	}

@@ -9,13 +9,14 @@ import (
 	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
-	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/locale"
 )
 
 // cancelPage is the data of templates/pages/manage_cancel.html: the step
 // that asks once more before a client's cancel, with an optional reason
 // for the therapist.
 type cancelPage struct {
+	pageLang
 	Practice, Heading, When, Session string
 	// Rule is the part of the late-cancel policy that applies now.
 	Rule, Policy string
@@ -47,12 +48,13 @@ func (s *Server) confirmCancel(w http.ResponseWriter, r *http.Request, status in
 	th, _ := s.Config.Therapist(b.TherapistID)
 	st, _ := s.Config.SessionType(b.Type)
 	loc := calendar.ZoneOr(b.TimeZone, th.Location())
-	p := s.cancelPage(w, r, f)
-	p.Heading, p.Button = "Cancel this appointment?", "Yes, cancel my appointment"
-	p.When, p.Session = jobs.FormatWhen(b.Start, b.End, loc), sessionWith(st.Name, th.Name)
-	p.Rule = s.bookingPolicy(b, loc)
+	l := s.clientLang(b.Language)
+	p := s.cancelPage(w, r, l, f)
+	p.Heading, p.Button = l.T("page.cancel.heading"), l.T("page.cancel.button")
+	p.When, p.Session = l.When(b.Start, b.End, loc), sessionWith(l, st.Name, th.Name)
+	p.Rule = s.bookingPolicy(l, b, loc)
 	if b.Series != "" {
-		p.Heading, p.Button = "Cancel this session?", "Yes, cancel this session"
+		p.Heading, p.Button = l.T("page.cancel.session_heading"), l.T("page.cancel.session_button")
 		p.Occurrence = b.Start.UTC().Format(time.RFC3339)
 		p.KeepURL += "?occurrence=" + url.QueryEscape(p.Occurrence)
 	}
@@ -64,35 +66,37 @@ func (s *Server) confirmCancel(w http.ResponseWriter, r *http.Request, status in
 func (s *Server) confirmSeriesCancel(w http.ResponseWriter, r *http.Request, status int, m managed, f cancelForm) {
 	th, _ := s.Config.Therapist(m.series.TherapistID)
 	st, _ := s.Config.SessionType(m.series.Type)
-	p := s.cancelPage(w, r, f)
-	p.Heading, p.Button, p.All = "Cancel every session still to come?", "Yes, cancel all remaining sessions", true
-	p.Session = sessionWith(st.Name, th.Name)
+	l := m.lang(s)
+	p := s.cancelPage(w, r, l, f)
+	p.Heading, p.Button, p.All = l.T("page.cancel.series_heading"), l.T("page.cancel.series_button"), true
+	p.Session = sessionWith(l, st.Name, th.Name)
 	s.page(w, r, status, "manage_cancel", p)
 }
 
-func (s *Server) cancelPage(w http.ResponseWriter, r *http.Request, f cancelForm) cancelPage {
+func (s *Server) cancelPage(w http.ResponseWriter, r *http.Request, l *locale.Localizer, f cancelForm) cancelPage {
 	action := "/m/" + r.PathValue("token")
 	return cancelPage{
-		Practice: s.Config.Practice.Name, Policy: s.Config.Cancellation.Policy, CSRF: s.csrfToken(w, r),
+		pageLang: pageLang{l},
+		Practice: s.Config.Practice.Name, Policy: s.policyIn(l), CSRF: s.csrfToken(w, r),
 		Action: action + "/cancel", KeepURL: action, Reason: f.reason, ReasonError: f.problem,
 		MaxReason: appointments.MaxReason, Style: assetURL("book.css"),
 	}
 }
 
-// sessionWith is "Psychotherapy session with Dr. Ada Rivers".
-func sessionWith(session, therapist string) string {
+// sessionWith is "Psychotherapy session with Dr. Ada Rivers", in l.
+func sessionWith(l *locale.Localizer, session, therapist string) string {
 	if therapist == "" {
 		return session
 	}
-	return session + " with " + therapist
+	return session + " " + l.T("page.with", "Therapist", therapist)
 }
 
-// reasonProblem is, when err refuses the reason itself, its message for
-// the client to fix ("" otherwise).
-func reasonProblem(err error) string {
+// reasonProblem is, when err refuses the reason itself, its message in l
+// for the client to fix ("" otherwise).
+func reasonProblem(l *locale.Localizer, err error) string {
 	var invalid *appointments.InvalidError
 	if !errors.As(err, &invalid) || invalid.Fields["reason"] == "" {
 		return ""
 	}
-	return fieldMessages(map[string]string{"reason": invalid.Fields["reason"]})["reason"]
+	return fieldMessage(l, "reason", invalid.Fields["reason"])
 }

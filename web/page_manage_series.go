@@ -1,17 +1,27 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/calendar"
-	"github.com/consultd/consultd/jobs"
+	"github.com/consultd/consultd/locale"
 )
+
+// recurrence says how a series repeats at the practice's clock, in l:
+// "Every week, Mondays at 14:00 (Eastern Time)".
+func recurrence(l *locale.Localizer, everyWeeks int, first time.Time, practice *time.Location) string {
+	at := first.In(practice)
+	return l.T("page.series.recurrence", "Every", everyIn(l, everyWeeks),
+		"Weekdays", l.T(fmt.Sprintf("page.weekdays.%d", at.Weekday())), "Time", l.Time(at), "Zone", l.Zone(practice, first))
+}
 
 // seriesManagePage is the data of templates/pages/manage_series.html.
 type seriesManagePage struct {
+	pageLang
 	Practice, Therapist, Session, Zone, Recurrence string
 	Notice, Problem                                string
 	Occurrences                                    []occurrenceRow
@@ -34,24 +44,25 @@ func (s *Server) renderSeriesManage(w http.ResponseWriter, r *http.Request, stat
 	th, _ := s.Config.Therapist(sr.TherapistID)
 	st, _ := s.Config.SessionType(sr.Type)
 	loc := calendar.ZoneOr(sr.TimeZone, th.Location())
-	every := jobs.Every(sr.EveryWeeks)
+	l := m.lang(s)
 	p := seriesManagePage{
-		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name, Zone: calendar.ZoneName(loc, sr.First),
+		pageLang: pageLang{l},
+		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name, Zone: l.Zone(loc, sr.First),
 		// The series keeps the practice's clock: say its time in its zone.
-		Recurrence: every + ", " + sr.First.In(th.Location()).Format("Mondays at 15:04") + " (" + calendar.ZoneName(th.Location(), sr.First) + ")",
-		Notice:     notice, Problem: problem, Policy: s.Config.Cancellation.Policy, BookURL: s.Links.Book(),
+		Recurrence: recurrence(l, sr.EveryWeeks, sr.First, th.Location()),
+		Notice:     notice, Problem: problem, Policy: s.policyIn(l), BookURL: s.Links.Book(),
 		Action: "/m/" + r.PathValue("token"), Style: assetURL("book.css"),
 	}
 	p.CancelURL = p.Action + "?cancel=all"
 	p.Contact, p.Email = s.Config.Practice.Contact, s.practiceEmail()
 	now := s.Now()
 	for _, b := range m.occ {
-		row := occurrenceRow{When: jobs.FormatWhen(b.Start, b.End, loc), Value: b.Start.UTC().Format(time.RFC3339), State: "booked"}
+		row := occurrenceRow{When: l.When(b.Start, b.End, loc), Value: b.Start.UTC().Format(time.RFC3339), State: l.T("page.series.booked")}
 		switch {
 		case b.Status == booking.StatusCancelled:
-			row.State, row.Cancelled = "cancelled", true
+			row.State, row.Cancelled = l.T("page.series.cancelled"), true
 		case !b.Start.After(now):
-			row.State = "past"
+			row.State = l.T("page.series.past")
 		case s.Appointments.LockedByPolicy(b):
 			p.Locked, p.AnyLeft = true, true
 		default:
@@ -67,25 +78,26 @@ func (s *Server) renderSeriesManage(w http.ResponseWriter, r *http.Request, stat
 // series still to come, with the client's optional reason.
 func (s *Server) postSeriesCancel(w http.ResponseWriter, r *http.Request, m managed, f cancelForm) {
 	ctx := r.Context()
+	l := m.lang(s)
 	_, _, err := s.Appointments.CancelSeries(ctx, m.series.ID, false, f.reason)
-	if f.problem = reasonProblem(err); f.problem != "" {
+	if f.problem = reasonProblem(l, err); f.problem != "" {
 		s.confirmSeriesCancel(w, r, http.StatusUnprocessableEntity, m, f)
 		return
 	}
-	notice := "Every session still to come is cancelled. A cancellation is on its way to your email and removes the series from your calendar."
+	notice := l.T("page.series.cancelled_notice")
 	if err != nil {
-		a := s.classified(ctx, err)
+		a, problem := s.pageProblem(ctx, l, err)
 		if a.Status >= 500 {
-			s.bookUnavailable(w, r)
+			s.bookUnavailable(w, r, l)
 			return
 		}
-		s.renderSeriesManage(w, r, a.Status, m, "", sentence(a.Msg))
+		s.renderSeriesManage(w, r, a.Status, m, "", problem)
 		return
 	}
 	sr, occ, err := s.Appointments.Series(ctx, m.series.ID)
 	if err != nil {
 		s.classified(ctx, err)
-		s.bookUnavailable(w, r)
+		s.bookUnavailable(w, r, l)
 		return
 	}
 	s.renderSeriesManage(w, r, http.StatusOK, managed{series: &sr, occ: occ}, notice, "")
@@ -106,7 +118,8 @@ func (s *Server) occurrenceOf(m managed, start string) (booking.Booking, error) 
 func (s *Server) manageOccurrence(w http.ResponseWriter, r *http.Request, m managed, start string) {
 	b, err := s.occurrenceOf(m, start)
 	if err != nil {
-		s.renderSeriesManage(w, r, http.StatusConflict, m, "", sentence(s.classified(r.Context(), err).Msg))
+		_, problem := s.pageProblem(r.Context(), m.lang(s), err)
+		s.renderSeriesManage(w, r, http.StatusConflict, m, "", problem)
 		return
 	}
 	if r.URL.Query().Get("cancel") != "" {

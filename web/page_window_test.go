@@ -63,7 +63,7 @@ func TestGroupByDayAcrossTheClockChange(t *testing.T) {
 		{TherapistID: "a", Start: at("2026-03-08T04:30:00Z")}, // 23:30 EST on the 7th
 		{TherapistID: "a", Start: at("2026-03-09T13:00:00Z")}, // 09:00 EDT
 	}
-	got := groupByDay(slots, ny, "2026-03-09T13:00:00Z")
+	got := groupByDay(english(t), slots, ny, "2026-03-09T13:00:00Z")
 	want := []slotDay{
 		{Date: "2026-03-07", Label: "Saturday 7 March", Count: "2 times", Slots: []slotChoice{
 			{ID: "slot-1", Value: "2026-03-07T14:00:00Z", Label: "09:00"},
@@ -77,7 +77,7 @@ func TestGroupByDayAcrossTheClockChange(t *testing.T) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
 	// With no time chosen, the first day is the one open.
-	if days := groupByDay(slots, ny, ""); !days[0].Open || days[1].Open {
+	if days := groupByDay(english(t), slots, ny, ""); !days[0].Open || days[1].Open {
 		t.Errorf("open days %v %v, want the first only", days[0].Open, days[1].Open)
 	}
 }
@@ -96,7 +96,7 @@ func TestFieldMessages(t *testing.T) {
 		{"type", "", ""},
 	}
 	for _, tc := range tests {
-		got := fieldMessages(map[string]string{tc.field: tc.in})[tc.field]
+		got := fieldMessages(english(t), map[string]string{tc.field: tc.in})[tc.field]
 		if got != tc.want {
 			t.Errorf("%s %q → %q, want %q", tc.field, tc.in, got, tc.want)
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/consultd/consultd/appointments"
 	"github.com/consultd/consultd/calendar"
+	"github.com/consultd/consultd/locale"
 )
 
 // commonZones are offered by the zone picker, west to east; the
@@ -30,9 +32,9 @@ type zoneChoice struct {
 	Selected           bool
 }
 
-// zoneChoices is the picker's list: the common zones, the therapist's, and
-// the one the form came back with, selected.
-func zoneChoices(therapist *time.Location, chosen string, at time.Time) []zoneChoice {
+// zoneChoices is the picker's list, named in l: the common zones, the
+// therapist's, and the one the form came back with, selected.
+func zoneChoices(l *locale.Localizer, therapist *time.Location, chosen string, at time.Time) []zoneChoice {
 	zones := slices.Clone(commonZones)
 	// Only a real zone joins the list; a bad one is reported by validate.
 	if !knownZone(chosen) {
@@ -47,16 +49,16 @@ func zoneChoices(therapist *time.Location, chosen string, at time.Time) []zoneCh
 	for i, z := range zones {
 		loc, _ := calendar.LoadZone(z)
 		out[i] = zoneChoice{Value: z, Selected: z == chosen}
-		out[i].Name, out[i].Label = zoneLabel(loc, at)
+		out[i].Name, out[i].Label = zoneLabel(l, loc, at)
 	}
 	return out
 }
 
-// zoneLabel is a zone's name and its label in a list of zones: the name,
-// with the place the zone is known by when the name does not say it
+// zoneLabel is a zone's name in l and its label in a list of zones: the
+// name, with the place the zone is known by when the name does not say it
 // ("Central European Time (Paris)", but "Kathmandu time").
-func zoneLabel(loc *time.Location, at time.Time) (name, label string) {
-	name = calendar.ZoneName(loc, at)
+func zoneLabel(l *locale.Localizer, loc *time.Location, at time.Time) (name, label string) {
+	name = l.Zone(loc, at)
 	if city := calendar.ZoneCity(loc); city != "" && !strings.Contains(name, city) {
 		return name, name + " (" + city + ")"
 	}
@@ -72,17 +74,30 @@ func knownZone(name string) bool {
 	return err == nil
 }
 
-// apiZone answers GET /api/zone?id=<tz ID> with the zone's name for
-// people: the booking page asks it for a visitor's zone it does not list,
-// so the page names that zone as the emails will.
+// apiZone answers GET /api/zone?id=<tz ID>[&lang=<code>] with the zone's
+// name for people, in the language asked for (the default without one):
+// the booking page asks it for a visitor's zone it does not list, so the
+// page names that zone as the emails will.
 func (s *Server) apiZone(w http.ResponseWriter, r *http.Request) {
-	id := r.URL.Query().Get("id")
+	q := r.URL.Query()
+	id := q.Get("id")
 	if !knownZone(id) {
 		s.writeError(w, r, &apiError{Status: http.StatusUnprocessableEntity, Msg: "unknown time zone",
 			Fields: map[string]string{"id": "is not a known IANA time zone"}})
 		return
 	}
+	c := s.Pages.Catalogs()
+	lang := c.Default()
+	if asked := q.Get("lang"); asked != "" {
+		code, ok := c.Supported(asked)
+		if !ok {
+			s.writeError(w, r, &apiError{Status: http.StatusUnprocessableEntity, Msg: "unsupported language",
+				Fields: map[string]string{"lang": fmt.Sprintf("%q is not offered: use one of %s", asked, strings.Join(c.Offered(), ", "))}})
+			return
+		}
+		lang = code
+	}
 	loc, _ := calendar.LoadZone(id)
-	name, label := zoneLabel(loc, s.Now())
+	name, label := zoneLabel(c.For(lang), loc, s.Now())
 	writeJSON(w, http.StatusOK, map[string]string{"id": id, "name": name, "label": label})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/consultd/consultd/calendar"
 	"github.com/consultd/consultd/config"
 	"github.com/consultd/consultd/internal/testzone"
+	"github.com/consultd/consultd/templates"
 )
 
 func TestZoneChoices(t *testing.T) {
@@ -32,7 +33,7 @@ func TestZoneChoices(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
-			got := zoneChoices(kathmandu, tc.chosen, zoneTestNow)
+			got := zoneChoices(english(t), kathmandu, tc.chosen, zoneTestNow)
 			if len(got) != len(commonZones)+len(tc.wantExtra) {
 				t.Fatalf("%d zones, want %d", len(got), len(commonZones)+len(tc.wantExtra))
 			}
@@ -64,7 +65,7 @@ func TestZoneChoiceLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	labels := map[string]zoneChoice{}
-	for _, c := range zoneChoices(kathmandu, "America/Argentina/Buenos_Aires", zoneTestNow) {
+	for _, c := range zoneChoices(english(t), kathmandu, "America/Argentina/Buenos_Aires", zoneTestNow) {
 		labels[c.Value] = c
 	}
 	for zone, want := range map[string]zoneChoice{
@@ -94,19 +95,28 @@ func TestZoneChoiceLabels(t *testing.T) {
 }
 
 // TestAPIZone: the booking page asks for the name of a visitor's zone it
-// does not list, and gets it as the emails will say it; a bad ID is a 422
-// naming the id parameter.
+// does not list, and gets it as the emails will say it, in the page's
+// language; a bad ID is a 422 naming the id parameter, a language not
+// offered one naming lang.
 func TestAPIZone(t *testing.T) {
 	cfg, err := config.Load("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	handler := New(Deps{Config: cfg, Now: func() time.Time { return zoneTestNow }}).Handler()
+	cfg.Languages = []string{"en", "es"}
+	pages, err := templates.Load("", cfg.Languages...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	handler := New(Deps{Config: cfg, Pages: pages, Now: func() time.Time { return zoneTestNow }}).Handler()
 	tests := []struct {
 		desc, query       string
 		status            int
 		wantName, wantLbl string
 	}{
+		{"in Spanish", "id=America/Detroit&lang=es", 200, "hora del Este", "hora del Este (Detroit)"},
+		{"a place in Spanish", "id=America/Argentina/Buenos_Aires&lang=es-MX", 200, "hora de Buenos Aires", "hora de Buenos Aires"},
+		{"a language not offered", "id=America/Detroit&lang=fr", 422, "", ""},
 		{"a zone of a shared clock", "id=America/Detroit", 200, "Eastern Time", "Eastern Time (Detroit)"},
 		{"a zone known by its place", "id=America/Argentina/Buenos_Aires", 200, "Buenos Aires time", "Buenos Aires time"},
 		{"an old ID a browser may send", "id=Asia/Calcutta", 200, "India time", "India time (Calcutta)"},
@@ -129,8 +139,8 @@ func TestAPIZone(t *testing.T) {
 			if rec.Code != tc.status || got.Name != tc.wantName || got.Label != tc.wantLbl {
 				t.Errorf("%d %q %q, want %d %q %q", rec.Code, got.Name, got.Label, tc.status, tc.wantName, tc.wantLbl)
 			}
-			if tc.status == 422 && got.Fields["id"] == "" {
-				t.Errorf("the 422 names no field: %+v", got)
+			if tc.status == 422 && got.Fields["id"] == "" && !strings.Contains(got.Fields["lang"], "en, es") {
+				t.Errorf("the 422 names no field, or not the languages offered: %+v", got)
 			}
 		})
 	}

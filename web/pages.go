@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 
+	"github.com/consultd/consultd/locale"
 	"github.com/consultd/consultd/templates"
 )
 
@@ -18,31 +19,46 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, name s
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if lang := pageLanguage(data); lang != "" {
+		w.Header().Set("Content-Language", lang)
+	}
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 }
 
-// errorPage tells a visitor, in plain words, what went wrong and what to do.
-func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
-	s.page(w, r, status, "error", templates.ErrorPage{Title: title, Message: msg})
+// pageLanguage is the language a page's data is written in.
+func pageLanguage(data any) string {
+	switch d := data.(type) {
+	case interface{ lang() *locale.Localizer }:
+		return d.lang().Lang()
+	case templates.ErrorPage:
+		return d.L.Lang()
+	}
+	return ""
 }
 
-// The words of the error pages, kept together so they read alike.
-const (
-	msgBookAgain = "Nothing was booked. Please open the booking page again and choose a time: "
-)
+func (p pageLang) lang() *locale.Localizer { return p.L }
+
+// errorPage tells a visitor, in plain words and in l, what went wrong and
+// what to do.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, l *locale.Localizer, status int, title, msg string) {
+	s.page(w, r, status, "error", templates.ErrorPage{Title: title, Message: msg, L: l})
+}
+
+// errorKey is errorPage with the title and message of the catalog keys
+// key.title and key.message.
+func (s *Server) errorKey(w http.ResponseWriter, r *http.Request, l *locale.Localizer, status int, key string, args ...any) {
+	s.errorPage(w, r, l, status, l.T(key+".title", args...), l.T(key+".message", args...))
+}
 
 func (s *Server) inviteInvalid(w http.ResponseWriter, r *http.Request) {
-	s.errorPage(w, r, http.StatusForbidden, "This link has expired or is not valid",
-		"This booking link has expired or is not valid. You can still book at "+s.Links.Book())
+	s.errorKey(w, r, s.visitorLang(r), http.StatusForbidden, "page.error.invite_invalid", "BookURL", s.Links.Book())
 }
 
-func (s *Server) bookUnavailable(w http.ResponseWriter, r *http.Request) {
-	s.errorPage(w, r, http.StatusServiceUnavailable, "Please try again in a moment",
-		"Booking is unavailable for a moment. Nothing was booked. Please try again in a few minutes: "+s.Links.Book())
+func (s *Server) bookUnavailable(w http.ResponseWriter, r *http.Request, l *locale.Localizer) {
+	s.errorKey(w, r, l, http.StatusServiceUnavailable, "page.error.unavailable", "BookURL", s.Links.Book())
 }
 
-func (s *Server) internalErrorPage(w http.ResponseWriter, r *http.Request) {
-	s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong",
-		"Something went wrong on our side. Please try again in a few minutes: "+s.Links.Book())
+func (s *Server) internalErrorPage(w http.ResponseWriter, r *http.Request, l *locale.Localizer) {
+	s.errorKey(w, r, l, http.StatusInternalServerError, "page.error.internal", "BookURL", s.Links.Book())
 }

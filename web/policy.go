@@ -1,47 +1,57 @@
 package web
 
 import (
-	"fmt"
 	"net/mail"
 	"time"
 
 	"github.com/consultd/consultd/booking"
 	"github.com/consultd/consultd/config"
+	"github.com/consultd/consultd/locale"
 )
 
-// lateRule says what the late-cancel policy means for a booking made now,
-// for the booking page ("" when there is no late window).
-func lateRule(c config.Cancellation) string {
+// lateRule says in l what the late-cancel policy means for a booking made
+// now, for the booking page ("" when there is no late window).
+func lateRule(l *locale.Localizer, c config.Cancellation) string {
 	if c.LateWindow <= 0 {
 		return ""
 	}
 	if c.AllowLate {
-		return fmt.Sprintf("A cancel less than %s before the session counts as late.", minutes(c.LateWindow))
+		return l.T("page.policy.late_counts", "Window", minutesIn(l, c.LateWindow))
 	}
-	return fmt.Sprintf("Less than %s before the session, it can no longer be cancelled or moved online.", minutes(c.LateWindow))
+	return l.T("page.policy.late_locked", "Window", minutesIn(l, c.LateWindow))
 }
 
 // bookingPolicy says which part of the late-cancel policy applies to b
 // now, in loc: until when it can be changed free of charge, that a cancel
 // now counts as late, or that it can no longer be changed online ("" for
 // a cancelled booking or no late window). The page adds how to reach the
-// practice when it is locked.
-func (s *Server) bookingPolicy(b booking.Booking, loc *time.Location) string {
+// practice when it is locked. It is said in l.
+func (s *Server) bookingPolicy(l *locale.Localizer, b booking.Booking, loc *time.Location) string {
 	c := s.Config.Cancellation
 	if b.Status == booking.StatusCancelled || c.LateWindow <= 0 {
 		return ""
 	}
-	window := minutes(c.LateWindow)
-	deadline := b.Start.Add(-c.LateWindow).In(loc).Format("Monday 2 January at 15:04")
+	window := minutesIn(l, c.LateWindow)
+	at := b.Start.Add(-c.LateWindow).In(loc)
+	deadline := l.T("page.book.chosen", "Day", dayIn(l, at), "Time", l.Time(at))
 	switch {
 	case s.Appointments.LockedByPolicy(b):
-		return fmt.Sprintf("It is too close to the appointment to change it online (less than %s before).", window)
+		return l.T("page.policy.locked_now", "Window", window)
 	case s.Appointments.Late(b):
-		return fmt.Sprintf("Cancelling from now on counts as late (less than %s before the session).", window)
+		return l.T("page.policy.late_now", "Window", window)
 	case c.AllowLate:
-		return fmt.Sprintf("You can cancel or move it free of charge until %s. After that, a cancel counts as late (less than %s before).", deadline, window)
+		return l.T("page.policy.free_until", "Deadline", deadline, "Window", window)
 	}
-	return fmt.Sprintf("You can cancel or move it online until %s. After that (less than %s before), only the practice can change it.", deadline, window)
+	return l.T("page.policy.online_until", "Deadline", deadline, "Window", window)
+}
+
+// policyIn is the practice's cancellation policy, its own words; the
+// built-in one is said in l.
+func (s *Server) policyIn(l *locale.Localizer) string {
+	if s.Config.Cancellation.Policy == config.DefaultCancellationPolicy {
+		return l.T("page.policy.default")
+	}
+	return s.Config.Cancellation.Policy
 }
 
 // practiceEmail is where a client writes to the practice: mail.reply_to

@@ -100,14 +100,13 @@ func (s *Server) limited(next http.Handler, asPage bool) http.Handler {
 		switch {
 		case err != nil && asPage:
 			_ = s.unavailable(r.Context(), "rate limit", err)
-			s.bookUnavailable(w, r)
+			s.bookUnavailable(w, r, s.visitorLang(r))
 		case err != nil:
 			s.writeError(w, r, s.unavailable(r.Context(), "rate limit", err))
 		case wait > 0:
 			w.Header().Set("Retry-After", retryAfter(wait))
 			if asPage {
-				s.errorPage(w, r, http.StatusTooManyRequests, "Please wait a minute",
-					"There have been too many booking attempts from your address. Nothing was booked. Please wait a minute and try again.")
+				s.errorKey(w, r, s.visitorLang(r), http.StatusTooManyRequests, "page.error.rate_limited")
 			} else {
 				writeJSON(w, http.StatusTooManyRequests, &apiError{Msg: "too many booking requests from this address: please wait a minute"})
 			}

@@ -8,6 +8,7 @@ import (
 )
 
 type unsubscribePage struct {
+	pageLang
 	Done   bool
 	Action string
 }
@@ -15,11 +16,18 @@ type unsubscribePage struct {
 // unsubscribeForm answers GET /u/{token}: a page that asks before it acts,
 // since link checkers and previews open GET links on their own.
 func (s *Server) unsubscribeForm(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.Links.VerifyUnsubscribe(r.PathValue("token")); err != nil {
+	id, err := s.Links.VerifyUnsubscribe(r.PathValue("token"))
+	if err != nil {
 		s.unsubscribeInvalid(w, r)
 		return
 	}
-	s.page(w, r, http.StatusOK, "unsubscribe", unsubscribePage{Action: r.URL.Path})
+	// In the booking's language; a booking that cannot be read leaves
+	// the page in the browser's, since the form still works.
+	l := s.visitorLang(r)
+	if b, err := s.Store.Get(r.Context(), id); err == nil {
+		l = s.clientLang(b.Language)
+	}
+	s.page(w, r, http.StatusOK, "unsubscribe", unsubscribePage{pageLang: pageLang{l}, Action: r.URL.Path})
 }
 
 // unsubscribe answers POST /u/{token}: the one-click opt-out of RFC 8058
@@ -42,14 +50,17 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		_ = s.unavailable(r.Context(), "opt-out", err)
-		s.errorPage(w, r, http.StatusServiceUnavailable, "Please try again in a moment", "Your choice could not be saved just now. Please open the link again in a few minutes.")
+		l := s.visitorLang(r)
+		if b.ID != "" {
+			l = s.clientLang(b.Language)
+		}
+		s.errorKey(w, r, l, http.StatusServiceUnavailable, "page.error.unsubscribe_unavailable")
 		return
 	}
 	s.Logger.InfoContext(r.Context(), "reflection prompts stopped", "booking", b.ID)
-	s.page(w, r, http.StatusOK, "unsubscribe", unsubscribePage{Done: true})
+	s.page(w, r, http.StatusOK, "unsubscribe", unsubscribePage{pageLang: pageLang{s.clientLang(b.Language)}, Done: true})
 }
 
 func (s *Server) unsubscribeInvalid(w http.ResponseWriter, r *http.Request) {
-	s.errorPage(w, r, http.StatusForbidden, "This link has expired or is not valid",
-		"This link has expired or is not valid. To stop reflection notes, reply to any of them or tell your therapist.")
+	s.errorKey(w, r, s.visitorLang(r), http.StatusForbidden, "page.error.unsubscribe_invalid")
 }

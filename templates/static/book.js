@@ -3,12 +3,26 @@
 // browser's own at first, or one chosen in the picker), regrouping them by
 // day in that zone since an evening time may fall on the next day there, and
 // puts the zone in the form so the invitation speaks the same time. It also
-// keeps the summary beside the button saying the time chosen.
+// keeps the summary beside the button saying the time chosen. Its words
+// come from the page, in the page's language (the form's data-* attributes,
+// written from the message catalog), and dates are written in that
+// language too.
 (function () {
   "use strict";
 
   var form = document.querySelector("form.book-form");
   var summaryTime = document.getElementById("summary-time");
+  var lang = document.documentElement.lang || undefined;
+
+  // words is the page's text of a data attribute of the form, with each
+  // {name} of values put in.
+  function words(name, values, fallback) {
+    var text = (form && form.getAttribute("data-" + name)) || fallback;
+    Object.keys(values || {}).forEach(function (k) {
+      text = text.split("{" + k + "}").join(values[k]);
+    });
+    return text;
+  }
 
   // summarize writes the chosen time into the summary as the list labels
   // it: "Thursday 3 December at 14:00".
@@ -20,7 +34,9 @@
     }
     var details = input.closest ? input.closest("details") : null;
     var day = details ? details.querySelector(".day-label") : null;
-    summaryTime.textContent = (day ? day.textContent + " at " : "") + label.textContent;
+    summaryTime.textContent = day
+      ? words("chosen", { day: day.textContent, time: label.textContent }, "{day} {time}")
+      : label.textContent;
   }
   if (form) {
     form.addEventListener("change", function (e) {
@@ -68,8 +84,8 @@
   }
 
   function relabel(zone) {
-    var time = new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: "numeric", minute: "2-digit" });
-    var day = new Intl.DateTimeFormat(undefined, { timeZone: zone, weekday: "long", day: "numeric", month: "long" });
+    var time = new Intl.DateTimeFormat(lang, { timeZone: zone, hour: "numeric", minute: "2-digit" });
+    var day = new Intl.DateTimeFormat(lang, { timeZone: zone, weekday: "long", day: "numeric", month: "long" });
     var key = new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
     var groups = [];
     var byKey = {};
@@ -110,7 +126,9 @@
     heading.textContent = g.label;
     var count = document.createElement("span");
     count.className = "day-count";
-    count.textContent = g.items.length === 1 ? "1 time" : g.items.length + " times";
+    count.textContent = g.items.length === 1
+      ? words("count-one", {}, "1")
+      : words("count-many", { n: String(g.items.length) }, String(g.items.length));
     summary.appendChild(heading);
     summary.appendChild(document.createTextNode(" "));
     summary.appendChild(count);
@@ -142,7 +160,8 @@
     if (!window.fetch) {
       return;
     }
-    fetch("/api/zone?id=" + encodeURIComponent(zone)).then(function (r) {
+    var query = "/api/zone?id=" + encodeURIComponent(zone) + (lang ? "&lang=" + encodeURIComponent(lang) : "");
+    fetch(query).then(function (r) {
       return r.ok ? r.json() : null;
     }).then(function (z) {
       if (!z || !z.name) {
@@ -169,10 +188,12 @@
   if (!validZone(zone)) {
     return; // keep the server's labels and let the invitation use the therapist's zone
   }
+  var device = words("device", {}, "");
+  device = device ? " " + device : "";
   if (validZone(detected) && detected !== zone) {
-    named(detected, " (this device)", function () {});
+    named(detected, device, function () {});
   }
-  named(zone, zone === detected ? " (this device)" : "", function (option) {
+  named(zone, zone === detected ? device : "", function (option) {
     select.value = zone;
     use(option);
     picker.hidden = false;
