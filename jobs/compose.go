@@ -97,15 +97,6 @@ func (c *Composer) factsIn(b booking.Booking, l *locale.Localizer) (templates.Em
 	return d, th, st
 }
 
-// FormatWhen writes a session's time for people in English: "Tuesday 1
-// December 2026, 09:00–09:50 (Eastern Time)". Emails use the recipient's
-// locale.Localizer.When instead.
-func FormatWhen(start, end time.Time, loc *time.Location) string {
-	s, e := start.In(loc), end.In(loc)
-	return fmt.Sprintf("%s, %s–%s (%s)", s.Format("Monday 2 January 2006"), s.Format("15:04"), e.Format("15:04"),
-		calendar.ZoneName(loc, start))
-}
-
 func (c *Composer) withEvent(b booking.Booking, name string, data templates.EmailData, method calendar.Method) (*mailer.Message, error) {
 	m, err := c.plain(b, name, data, mailer.Address{Name: b.Name, Email: b.Email})
 	if err != nil {

@@ -99,18 +99,6 @@ func (c *Composer) TherapistDigest(th config.Therapist, date calendar.Date, day 
 	}, nil
 }
 
-// AttendanceLabel is attendance as the practice reads it in English (""
-// when none is recorded); the digest says it in the therapist's language.
-func AttendanceLabel(a booking.Attendance) string {
-	switch a {
-	case booking.Attended:
-		return "attended"
-	case booking.NoShow:
-		return "no-show"
-	}
-	return ""
-}
-
 // attendanceIn is attendance in l's language ("" when none is recorded).
 func attendanceIn(l *locale.Localizer, a booking.Attendance) string {
 	switch a {

@@ -60,24 +60,3 @@ func TestFormatOffset(t *testing.T) {
 		}
 	}
 }
-
-func TestFormatWhenAcrossDST(t *testing.T) {
-	ny, _ := time.LoadLocation("America/New_York")
-	london, _ := time.LoadLocation("Europe/London")
-	tests := []struct {
-		desc  string
-		start time.Time
-		loc   *time.Location
-		want  string
-	}{
-		{"afternoon before fall-back", time.Date(2026, 10, 30, 18, 0, 0, 0, time.UTC), ny, "Friday 30 October 2026, 14:00–14:50 (Eastern Time)"},
-		{"afternoon after fall-back", time.Date(2026, 11, 2, 19, 0, 0, 0, time.UTC), ny, "Monday 2 November 2026, 14:00–14:50 (Eastern Time)"},
-		{"afternoon after spring-forward", time.Date(2026, 3, 9, 18, 0, 0, 0, time.UTC), ny, "Monday 9 March 2026, 14:00–14:50 (Eastern Time)"},
-		{"London in summer time", time.Date(2026, 3, 30, 13, 0, 0, 0, time.UTC), london, "Monday 30 March 2026, 14:00–14:50 (UK time)"},
-	}
-	for _, tt := range tests {
-		if got := FormatWhen(tt.start, tt.start.Add(50*time.Minute), tt.loc); got != tt.want {
-			t.Errorf("%s: %q, want %q", tt.desc, got, tt.want)
-		}
-	}
-}

@@ -172,12 +172,3 @@ func (c *Composer) seriesEvent(sr booking.Series, occ []booking.Booking, data te
 	}
 	return ev
 }
-
-// Every says how often a series meets, in English, as a sentence begins:
-// "Every week" or "Every other week" (emails: when.every.* of the catalog).
-func Every(everyWeeks int) string {
-	if everyWeeks == 2 {
-		return "Every other week"
-	}
-	return "Every week"
-}
