@@ -116,3 +116,12 @@ func (l *Localizer) When(start, end time.Time, loc *time.Location) string {
 	s, e := start.In(loc), end.In(loc)
 	return l.T("format.when", "Date", l.Date(s), "Start", l.Time(s), "End", l.Time(e), "Zone", l.Zone(loc, s))
 }
+
+// Own is a text the practice configures, as written, unless it is still
+// the built-in one (builtIn), which is said in this language (catalog key).
+func (l *Localizer) Own(text, builtIn, key string) string {
+	if text == builtIn {
+		return l.T(key)
+	}
+	return text
+}

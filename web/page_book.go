@@ -163,14 +163,11 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 	pr := s.Config.Practice
 	p := bookPage{
 		pageLang: pageLang{l},
-		Practice: pr.Name, About: pr.About, Contact: pr.Contact, Emergency: pr.Emergency,
+		Practice: pr.Name, About: pr.About, Contact: pr.Contact, Emergency: l.Own(pr.Emergency, config.DefaultEmergency, "page.book.emergency_default"),
 		Policy: s.policyIn(l), LateRule: lateRule(l, s.Config.Cancellation),
 		Zone: l.Zone(loc, s.Now()), Zones: zoneChoices(l, loc, st.form.Timezone, s.Now()),
 		From: from.String(), Form: st.form, Errors: st.errors, Problem: st.problem,
 		Invite: st.token, Script: assetURL("book.js"), Style: assetURL("book.css"),
-	}
-	if pr.Emergency == config.DefaultEmergency {
-		p.Emergency = l.T("page.book.emergency_default")
 	}
 	if st.invite.Standing() {
 		p.Standing = l.T(fmt.Sprintf("page.book.standing_rule.%d", min(max(st.invite.EveryWeeks, 1), 2)), "Count", st.invite.Count)

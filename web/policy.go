@@ -48,10 +48,7 @@ func (s *Server) bookingPolicy(l *locale.Localizer, b booking.Booking, loc *time
 // policyIn is the practice's cancellation policy, its own words; the
 // built-in one is said in l.
 func (s *Server) policyIn(l *locale.Localizer) string {
-	if s.Config.Cancellation.Policy == config.DefaultCancellationPolicy {
-		return l.T("page.policy.default")
-	}
-	return s.Config.Cancellation.Policy
+	return l.Own(s.Config.Cancellation.Policy, config.DefaultCancellationPolicy, "page.policy.default")
 }
 
 // practiceEmail is where a client writes to the practice: mail.reply_to
