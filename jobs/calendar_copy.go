@@ -141,7 +141,7 @@ func (c *Composer) CalendarCopy(b booking.Booking) calendar.CopyEvent {
 		Start:    b.Start,
 		End:      b.End,
 		Stamp:    c.now(),
-		Summary:  data.L.T("event.copy.summary", "Client", calendar.Initials(b.Name), "Session", st.Name),
+		Summary:  data.L.T("event.copy.summary", "Client", calendar.Initials(b.Name), "Session", data.L.Configured(st.Name)),
 		Location: data.VideoURL,
 		URL:      data.AdminURL,
 	}

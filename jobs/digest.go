@@ -84,7 +84,7 @@ func (c *Composer) TherapistDigest(th config.Therapist, date calendar.Date, day 
 		st, _ := c.cfg.SessionType(b.Type)
 		data.Sessions = append(data.Sessions, templates.DigestLine{
 			Time:    l.T("when.span", "Start", l.Time(b.Start.In(loc)), "End", l.Time(b.End.In(loc))),
-			Session: st.Name, Client: calendar.Initials(b.Name), AdminURL: c.links.Admin(b.ID),
+			Session: l.Configured(st.Name), Client: calendar.Initials(b.Name), AdminURL: c.links.Admin(b.ID),
 			Attendance: attendanceIn(l, b.Attendance), LateCancel: b.LateCancel,
 		})
 	}

@@ -149,8 +149,8 @@ func TestCalendarCopyInTherapistsLanguage(t *testing.T) {
 	}
 	tests := []struct{ therapist, client, want string }{
 		{"", "es", "S. L. · Psychotherapy session"},
-		{"es", "", "Psychotherapy session con S. L."},
-		{"es", "es", "Psychotherapy session con S. L."},
+		{"es", "", "Sesión de psicoterapia con S. L."},
+		{"es", "es", "Sesión de psicoterapia con S. L."},
 	}
 	for _, tt := range tests {
 		c.cfg.Therapists[0].Language = tt.therapist

@@ -247,3 +247,26 @@ func TestWhenAcrossDST(t *testing.T) {
 		}
 	}
 }
+
+// The practice's own words are kept as written unless the catalog gives
+// that very text, so a translation never lands on other words.
+func TestConfiguredTexts(t *testing.T) {
+	files := builtinFiles(t)
+	c, err := Load([]string{"en", "es"}, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, en := c.For("es"), c.For("en")
+	for text, want := range map[string]string{
+		"Free consultation":   "Consulta gratuita",
+		"Counselling session": "Counselling session", // not in the catalog: as written
+		"":                    "",
+	} {
+		if got := es.Configured(text); got != want {
+			t.Errorf("es %q = %q, want %q", text, got, want)
+		}
+	}
+	if got := en.Configured("Free consultation"); got != "Free consultation" {
+		t.Errorf("en = %q", got)
+	}
+}

@@ -125,3 +125,20 @@ func (l *Localizer) Own(text, builtIn, key string) string {
 	}
 	return text
 }
+
+// Configured is a text of the practice's configuration (a session type's
+// name or description, a location) in this language when the catalog
+// gives it as text.<the text itself> (say "text.Counselling session:
+// Sesión de orientación" in a templates.dir's locales/es.yaml), else as
+// configured. Keyed by the text, a translation never lands on another
+// practice's different words.
+func (l *Localizer) Configured(text string) string {
+	if text == "" {
+		return ""
+	}
+	key := "text." + text
+	if s := l.T(key); s != key {
+		return s
+	}
+	return text
+}

@@ -181,9 +181,9 @@ func (s *Server) bookPageData(ctx context.Context, st bookState) (bookPage, erro
 		return base + "?" + q.Encode()
 	}
 	for _, t := range types {
-		c := typeChoice{ID: t.ID, Name: t.Name, Length: minutesIn(l, t.Duration), Current: t.ID == session.ID,
+		c := typeChoice{ID: t.ID, Name: l.Configured(t.Name), Length: minutesIn(l, t.Duration), Current: t.ID == session.ID,
 			URL:    link(url.Values{"type": {t.ID}}),
-			Format: sessionFormat(l, t), Price: t.Price, Description: t.Description}
+			Format: sessionFormat(l, t), Price: t.Price, Description: l.Configured(t.Description)}
 		c.Summary = strings.Join(slices.DeleteFunc([]string{c.Length, lowerFirst(c.Format), c.Price},
 			func(s string) bool { return s == "" }), ", ")
 		if c.Current {
@@ -219,7 +219,7 @@ func sessionFormat(l *locale.Localizer, t config.SessionType) string {
 	case t.Video:
 		return l.T("page.format.video")
 	case t.Location != "":
-		return l.T("page.format.in_person_at", "Location", t.Location)
+		return l.T("page.format.in_person_at", "Location", l.Configured(t.Location))
 	}
 	return l.T("page.format.in_person")
 }

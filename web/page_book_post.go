@@ -111,7 +111,7 @@ func (s *Server) bookedPage(b booking.Booking) bookedPage {
 	l := s.clientLang(b.Language)
 	return bookedPage{
 		pageLang: pageLang{l},
-		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
+		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: l.Configured(st.Name),
 		When: l.When(b.Start, b.End, loc), Email: b.Email,
 		ManageURL: s.Links.Manage(b.ID), BookURL: s.Links.Book(),
 	}

@@ -211,7 +211,7 @@ func (s *Server) managePageData(ctx context.Context, b booking.Booking, action, 
 	l := s.clientLang(b.Language)
 	p := managePage{
 		pageLang: pageLang{l},
-		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: st.Name,
+		Practice: s.Config.Practice.Name, Therapist: th.Name, Session: l.Configured(st.Name),
 		When: l.When(b.Start, b.End, loc), Zone: l.Zone(loc, b.Start),
 		Cancelled: b.Status == booking.StatusCancelled, Locked: s.Appointments.LockedByPolicy(b),
 		Rule: s.bookingPolicy(l, b, loc), Policy: s.policyIn(l),

@@ -51,7 +51,7 @@ func (s *Server) confirmCancel(w http.ResponseWriter, r *http.Request, status in
 	l := s.clientLang(b.Language)
 	p := s.cancelPage(w, r, l, f)
 	p.Heading, p.Button = l.T("page.cancel.heading"), l.T("page.cancel.button")
-	p.When, p.Session = l.When(b.Start, b.End, loc), sessionWith(l, st.Name, th.Name)
+	p.When, p.Session = l.When(b.Start, b.End, loc), sessionWith(l, l.Configured(st.Name), th.Name)
 	p.Rule = s.bookingPolicy(l, b, loc)
 	if b.Series != "" {
 		p.Heading, p.Button = l.T("page.cancel.session_heading"), l.T("page.cancel.session_button")
