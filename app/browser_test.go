@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -86,6 +87,11 @@ func TestBrowserBooksFromThePage(t *testing.T) {
 	}
 	if named, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("zone-name"))); err != nil || named != "UK time" {
 		t.Errorf("the page names the browser's zone %q (%v), want UK time", named, err)
+	}
+	// The script writes the times on the clock the server writes them
+	// on in this language (24-hour in English, as the emails do).
+	if label, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".slot label"))); err != nil || !regexp.MustCompile(`^\d\d:\d\d$`).MatchString(label) {
+		t.Errorf("the first time reads %q (%v), want a 24-hour time such as 09:00", label, err)
 	}
 	if err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(".slot label")),

@@ -2,6 +2,7 @@ package locale
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/goodsign/monday"
@@ -61,6 +62,13 @@ func (l *Localizer) Date(t time.Time) string { return l.format(t, "format.date")
 // Time is a time of day: "14:30", or "2:30 PM" where the catalog says so
 // (format.time).
 func (l *Localizer) Time(t time.Time) string { return l.format(t, "format.time") }
+
+// Hour12 reports whether this language writes the time of day on a
+// 12-hour clock (its format.time has PM), for the booking page's script.
+func (l *Localizer) Hour12() bool {
+	f := l.T("format.time")
+	return strings.Contains(f, "PM") || strings.Contains(f, "pm")
+}
 
 // Short is a start in a subject line: "Thu 3 Dec at 14:30" (format.short).
 func (l *Localizer) Short(t time.Time) string { return l.format(t, "format.short") }

@@ -84,7 +84,10 @@
   }
 
   function relabel(zone) {
-    var time = new Intl.DateTimeFormat(lang, { timeZone: zone, hour: "numeric", minute: "2-digit" });
+    // The clock the server writes in this language: 24-hour "09:00" or
+    // 12-hour "9:00 AM" (the catalog's format.time).
+    var hour12 = form.getAttribute("data-hour12") === "true";
+    var time = new Intl.DateTimeFormat(lang, { timeZone: zone, hour: hour12 ? "numeric" : "2-digit", minute: "2-digit", hour12: hour12 });
     var day = new Intl.DateTimeFormat(lang, { timeZone: zone, weekday: "long", day: "numeric", month: "long" });
     var key = new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
     var groups = [];
