@@ -141,8 +141,13 @@ func TestPartDayTimeOffWrittenDuringARace(t *testing.T) {
 	for at := span.Start; at.Before(span.End); at = at.Add(2 * time.Minute) {
 		starts = append(starts, at)
 	}
+	// The claimer that takes the start a third of the way through writes
+	// the time off before claiming it, so the write falls inside the race
+	// however the goroutines are scheduled; the others go on claiming.
 	var mu sync.Mutex
 	next := 0
+	var written time.Time
+	var writeErr error
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
@@ -152,27 +157,23 @@ func TestPartDayTimeOffWrittenDuringARace(t *testing.T) {
 					mu.Unlock()
 					return
 				}
-				at := starts[next]
+				at, i := starts[next], next
 				next++
 				mu.Unlock()
+				if i == len(starts)/3 {
+					_, err := s.AddTimeOffSpan(ctx, "ada", span, ny)
+					mu.Lock()
+					written, writeErr = time.Now(), err
+					mu.Unlock()
+				}
 				_, _, _ = s.Claim(ctx, session("ada", at, 2*time.Minute, 0), "", guard)
 			}
 		})
 	}
-	for {
-		mu.Lock()
-		tried := next
-		mu.Unlock()
-		if tried >= len(starts)/3 {
-			break
-		}
-		time.Sleep(20 * time.Microsecond)
-	}
-	if _, err := s.AddTimeOffSpan(ctx, "ada", span, ny); err != nil {
-		t.Fatal(err)
-	}
-	written := time.Now()
 	wg.Wait()
+	if writeErr != nil {
+		t.Fatal(writeErr)
+	}
 	list, err := s.List(ctx, "ada", span.Start.Add(-time.Hour), span.End.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
