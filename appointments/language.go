@@ -1,7 +1,6 @@
 package appointments
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -33,7 +32,7 @@ func (s *Service) clientLanguage(f map[string]string, asked, acceptLanguage stri
 		if code, ok := s.supported(asked); ok {
 			return code
 		}
-		f["language"] = fmt.Sprintf("%q is not offered: use one of %s", asked, strings.Join(s.offered(), ", "))
+		f["language"] = WordsNotOffered.Say(asked, strings.Join(s.offered(), ", "))
 		return s.defaultLanguage()
 	}
 	if s.languages != nil && acceptLanguage != "" {

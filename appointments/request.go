@@ -75,9 +75,9 @@ func (s *Service) Validate(req Request) (Valid, error) {
 		st, ok := s.cfg.SessionType(req.Type)
 		switch {
 		case !ok:
-			f["type"] = fmt.Sprintf("unknown session type %q", req.Type)
+			f["type"] = WordsUnknownType.Say(req.Type)
 		case req.OnlyTypes != nil && !slices.Contains(req.OnlyTypes, req.Type):
-			f["type"] = "is not offered by this booking link"
+			f["type"] = string(WordsNotInLink)
 		case st.InviteOnly && !req.Invited:
 			inviteOnly = true
 		}
@@ -93,7 +93,7 @@ func (s *Service) Validate(req Request) (Valid, error) {
 	if CheckText(f, "start", req.Start, MaxShort, true, false) {
 		t, err := time.Parse(time.RFC3339, req.Start)
 		if err != nil {
-			f["start"] = "is not an RFC 3339 time such as 2026-12-01T14:00:00Z"
+			f["start"] = string(WordsStartFormat)
 		}
 		v.Start = t.UTC()
 	}
@@ -115,12 +115,12 @@ func nameProblem(name string) string {
 	lower := strings.ToLower(name)
 	for _, bad := range []string{"://", "www.", "@", "=?"} {
 		if strings.Contains(lower, bad) {
-			return "must be a name only, without links, addresses or encoded text"
+			return string(WordsNameOnly)
 		}
 	}
 	for _, r := range name {
 		if unicode.Is(unicode.Cf, r) {
-			return "contains invisible formatting characters"
+			return string(WordsInvisible)
 		}
 	}
 	return ""
@@ -132,7 +132,7 @@ func nameProblem(name string) string {
 func emailProblem(email string) string {
 	a, err := mail.ParseAddress(email)
 	if err != nil || a.Address != email || strings.ContainsAny(email, "\"[]") {
-		return "is not a valid email address"
+		return string(WordsEmail)
 	}
 	return ""
 }
@@ -154,7 +154,7 @@ func checkClient(f map[string]string, name, email, notes, zone string) (string, 
 	CheckText(f, "notes", notes, MaxNotes, false, true)
 	if CheckText(f, "timezone", zone, MaxTimezone, false, false) && zone != "" {
 		if _, err := calendar.LoadZone(zone); err != nil {
-			f["timezone"] = "is not a known IANA time zone"
+			f["timezone"] = string(WordsZone)
 		}
 	}
 	return name, email
@@ -178,13 +178,13 @@ func (s *Service) pickTherapists(id string) ([]config.Therapist, string) {
 func CheckText(f map[string]string, field, s string, max int, required, multiline bool) bool {
 	switch {
 	case required && strings.TrimSpace(s) == "":
-		f[field] = "is required"
+		f[field] = string(WordsRequired)
 	case !utf8.ValidString(s):
-		f[field] = "is not valid UTF-8"
+		f[field] = string(WordsNotUTF8)
 	case utf8.RuneCountInString(s) > max:
-		f[field] = fmt.Sprintf("is longer than %d characters", max)
+		f[field] = WordsTooLong.Say(max)
 	case hasControl(s, multiline):
-		f[field] = "contains control characters"
+		f[field] = string(WordsControl)
 	default:
 		return true
 	}

@@ -110,7 +110,7 @@ func (s *Service) validateSeries(req SeriesRequest) (validSeries, error) {
 	if st, ok := s.cfg.SessionType(req.Type); ok {
 		v.sessionType = st
 	} else {
-		f["type"] = fmt.Sprintf("unknown session type %q", req.Type)
+		f["type"] = WordsUnknownType.Say(req.Type)
 	}
 	switch {
 	case req.Therapist == "" && len(s.cfg.Therapists) == 1:
@@ -132,7 +132,7 @@ func (s *Service) validateSeries(req SeriesRequest) (validSeries, error) {
 	}
 	first, err := time.Parse(time.RFC3339, req.Start)
 	if err != nil {
-		f["start"] = "is not an RFC 3339 time such as 2026-12-01T14:00:00Z"
+		f["start"] = string(WordsStartFormat)
 	}
 	if len(f) > 0 {
 		return v, invalid("the series request is invalid", f)

@@ -3,7 +3,6 @@ package appointments
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -88,12 +87,12 @@ func (s *Service) checkTimeOff(req TimeOffRequest) (TimeOff, error) {
 	var off TimeOff
 	th, known := s.cfg.Therapist(req.Therapist)
 	if !known {
-		f["therapist"] = "Please choose a therapist."
+		f["therapist"] = string(WordsNoTherapist)
 	}
 	off.Therapist = th
 	from, errFrom := calendar.ParseDate(strings.TrimSpace(req.From))
 	if errFrom != nil {
-		f["from"] = dateProblem(req.From, "Please give the first day off.")
+		f["from"] = dateProblem(req.From, string(WordsNoFirstDay))
 	}
 	to, errTo := from, error(nil)
 	if strings.TrimSpace(req.To) != "" {
@@ -111,20 +110,20 @@ func (s *Service) checkTimeOff(req TimeOffRequest) (TimeOff, error) {
 	today := calendar.DateOf(s.now().In(th.Location()))
 	switch {
 	case to.Compare(from) < 0:
-		f["to"] = "The last day is before the first."
+		f["to"] = string(WordsLastBefore)
 	case to.Compare(from.AddDays(MaxTimeOffDays-1)) > 0:
-		f["to"] = fmt.Sprintf("Time off lasts %d days at most: add a longer absence in parts.", MaxTimeOffDays)
+		f["to"] = WordsTooManyDays.Say(MaxTimeOffDays)
 	case !off.PartDay && to.Compare(today) < 0:
-		f["to"] = "The last day has passed: time off is for days to come."
+		f["to"] = string(WordsDaysPast)
 	}
 	if off.PartDay && len(f) == 0 {
 		loc := th.Location()
 		off.Span = calendar.Interval{Start: from.At(fromMin, loc), End: to.At(toMin, loc)}
 		switch {
 		case !off.Span.Start.Before(off.Span.End):
-			f["to_time"] = "The time off ends before it starts."
+			f["to_time"] = string(WordsEndsBefore)
 		case !off.Span.End.After(s.now()):
-			f["to_time"] = "That time has passed: time off is for times to come."
+			f["to_time"] = string(WordsTimePast)
 		}
 	}
 	if len(f) > 0 {
@@ -142,7 +141,7 @@ func clockOf(f map[string]string, field, text string, ifEmpty int) (int, bool) {
 	}
 	_, minute, timed, err := config.ParseLocal("2000-01-01 " + text)
 	if err != nil || !timed {
-		f[field] = fmt.Sprintf("%q is not a time: please write it as HH:MM, for example 13:00.", text)
+		f[field] = WordsNotATime.Say(text)
 		return 0, false
 	}
 	return minute, true
@@ -152,7 +151,7 @@ func dateProblem(given, ifEmpty string) string {
 	if strings.TrimSpace(given) == "" && ifEmpty != "" {
 		return ifEmpty
 	}
-	return fmt.Sprintf("%q is not a date: please write it as YYYY-MM-DD, for example 2026-12-24.", given)
+	return WordsNotADate.Say(given)
 }
 
 // TimeOffBookings lists the live bookings still to come that meet time

@@ -16,26 +16,22 @@ import (
 	"github.com/consultd/consultd/locale"
 )
 
-// timeOffChecks tell the kind of a time off refusal by the use cases'
-// words (appointments.checkTimeOff); each has its sentence in the
-// catalog, the date or time given as {{.Value}}.
+// timeOffChecks are the use cases' words for a time off refusal
+// (appointments.Words); each has its sentence in the catalog, the date or
+// time given as {{.Value}}.
 var timeOffChecks = []struct {
-	matches func(msg string) bool
-	key     string
+	words appointments.Words
+	key   string
 }{
-	{exactly("Please choose a therapist."), "admin.timeoff.err.therapist"},
-	{exactly("Please give the first day off."), "admin.timeoff.err.from_missing"},
-	{containing("is not a date"), "admin.timeoff.err.date"},
-	{containing("is not a time"), "admin.timeoff.err.time"},
-	{exactly("The last day is before the first."), "admin.timeoff.err.before"},
-	{prefix("Time off lasts"), "admin.timeoff.err.too_long"},
-	{prefix("The last day has passed"), "admin.timeoff.err.past_days"},
-	{exactly("The time off ends before it starts."), "admin.timeoff.err.ends_before"},
-	{prefix("That time has passed"), "admin.timeoff.err.past_time"},
-}
-
-func containing(p string) func(string) bool {
-	return func(m string) bool { return strings.Contains(m, p) }
+	{appointments.WordsNoTherapist, "admin.timeoff.err.therapist"},
+	{appointments.WordsNoFirstDay, "admin.timeoff.err.from_missing"},
+	{appointments.WordsNotADate, "admin.timeoff.err.date"},
+	{appointments.WordsNotATime, "admin.timeoff.err.time"},
+	{appointments.WordsLastBefore, "admin.timeoff.err.before"},
+	{appointments.WordsTooManyDays, "admin.timeoff.err.too_long"},
+	{appointments.WordsDaysPast, "admin.timeoff.err.past_days"},
+	{appointments.WordsEndsBefore, "admin.timeoff.err.ends_before"},
+	{appointments.WordsTimePast, "admin.timeoff.err.past_time"},
 }
 
 // timeOffFieldMessages says each field's problem in l.
@@ -46,7 +42,7 @@ func timeOffFieldMessages(l *locale.Localizer, fields map[string]string) map[str
 		quoted, _ := strconv.QuotedPrefix(msg)
 		value, _ := strconv.Unquote(quoted)
 		for _, c := range timeOffChecks {
-			if c.matches(msg) {
+			if c.words.In(msg) {
 				out[k] = l.T(c.key, "Value", value, "Max", appointments.MaxTimeOffDays)
 				break
 			}

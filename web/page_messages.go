@@ -7,7 +7,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -101,29 +100,24 @@ func fieldMessages(l *locale.Localizer, fields map[string]string) map[string]str
 	return out
 }
 
-// fieldChecks tell the kind of a check that failed by the use cases'
-// wording (appointments.CheckText, checkClient): the catalog has a
-// sentence for each, which names the field.
+// fieldChecks are the use cases' words for a field's problem
+// (appointments.Words): the catalog has a sentence for each, which names
+// the field.
 var fieldChecks = []struct {
-	matches func(msg string) bool
-	key     string
+	words appointments.Words
+	key   string
 }{
-	{prefix("is longer than "), "page.field.too_long"},
-	{exactly("contains control characters"), "page.field.control"},
-	{exactly("is not valid UTF-8"), "page.field.utf8"},
-	{exactly("contains invisible formatting characters"), "page.field.invisible"},
-	{prefix("must be a name only"), "page.field.name_only"},
-	{exactly("is not a valid email address"), "page.field.email_invalid"},
-	{exactly("is not a known IANA time zone"), "page.field.zone"},
-	{exactly("is not offered by this booking link"), "page.field.not_in_link"},
-	{prefix("is not an RFC 3339 time"), "page.field.start_format"},
-	{prefix("unknown session type"), "page.field.unknown_type"},
+	{appointments.WordsTooLong, "page.field.too_long"},
+	{appointments.WordsControl, "page.field.control"},
+	{appointments.WordsNotUTF8, "page.field.utf8"},
+	{appointments.WordsInvisible, "page.field.invisible"},
+	{appointments.WordsNameOnly, "page.field.name_only"},
+	{appointments.WordsEmail, "page.field.email_invalid"},
+	{appointments.WordsZone, "page.field.zone"},
+	{appointments.WordsNotInLink, "page.field.not_in_link"},
+	{appointments.WordsStartFormat, "page.field.start_format"},
+	{appointments.WordsUnknownType, "page.field.unknown_type"},
 }
-
-func prefix(p string) func(string) bool {
-	return func(m string) bool { return strings.HasPrefix(m, p) }
-}
-func exactly(p string) func(string) bool { return func(m string) bool { return m == p } }
 
 // fieldMessage is one field's problem as a sentence in l.
 func fieldMessage(l *locale.Localizer, field, msg string) string {
@@ -134,23 +128,21 @@ func fieldMessage(l *locale.Localizer, field, msg string) string {
 	switch {
 	case msg == "":
 		return ""
-	case msg == "is required":
+	case appointments.WordsRequired.In(msg):
 		if s := l.T("page.field.required." + field); s != "page.field.required."+field {
 			return s
 		}
 		return sentence(l.T("page.field.required", "Field", label))
-	case field == "language" && strings.Contains(msg, "is not offered"):
-		asked, _ := strconv.QuotedPrefix(msg)
-		asked, _ = strconv.Unquote(asked)
-		_, offered, _ := strings.Cut(msg, "use one of ")
+	case field == "language" && appointments.WordsNotOffered.In(msg):
+		asked, offered, _ := appointments.NotOffered(msg)
 		return l.T("page.field.language_offered", "Asked", asked, "Offered", offered)
 	case field == "start" && startReasons[msg] != "":
 		return sentence(startReason(l, msg))
 	}
 	for _, c := range fieldChecks {
-		if c.matches(msg) {
+		if c.words.In(msg) {
 			var limit int
-			_, _ = fmt.Sscanf(msg, "is longer than %d characters", &limit)
+			_, _ = fmt.Sscanf(msg, string(appointments.WordsTooLong), &limit)
 			return sentence(l.T(c.key, "Field", label, "Max", limit, "Detail", msg))
 		}
 	}
