@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -133,13 +132,9 @@ func (c *Composer) describeSeries(d *templates.EmailData, sr booking.Series, loc
 	l := d.L
 	practice := c.zoneOf(sr.TherapistID)
 	starts := calendar.WeeklyOccurrences(sr.First, practice, sr.EveryWeeks, sr.Count)
-	every := "when.every.week"
-	if sr.EveryWeeks == 2 {
-		every = "when.every.other_week"
-	}
 	first, last := sr.First.In(practice), starts[len(starts)-1].In(loc)
-	d.Recurrence = l.T("when.recurrence", "Every", l.T(every),
-		"Weekdays", l.T("when.weekdays."+strings.ToLower(first.Weekday().String())),
+	d.Recurrence = l.T("when.recurrence", "Every", l.Every(sr.EveryWeeks),
+		"Weekdays", l.Weekdays(first.Weekday()),
 		"Time", l.Time(first), "Zone", l.Zone(practice, sr.First), "Count", sr.Count, "Last", l.Date(last))
 	for _, t := range sr.Skipped {
 		d.Skipped = append(d.Skipped, l.Date(t.In(loc)))

@@ -150,3 +150,18 @@ func (l *Localizer) Configured(text string) string {
 	}
 	return text
 }
+
+// Every says how often a series meets, as a sentence begins: "Every
+// week", "Cada dos semanas" (when.every.*).
+func (l *Localizer) Every(everyWeeks int) string {
+	if everyWeeks == 2 {
+		return l.T("when.every.other_week")
+	}
+	return l.T("when.every.week")
+}
+
+// Weekdays names the day a series meets on: "Mondays", "los lunes"
+// (when.weekdays.*).
+func (l *Localizer) Weekdays(d time.Weekday) string {
+	return l.T("when.weekdays." + strings.ToLower(d.String()))
+}

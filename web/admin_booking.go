@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/consultd/consultd/locale"
@@ -247,8 +246,8 @@ func (s *Server) addSeries(r *http.Request, p *adminBookingPage, b booking.Booki
 	loc := zoneOf(th)
 	l := p.L
 	at := sr.First.In(loc)
-	p.Recurrence = l.T("admin.booking.recurrence", "Every", everyIn(l, sr.EveryWeeks),
-		"Weekdays", l.T(fmt.Sprintf("page.weekdays.%d", at.Weekday())), "Time", l.Time(at), "Count", sr.Count)
+	p.Recurrence = l.T("admin.booking.recurrence", "Every", l.Every(sr.EveryWeeks),
+		"Weekdays", l.Weekdays(at.Weekday()), "Time", l.Time(at), "Count", sr.Count)
 	for _, t := range sr.Skipped {
 		p.Skipped = append(p.Skipped, l.Layout(t.In(loc), "admin.format.day"))
 	}

@@ -117,11 +117,3 @@ func plural(l *locale.Localizer, key string, n int) string {
 	}
 	return l.T(key+".other", "N", n)
 }
-
-// everyIn is how often a series repeats: "Every week", "Cada semana".
-func everyIn(l *locale.Localizer, everyWeeks int) string {
-	if everyWeeks == 2 {
-		return l.T("page.every.2")
-	}
-	return l.T("page.every.1")
-}

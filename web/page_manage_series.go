@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -15,8 +14,8 @@ import (
 // "Every week, Mondays at 14:00 (Eastern Time)".
 func recurrence(l *locale.Localizer, everyWeeks int, first time.Time, practice *time.Location) string {
 	at := first.In(practice)
-	return l.T("page.series.recurrence", "Every", everyIn(l, everyWeeks),
-		"Weekdays", l.T(fmt.Sprintf("page.weekdays.%d", at.Weekday())), "Time", l.Time(at), "Zone", l.Zone(practice, first))
+	return l.T("page.series.recurrence", "Every", l.Every(everyWeeks),
+		"Weekdays", l.Weekdays(at.Weekday()), "Time", l.Time(at), "Zone", l.Zone(practice, first))
 }
 
 // seriesManagePage is the data of templates/pages/manage_series.html.
