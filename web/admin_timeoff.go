@@ -267,7 +267,7 @@ func (s *Server) timeOffEntry(ctx context.Context, l *locale.Localizer, off appo
 		e.Bookings = append(e.Bookings, row)
 	}
 	if n := len(e.Bookings); n > 0 {
-		e.Warning = plural(l, "admin.timeoff.warning", n)
+		e.Warning = l.Plural("admin.timeoff.warning", n, "N", n)
 	}
 	return e, nil
 }

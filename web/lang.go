@@ -109,11 +109,3 @@ func minutesIn(l *locale.Localizer, d time.Duration) string {
 	return l.T("page.minutes", "N", int(d.Minutes()))
 }
 
-// plural is the message key.one for n == 1 and key.other otherwise, with
-// n as {{.N}}: the plural rule of every language offered so far.
-func plural(l *locale.Localizer, key string, n int) string {
-	if n == 1 {
-		return l.T(key+".one", "N", n)
-	}
-	return l.T(key+".other", "N", n)
-}

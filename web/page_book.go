@@ -311,7 +311,7 @@ func groupByDay(l *locale.Localizer, slots []calendar.Slot, loc *time.Location, 
 	}
 	anyOpen := false
 	for i := range days {
-		days[i].Count = plural(l, "page.book.count", len(days[i].Slots))
+		days[i].Count = l.Plural("page.book.count", len(days[i].Slots), "N", len(days[i].Slots))
 		anyOpen = anyOpen || days[i].Open
 	}
 	if len(days) > 0 && !anyOpen {

@@ -129,7 +129,9 @@
     heading.textContent = g.label;
     var count = document.createElement("span");
     count.className = "day-count";
-    count.textContent = g.items.length === 1
+    // The language's own plural rule picks the form, as the server's does.
+    var one = Intl.PluralRules ? new Intl.PluralRules(lang).select(g.items.length) === "one" : g.items.length === 1;
+    count.textContent = one
       ? words("count-one", {}, "1")
       : words("count-many", { n: String(g.items.length) }, String(g.items.length));
     summary.appendChild(heading);
