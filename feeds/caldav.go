@@ -72,10 +72,7 @@ func (r *Refresher) readCalDAV(ctx context.Context, cfg *config.Config, t config
 	st := prev
 	st.LastAttempt = now
 	if err != nil {
-		st.LastError, st.Class = err.Error(), string(caldav.ClassOf(err))
-		if st.Class == "" {
-			st.Class = string(caldav.ClassBadReply)
-		}
+		st = failed(st, err)
 		busy = nil // keep the last good copy
 	} else {
 		st.LastSuccess, st.LastError, st.Class, st.Spans = now, "", "", len(busy)
@@ -87,6 +84,16 @@ func (r *Refresher) readCalDAV(ctx context.Context, cfg *config.Config, t config
 		return err
 	}
 	return r.store.logCalDAVChange(ctx, r.logger, t, st)
+}
+
+// failed is st after a request that failed with err: its text and class
+// (an answer we could not read when it has no class of its own).
+func failed(st Status, err error) Status {
+	st.LastError, st.Class = err.Error(), string(caldav.ClassOf(err))
+	if st.Class == "" {
+		st.Class = string(caldav.ClassBadReply)
+	}
+	return st
 }
 
 // NoteCalDAV records the outcome of a write to the therapist's CalDAV
@@ -101,10 +108,7 @@ func (s *Store) NoteCalDAV(ctx context.Context, t config.Therapist, cause error,
 	}
 	st := prev
 	if cause != nil {
-		st.LastError, st.Class = cause.Error(), string(caldav.ClassOf(cause))
-		if st.Class == "" {
-			st.Class = string(caldav.ClassBadReply)
-		}
+		st = failed(st, cause)
 	} else {
 		st.LastError, st.Class = "", ""
 	}
