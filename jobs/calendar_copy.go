@@ -47,14 +47,18 @@ func (h *Handlers) handleCalendarCopy(ctx context.Context, t *asynq.Task) error 
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
+	b, exists, err := h.bookingOrNone(ctx, p.BookingID)
+	if err != nil {
+		return err
+	}
 	for range copyRounds {
-		b, exists, err := h.bookingOrNone(ctx, p.BookingID)
-		if err != nil {
-			return err
-		}
 		err = h.writeCopy(ctx, client, p.BookingID, b, exists)
 		if errors.Is(err, caldav.ErrChanged) {
-			continue // written by another task meanwhile: read both again
+			// Written by another task meanwhile: read both again.
+			if b, exists, err = h.bookingOrNone(ctx, p.BookingID); err != nil {
+				return err
+			}
+			continue
 		}
 		if caldav.ClassOf(err) != "" {
 			h.noteCalendar(ctx, th, err)
@@ -71,6 +75,7 @@ func (h *Handlers) handleCalendarCopy(ctx context.Context, t *asynq.Task) error 
 			h.noteCalendar(ctx, th, nil)
 			return nil
 		}
+		b, exists = after, stillExists // changed meanwhile: write that version
 	}
 	return fmt.Errorf("calendar copy of %s: the booking kept changing", p.BookingID)
 }
