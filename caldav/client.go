@@ -16,9 +16,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/emersion/go-ical"
@@ -173,7 +173,7 @@ func (c *Client) Busy(ctx context.Context, loc *time.Location, from, to time.Tim
 			}},
 		})
 		if err != nil {
-			if rec.status != 0 && rec.status/100 != 2 && rec.status != http.StatusMultiStatus {
+			if rec.status != 0 && rec.status/100 != 2 {
 				return nil, c.statusError("report", rec.status)
 			}
 			if rec.status == 0 {
@@ -254,7 +254,8 @@ func (c *Client) statusError(op string, status int) error {
 
 func (c *Client) netError(op string, err error) error {
 	class := ClassUnreachable
-	if errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "Timeout") {
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
 		class = ClassTimeout
 	}
 	var ue *url.Error
