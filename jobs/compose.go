@@ -85,7 +85,7 @@ func (c *Composer) factsIn(b booking.Booking, l *locale.Localizer) (templates.Em
 		ManageURL:     c.links.Manage(b.ID),
 		BookURL:       c.links.Book(),
 		AdminURL:      c.links.Admin(b.ID),
-		Policy:        l.Own(c.cfg.Cancellation.Policy, config.DefaultCancellationPolicy, "page.policy.default"),
+		Policy:        l.Own(c.cfg.Cancellation.Policy, config.DefaultCancellationPolicy, "policy.default"),
 	}
 	if st.Video && th.VideoURL.IsSet() {
 		d.VideoURL = th.VideoLink(b.Room)

@@ -48,7 +48,7 @@ func (s *Server) bookingPolicy(l *locale.Localizer, b booking.Booking, loc *time
 // policyIn is the practice's cancellation policy, its own words; the
 // built-in one is said in l.
 func (s *Server) policyIn(l *locale.Localizer) string {
-	return l.Own(s.Config.Cancellation.Policy, config.DefaultCancellationPolicy, "page.policy.default")
+	return l.Own(s.Config.Cancellation.Policy, config.DefaultCancellationPolicy, "policy.default")
 }
 
 // practiceEmail is where a client writes to the practice: mail.reply_to
