@@ -29,22 +29,11 @@ func (e CopyEvent) ICS() ([]byte, error) {
 	if e.UID == "" || e.Start.IsZero() || !e.End.After(e.Start) {
 		return nil, fmt.Errorf("calendar: copy event %q needs a UID and a start before its end", e.UID)
 	}
-	ev := ical.NewEvent()
+	ev := timedEvent(e.UID, e.Sequence, e.Stamp, e.Start, e.End)
 	p := ev.Props
-	p.SetText(ical.PropUID, e.UID)
-	seq := ical.NewProp(ical.PropSequence)
-	seq.Value = strconv.Itoa(e.Sequence)
-	p.Set(seq)
-	p.SetDateTime(ical.PropDateTimeStamp, e.Stamp.UTC())
-	p.SetDateTime(ical.PropDateTimeStart, e.Start.UTC())
-	p.SetDateTime(ical.PropDateTimeEnd, e.End.UTC())
 	setTextIfAny(p, ical.PropSummary, e.Summary)
 	setTextIfAny(p, ical.PropLocation, e.Location)
-	if e.URL != "" {
-		u := ical.NewProp(ical.PropURL)
-		u.Value = e.URL
-		p.Set(u)
-	}
+	setURL(p, e.URL)
 	p.SetText(ical.PropClass, "PRIVATE")
 	p.SetText(ical.PropTransparency, "OPAQUE")
 	ev.SetStatus(ical.EventConfirmed)

@@ -119,25 +119,37 @@ func checkEmail(addr string) error {
 	return nil
 }
 
-func (e Event) component() *ical.Component {
+// timedEvent is a VEVENT with its identity and times, all in UTC.
+func timedEvent(uid string, sequence int, stamp, start, end time.Time) *ical.Event {
 	ev := ical.NewEvent()
 	p := ev.Props
-	p.SetText(ical.PropUID, e.UID)
+	p.SetText(ical.PropUID, uid)
 	seq := ical.NewProp(ical.PropSequence) // go-ical has no integer setter
-	seq.Value = strconv.Itoa(e.Sequence)
+	seq.Value = strconv.Itoa(sequence)
 	p.Set(seq)
 	// SetDateTime writes TZID=<zone> for anything not in time.UTC.
-	p.SetDateTime(ical.PropDateTimeStamp, e.Stamp.UTC())
-	p.SetDateTime(ical.PropDateTimeStart, e.Start.UTC())
-	p.SetDateTime(ical.PropDateTimeEnd, e.End.UTC())
+	p.SetDateTime(ical.PropDateTimeStamp, stamp.UTC())
+	p.SetDateTime(ical.PropDateTimeStart, start.UTC())
+	p.SetDateTime(ical.PropDateTimeEnd, end.UTC())
+	return ev
+}
+
+// setURL writes a URL verbatim (url.URL.String would re-encode it).
+func setURL(p ical.Props, u string) {
+	if u != "" {
+		prop := ical.NewProp(ical.PropURL)
+		prop.Value = u
+		p.Set(prop)
+	}
+}
+
+func (e Event) component() *ical.Component {
+	ev := timedEvent(e.UID, e.Sequence, e.Stamp, e.Start, e.End)
+	p := ev.Props
 	setTextIfAny(p, ical.PropSummary, e.Summary)
 	setTextIfAny(p, ical.PropDescription, e.Description)
 	setTextIfAny(p, ical.PropLocation, e.Location)
-	if e.URL != "" {
-		u := ical.NewProp(ical.PropURL) // verbatim: url.URL.String would re-encode it
-		u.Value = e.URL
-		p.Set(u)
-	}
+	setURL(p, e.URL)
 	p.Set(addressProp(ical.PropOrganizer, e.Organizer))
 	att := addressProp(ical.PropAttendee, e.Attendee)
 	att.Params.Set(ical.ParamRole, "REQ-PARTICIPANT")
